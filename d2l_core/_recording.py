@@ -1,0 +1,52 @@
+"""The hook through which ops tell active gradient tapes what they computed.
+
+An op calls ``record(...)`` only when ``active`` is non-empty, so code that runs
+with no tape pays one truthiness test per op. A tape *tracks* a tensor when it
+was watched or computed from a tracked tensor; an op is recorded on a tape when
+one of its inputs is tracked there. ``autodiff.GradientTape`` owns the rest.
+"""
+
+active = []          # tapes recording now, outermost first
+_needed = None       # during a backward pass: the tracked ids of the tape being differentiated
+
+
+def record(op_name, inputs, output, backward):
+    """Append ``(op_name, inputs, output, backward)`` to every tape that tracks an input.
+
+    ``backward(dy)`` returns one gradient (or None) per input, written with
+    d2l_core ops so that an outer tape records the backward pass too.
+    """
+    if not output._dtype.is_differentiable:
+        return
+    for tape in active:
+        tracked = tape._tracked
+        for x in inputs:
+            if id(x) in tracked:
+                tape._records.append((op_name, inputs, output, backward))
+                tracked[id(output)] = output
+                break
+
+
+def read_variable(variable, snapshot):
+    """A trainable variable read inside a tape is watched (``watch_accessed_variables``)."""
+    for tape in active:
+        tracked = tape._tracked
+        if id(variable) not in tracked:
+            if not (tape._watch_accessed_variables and variable.trainable):
+                continue
+            tape._watch_variable(variable)
+        tape._records.append(("ReadVariableOp", (variable,), snapshot, _identity_grad))
+        tracked[id(snapshot)] = snapshot
+
+
+def _identity_grad(dy):
+    return (dy,)
+
+
+def needs(x):
+    """True when the tape being differentiated wants a gradient for ``x``.
+
+    Backward functions use it to skip work nobody asked for (the gradient of a
+    matmul with respect to the input data, say).
+    """
+    return _needed is None or id(x) in _needed

@@ -1,0 +1,347 @@
+"""``GradientTape``: reverse-mode automatic differentiation, as in TensorFlow 2.
+
+While a tape is open it records every op that touches a tensor it tracks
+(one it watches, or one computed from those). ``tape.gradient(y, x)`` then
+walks that record newest-first, a loop (never recursion), applying each op's
+chain rule and adding up the gradients that meet at a tensor.
+
+Each op's chain rule is written with d2l_core ops, so when an outer tape is
+recording, it records the backward pass too: that is how nested tapes give
+second and higher derivatives.
+
+>>> import d2l_core as d2l
+>>> x = d2l.Variable(3.0)
+>>> with d2l.GradientTape() as outer:
+...     with d2l.GradientTape() as inner:
+...         y = x * x * x
+...     dy_dx = inner.gradient(y, x)        # 3x² = 27
+>>> d2y_dx2 = outer.gradient(dy_dx, x)      # 6x = 18
+>>> float(dy_dx), float(d2y_dx2)
+(27.0, 18.0)
+"""
+import contextlib
+import enum
+
+from . import _logging, _recording
+from .ops import array as _array
+from .ops import math as _math
+from .ops._op import as_tensor
+from .tensor import Tensor, Variable
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _flatten(structure):
+    """Leaves of nested lists/tuples/dicts, in order, and a function rebuilding the structure."""
+    if isinstance(structure, dict):
+        keys = list(structure)
+        parts = [_flatten(structure[k]) for k in keys]
+
+        def rebuild(leaves):
+            out, i = {}, 0
+            for k, (flat, sub) in zip(keys, parts):
+                out[k] = sub(leaves[i:i + len(flat)])
+                i += len(flat)
+            return type(structure)(out) if type(structure) is not dict else out
+        return [x for flat, _ in parts for x in flat], rebuild
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        parts = [_flatten(s) for s in structure]
+
+        def rebuild(leaves):
+            out, i = [], 0
+            for flat, sub in parts:
+                out.append(sub(leaves[i:i + len(flat)]))
+                i += len(flat)
+            return out if isinstance(structure, list) else tuple(out)
+        return [x for flat, _ in parts for x in flat], rebuild
+    return [structure], lambda leaves: leaves[0]
+
+
+class GradientTape:
+    """Record operations for automatic differentiation (``tf.GradientTape``).
+
+    Args:
+        persistent: allow many ``gradient()`` calls; a plain tape frees its
+            record after the first one, to save memory.
+        watch_accessed_variables: watch every trainable Variable read inside
+            the tape (the default). With False, only what you ``watch()``.
+
+    >>> x = d2l.constant(3.0)
+    >>> with d2l.GradientTape(persistent=True) as g:
+    ...     g.watch(x)
+    ...     y = x * x
+    ...     z = y * y
+    >>> float(g.gradient(z, x)), float(g.gradient(y, x))   # 4x³ and 2x
+    (108.0, 6.0)
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._records = []        # (op name, inputs, output, backward), in execution order
+        self._tracked = {}        # id -> tensor: watched or computed from watched tensors
+        self._variables = {}      # id -> watched Variable, in watch order
+        self._recording = False
+        self._used = False        # a non-persistent tape answers one gradient() call
+
+    # ------------------------------------------------------------ context
+    def __enter__(self):
+        if self._recording:
+            raise ValueError("GradientTape: this tape is already recording; "
+                             "use a new tape for a nested context")
+        self._push()
+        return self
+
+    def __exit__(self, *exc):
+        if self._recording:
+            self._pop()
+        return False
+
+    def _push(self):
+        _recording.active.append(self)
+        self._recording = True
+
+    def _pop(self):
+        _recording.active.remove(self)
+        self._recording = False
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Run code inside the tape's context without recording it.
+
+        >>> x = d2l.Variable(2.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     with tape.stop_recording():
+        ...         y = x * x
+        >>> print(tape.gradient(y, x))
+        None
+        """
+        if not self._recording:
+            raise ValueError("stop_recording: the tape is not recording; "
+                             "call it inside `with tape:`")
+        self._pop()
+        try:
+            yield
+        finally:
+            self._push()
+
+    def reset(self):
+        """Forget everything recorded so far; keep recording if inside the context."""
+        self._records.clear()
+        self._tracked.clear()
+        self._variables.clear()
+        self._used = False
+
+    # ------------------------------------------------------------ watching
+    def watch(self, tensor):
+        """Track ``tensor`` (a Tensor, a Variable, or a nested list/tuple of them).
+
+        Only floating-point tensors can have gradients; watching an integer
+        tensor logs a warning and its gradient will be None, as in TensorFlow.
+        """
+        for t in _flatten(tensor)[0]:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"watch: expected a Tensor or Variable, got {type(t).__name__} "
+                                f"{t!r:.40}; convert it first with d2l.constant(...)")
+            if not t._dtype.is_differentiable:
+                _logging.warning(
+                    f"The dtype of the watched tensor must be floating (e.g. tf.float32), got "
+                    f"{t._dtype!r}: it will get no gradient. Cast it, e.g. d2l.cast(x, d2l.float32)")
+            if isinstance(t, Variable):
+                self._watch_variable(t)
+            else:
+                self._tracked[id(t)] = t
+
+    def _watch_variable(self, v):
+        self._tracked[id(v)] = v
+        self._variables.setdefault(id(v), v)
+
+    def watched_variables(self):
+        """The Variables this tape watched, in the order it first saw them."""
+        return tuple(self._variables.values())
+
+    # ------------------------------------------------------------ differentiation
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """d target / d sources, shaped like ``sources`` (a tensor, list, tuple or dict).
+
+        A non-scalar target (or a list of targets) is summed first, so the
+        result is the gradient of ``reduce_sum(target)``; ``output_gradients``
+        weights each target element instead. Sources the target does not
+        depend on give None, or zeros with ``unconnected_gradients='zero'``.
+        """
+        if self._used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        unconnected = UnconnectedGradients(getattr(unconnected_gradients, "value",
+                                                   unconnected_gradients))
+        targets, _ = _flatten(target)
+        for t in targets:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"gradient: the target must be a Tensor (or a list of them), "
+                                f"got {type(t).__name__} {t!r:.40}; compute it with d2l ops "
+                                "inside the tape")
+        flat_sources, rebuild = _flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"gradient: sources must be Tensors or Variables (or a list, "
+                                f"tuple or dict of them), got {type(s).__name__} {s!r:.40}")
+        if output_gradients is not None:
+            out_grads, _ = _flatten(output_gradients)
+            if len(out_grads) != len(targets):
+                raise ValueError(f"gradient: {len(targets)} targets but {len(out_grads)} "
+                                 "output_gradients")
+        else:
+            out_grads = [None] * len(targets)
+        if self._recording:
+            if self._persistent:
+                _logging.warning(
+                    "Calling GradientTape.gradient on a persistent tape inside its context is "
+                    "significantly less efficient than calling it outside the context (it causes "
+                    "the gradient ops to be recorded on the tape, leading to increased CPU and "
+                    "memory usage). Only call GradientTape.gradient inside the context if you "
+                    "actually want to trace the gradient in order to compute higher order "
+                    "derivatives.")
+            else:
+                self._pop()
+
+        grads = self._backprop(targets, out_grads, flat_sources)
+        result = []
+        for s in flat_sources:
+            g = grads.get(id(s))
+            if not s._dtype.is_differentiable:
+                _logging.warning(
+                    f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
+                    f"calling GradientTape.gradient, got {s._dtype!r}: its gradient is None")
+                g = None
+            elif g is None and unconnected is UnconnectedGradients.ZERO:
+                g = _array.zeros_like(s)
+            result.append(g)
+        if not self._persistent:
+            self._release()
+        return rebuild(result)
+
+    def _release(self):
+        self._used = True
+        self._records = []
+        self._tracked = {}
+
+    def _backprop(self, targets, out_grads, sources):
+        """Reverse sweep over the recorded ops; returns {id(tensor): gradient}."""
+        keep = {id(s) for s in sources}
+        grads = {}
+
+        def accumulate(key, g):
+            old = grads.get(key)
+            grads[key] = g if old is None else _math.add(old, g)
+
+        for t, og in zip(targets, out_grads):
+            if not t._dtype.is_differentiable:
+                continue
+            if og is None:
+                g = _array.ones_like(t)
+            else:
+                g = as_tensor(og, t._dtype) if not isinstance(og, Tensor) else as_tensor(og)
+                if g._value.shape != t._value.shape:
+                    raise ValueError(f"gradient: output_gradients shape {g.shape} must match the "
+                                     f"target's shape {t.shape}")
+            accumulate(id(t), g)
+
+        tracked = self._tracked
+        saved, _recording._needed = _recording._needed, tracked
+        try:
+            for op_name, inputs, output, backward in reversed(self._records[:]):
+                key = id(output)
+                dy = grads.get(key) if key in keep else grads.pop(key, None)
+                if dy is None:
+                    continue
+                for x, g in zip(inputs, backward(dy)):
+                    if g is None or id(x) not in tracked:
+                        continue
+                    if g._value.shape != x._value.shape:
+                        g = _array.sum_to(g, x._value.shape)
+                    accumulate(id(x), g)
+        finally:
+            _recording._needed = saved
+        return grads
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """The full Jacobian: result shape is target.shape + source.shape (``tape.jacobian``).
+
+        >>> x = d2l.constant([1.0, 2.0])
+        >>> with d2l.GradientTape() as g:
+        ...     g.watch(x)
+        ...     y = x * x
+        >>> g.jacobian(y, x).numpy()
+        array([[2., 0.],
+               [0., 4.]], dtype=float32)
+        """
+        if self._used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        if self._recording and not self._persistent:
+            self._pop()
+        unconnected = UnconnectedGradients(getattr(unconnected_gradients, "value",
+                                                   unconnected_gradients))
+        target = as_tensor(target)
+        flat_sources, rebuild = _flatten(sources)
+        n = target._value.size
+        # Row i of the Jacobian is the gradient of target element i: seed the
+        # backward pass with the i-th one-hot tensor.
+        seeds = _array.reshape(_array.eye(n, dtype=target._dtype), (n,) + target._value.shape)
+        rows = [[] for _ in flat_sources]
+        connected = [False] * len(flat_sources)
+        for i in range(n):
+            grads = self._backprop([target], [seeds[i]], flat_sources)
+            for j, s in enumerate(flat_sources):
+                g = grads.get(id(s))
+                connected[j] |= g is not None
+                rows[j].append(_array.zeros_like(s) if g is None else g)
+        result = []
+        for j, s in enumerate(flat_sources):
+            shape = tuple(target._value.shape) + tuple(s._value.shape)
+            if n and not connected[j] and unconnected is UnconnectedGradients.NONE:
+                result.append(None)
+            elif n == 0:
+                result.append(_array.zeros(shape, s._dtype))
+            else:
+                result.append(_array.reshape(_array.stack(rows[j]), shape))
+        if not self._persistent:
+            self._release()
+        return rebuild(result)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: target [b, ...] and source [b, ...] give [b, target..., source...].
+
+        >>> x = d2l.constant([[1.0, 2.0], [3.0, 4.0]])
+        >>> with d2l.GradientTape() as g:
+        ...     g.watch(x)
+        ...     y = x * x
+        >>> g.batch_jacobian(y, x).shape
+        TensorShape([2, 2, 2])
+        """
+        target = as_tensor(target)
+        b = target._value.shape[0]
+        if source._value.shape[0] != b:
+            raise ValueError(f"batch_jacobian: target and source need the same batch size, got "
+                             f"{target.shape} and {source.shape}")
+        full = self.jacobian(target, source, unconnected_gradients)
+        if full is None:
+            return None
+        t_rest, s_rest = target._value.shape[1:], source._value.shape[1:]
+        per_example = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
+        return _array.stack(per_example) if per_example else _array.zeros(
+            (0,) + t_rest + s_rest, source._dtype)
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    """Alias of ``d2l.stop_gradient``."""
+    return _array.stop_gradient(input)
+

@@ -1,0 +1,229 @@
+"""Where arrays live: NumPy on the CPU, CuPy on an NVIDIA GPU.
+
+This is the only module that knows about CuPy. Everything above it asks for
+``array_module(device)`` and moves arrays with ``to_device``. CuPy is imported
+only when a GPU is asked for or probed, so ``import d2l_core`` stays fast and
+works on machines without CUDA.
+
+Device names follow TensorFlow; every spelling TF accepts parses:
+
+>>> Device.parse('/gpu:0').name
+'/job:localhost/replica:0/task:0/device:GPU:0'
+>>> Device.parse('CPU:0') == CPU
+True
+"""
+import contextlib
+import re
+import sys
+import warnings
+
+import numpy as np
+
+_DEVICE_RE = re.compile(
+    r"^/?(?:job:[^/]+/)?(?:replica:\d+/)?(?:task:\d+/)?(?:device:)?"
+    r"(?P<kind>cpu|gpu)(?::(?P<index>\d+))?$",
+    re.IGNORECASE,
+)
+
+
+class Device:
+    """A device: a kind ('CPU' or 'GPU') and an index. Interned, compare with ``is`` or ``==``."""
+
+    __slots__ = ("kind", "index", "name")
+    _interned = {}
+
+    def __new__(cls, kind, index=0):
+        key = (kind.upper(), int(index))
+        dev = cls._interned.get(key)
+        if dev is None:
+            dev = object.__new__(cls)
+            dev.kind, dev.index = key
+            dev.name = f"/job:localhost/replica:0/task:0/device:{key[0]}:{key[1]}"
+            cls._interned[key] = dev
+        return dev
+
+    @classmethod
+    def parse(cls, spec):
+        """Parse a TensorFlow device string ('/gpu:0', 'GPU:0', '/device:CPU:0', ...)."""
+        if isinstance(spec, Device):
+            return spec
+        if spec is None or spec == "":
+            return None
+        m = _DEVICE_RE.match(str(spec).strip())
+        if m is None:
+            raise ValueError(
+                f"device: cannot parse device name {spec!r}; "
+                "use a TensorFlow spelling such as '/cpu:0', '/gpu:0' or '/device:GPU:0'"
+            )
+        return cls(m["kind"], m["index"] or 0)
+
+    @property
+    def device_type(self):
+        return self.kind
+
+    def __repr__(self):
+        return f"Device({self.name!r})"
+
+    def __str__(self):
+        return self.name
+
+    def __reduce__(self):
+        return (Device, (self.kind, self.index))
+
+
+CPU = Device("CPU", 0)
+
+# ---------------------------------------------------------------- CuPy probing
+
+_cupy = None          # the cupy module once imported
+_gpu_count = None     # None until probed
+
+
+def _import_cupy():
+    global _cupy
+    if _cupy is None:
+        try:
+            import cupy
+        except ImportError:
+            return None
+        _cupy = cupy
+    return _cupy
+
+
+def gpu_count():
+    """Number of GPUs CuPy can use (0 without CuPy or CUDA). Probes once."""
+    global _gpu_count
+    if _gpu_count is None:
+        cp = _import_cupy()
+        if cp is None:
+            _gpu_count = 0
+        else:
+            try:
+                _gpu_count = cp.cuda.runtime.getDeviceCount() if cp.cuda.is_available() else 0
+            except Exception:  # CUDARuntimeError without a driver
+                _gpu_count = 0
+    return _gpu_count
+
+
+def cupy_installed():
+    """True when the cupy package can be imported (whether or not a GPU works)."""
+    return _import_cupy() is not None
+
+
+# ---------------------------------------------------------------- placement
+
+class _Placement:
+    """Process-wide placement switches (set by compat.v1.ConfigProto or by hand)."""
+
+    allow_soft_placement = True
+    log_device_placement = False
+    warned_fallback = False
+
+
+placement = _Placement()
+_device_stack = []   # innermost requested device last
+
+
+def resolve(dev):
+    """The device an op really runs on when ``dev`` is requested.
+
+    A GPU that does not exist falls back to the CPU (soft placement) with one
+    warning per process, or raises when soft placement is off.
+    """
+    if dev.kind == "GPU" and dev.index >= gpu_count():
+        if not placement.allow_soft_placement:
+            from .errors import InvalidArgumentError
+            raise InvalidArgumentError(
+                f"Cannot assign a device for operation: {dev.name} was requested but "
+                f"{'no GPU is visible' if gpu_count() == 0 else f'only {gpu_count()} GPU(s) exist'}. "
+                "Set allow_soft_placement=True to run on the CPU instead."
+            )
+        if not placement.warned_fallback:
+            placement.warned_fallback = True
+            why = "CuPy is not installed" if not cupy_installed() else "no CUDA GPU is visible"
+            warnings.warn(
+                f"{dev.name} requested but {why}; running on the CPU instead "
+                "(soft placement). Install a CUDA machine's `pip install .[gpu]` to use a GPU.",
+                RuntimeWarning, stacklevel=3,
+            )
+        return CPU
+    return dev
+
+
+def current_device():
+    """The innermost device requested with ``d2l.device(...)``, resolved; None when none is."""
+    return _device_stack[-1] if _device_stack else None
+
+
+@contextlib.contextmanager
+def device(name):
+    """Context manager placing new tensors and ops on ``name`` (TensorFlow's ``tf.device``).
+
+    >>> import d2l_core as d2l
+    >>> with d2l.device('/cpu:0'):
+    ...     x = d2l.ones((2,))
+    >>> x.device
+    '/job:localhost/replica:0/task:0/device:CPU:0'
+    """
+    requested = Device.parse(name)
+    _device_stack.append(resolve(requested) if requested is not None else current_device())
+    try:
+        yield requested
+    finally:
+        _device_stack.pop()
+
+
+# ---------------------------------------------------------------- arrays
+
+def array_module(dev):
+    """NumPy for the CPU, CuPy for a GPU."""
+    return np if dev.kind == "CPU" else _cupy
+
+
+def device_of(array):
+    """The Device an array lives on."""
+    if type(array) is np.ndarray or isinstance(array, np.ndarray):
+        return CPU
+    return Device("GPU", array.device.id)
+
+
+def module_of(array):
+    """NumPy or CuPy, whichever owns ``array``."""
+    return np if isinstance(array, np.ndarray) else _cupy
+
+
+def to_device(array, dev):
+    """``array`` on ``dev`` (a copy when it moves, the same array when it is there)."""
+    if dev.kind == "CPU":
+        if isinstance(array, np.ndarray):
+            return array
+        return array.get()
+    cp = _cupy
+    if isinstance(array, np.ndarray):
+        with cp.cuda.Device(dev.index):
+            return cp.asarray(array)
+    if array.device.id == dev.index:
+        return array
+    with cp.cuda.Device(dev.index):
+        return cp.asarray(array)
+
+
+def to_numpy(array):
+    """A NumPy array with ``array``'s values (a device-to-host copy for CuPy)."""
+    return array if isinstance(array, np.ndarray) else array.get()
+
+
+@contextlib.contextmanager
+def on(dev):
+    """Make ``dev`` CuPy's current device, so new CuPy arrays land there."""
+    if dev.kind == "GPU":
+        with _cupy.cuda.Device(dev.index):
+            yield
+    else:
+        yield
+
+
+def log_placement(op_name, dev):
+    """Print where an op ran when ``log_device_placement`` is on (as TF does)."""
+    if placement.log_device_placement:
+        print(f"{op_name}: {dev.name}", file=sys.stderr)

@@ -1,0 +1,57 @@
+"""TensorFlow's error classes, each also a Python built-in.
+
+TensorFlow code catches ``tf.errors.InvalidArgumentError``; plain Python code
+catches ``ValueError``. Every d2l_core error is both, so either style works:
+
+>>> import d2l_core as d2l
+>>> try:
+...     d2l.reshape(d2l.ones((2, 3)), (4,))
+... except ValueError as e:
+...     print(type(e).__name__)
+InvalidArgumentError
+"""
+
+
+class OpError(Exception):
+    """Base of the errors an op raises (``tf.errors.OpError``)."""
+
+    def __init__(self, message, op=None):
+        super().__init__(message)
+        self.message = message
+        self.op = op
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op got an argument it cannot use: a bad shape, value or dtype."""
+
+
+class OutOfRangeError(OpError, IndexError):
+    """An index or iteration went past the end."""
+
+
+class FailedPreconditionError(OpError, RuntimeError):
+    """The system is not in a state to run the op (an uninitialised variable)."""
+
+
+class NotFoundError(OpError, LookupError):
+    """Something named (a file, a device, a graph element) does not exist."""
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """The op is valid in TensorFlow but d2l_core does not implement it."""
+
+
+class InternalError(OpError, RuntimeError):
+    """Something broke inside d2l_core; please report it."""
+
+
+class ResourceExhaustedError(OpError, MemoryError):
+    """Out of memory on a device."""
+
+
+class InvalidIndexError(InvalidArgumentError, IndexError):
+    """An index is out of bounds (TensorFlow raises InvalidArgumentError)."""
+
+
+class DTypeMismatchError(InvalidArgumentError, TypeError):
+    """Two inputs of one op have different dtypes; TensorFlow never promotes."""

@@ -1,0 +1,73 @@
+"""Every op lives here, grouped by kind; this module also gives Tensor its operators.
+
+Operators are installed here rather than written in ``tensor.py`` so that the
+tensor layer does not import the op layer (arrows only point down).
+"""
+from ..errors import DTypeMismatchError, InvalidArgumentError
+from ..tensor import Tensor
+from . import array, linalg, math, nn, random, reduce  # noqa: F401
+from .array import _getitem, reshape
+from .linalg import matmul
+from .math import (abs, add, divide, equal, floordiv, greater, greater_equal, less,  # noqa: A004
+                   less_equal, logical_and, logical_not, logical_or, logical_xor, mod, multiply,
+                   negative, not_equal, pow, subtract)
+
+
+def _swap(op):
+    def reflected(self, other):
+        return op(other, self)
+    reflected.__name__ = f"r{op.__name__}"
+    return reflected
+
+
+def _eq(self, other):
+    """Elementwise ``==`` (TensorFlow 2); False for None or shapes that cannot broadcast."""
+    if other is None:
+        return False
+    try:
+        return equal(self, other)
+    except DTypeMismatchError:
+        raise
+    except (InvalidArgumentError, TypeError):
+        return False
+
+
+def _ne(self, other):
+    if other is None:
+        return True
+    try:
+        return not_equal(self, other)
+    except DTypeMismatchError:
+        raise
+    except (InvalidArgumentError, TypeError):
+        return True
+
+
+def _tensor_reshape(self, *shape):
+    """``t.reshape(3, 4)`` or ``t.reshape((3, 4))``, as with TensorFlow's NumPy behaviour."""
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        shape = shape[0]
+    return reshape(self, shape)
+
+
+_OPERATORS = {
+    "__add__": add, "__radd__": _swap(add),
+    "__sub__": subtract, "__rsub__": _swap(subtract),
+    "__mul__": multiply, "__rmul__": _swap(multiply),
+    "__truediv__": divide, "__rtruediv__": _swap(divide),
+    "__floordiv__": floordiv, "__rfloordiv__": _swap(floordiv),
+    "__mod__": mod, "__rmod__": _swap(mod),
+    "__pow__": pow, "__rpow__": _swap(pow),
+    "__matmul__": matmul, "__rmatmul__": _swap(matmul),
+    "__neg__": negative, "__abs__": abs, "__pos__": lambda self: self,
+    "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
+    "__eq__": _eq, "__ne__": _ne,
+    "__and__": logical_and, "__rand__": _swap(logical_and),
+    "__or__": logical_or, "__ror__": _swap(logical_or),
+    "__xor__": logical_xor, "__rxor__": _swap(logical_xor),
+    "__invert__": logical_not,
+    "reshape": _tensor_reshape,
+}
+for _name, _fn in _OPERATORS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.__getitem__ = lambda self, key: _getitem(self, key)

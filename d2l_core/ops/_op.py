@@ -1,0 +1,126 @@
+"""What every op does before and after its kernel: convert, check, place, record.
+
+Kept tiny because it is the hot path: an op on two CPU tensors with no tape
+pays for two type checks, one dtype comparison, the NumPy kernel and one
+``Tensor`` allocation.
+"""
+import numbers
+
+import numpy as np
+
+from .. import _recording, backend, dtypes
+from ..errors import DTypeMismatchError, InvalidArgumentError
+from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
+
+record = _recording.record
+needs = _recording.needs
+tapes = _recording.active
+_np_ndarray = np.ndarray
+
+
+def as_tensor(x, dtype=None):
+    """``x`` as a Tensor: Tensors pass through, Variables are read, values converted."""
+    if type(x) is Tensor and dtype is None:
+        return x
+    if isinstance(x, Variable):
+        x = x.value()
+        if dtype is None:
+            return x
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def _convert_like(value, dtype, op):
+    """A Python/NumPy operand converted to the dtype of the tensor it meets."""
+    if isinstance(value, bool) and not dtype.is_bool:
+        pass  # TF turns True into 1 of the other dtype
+    if isinstance(value, float) and (dtype.is_integer or dtype.is_bool) and not value.is_integer():
+        raise TypeError(
+            f"{op}: cannot convert {value!r} to a tensor of dtype {dtype.name} to combine it with "
+            f"a {dtype.name} tensor; TensorFlow never converts implicitly. Write the number as an "
+            f"int, or cast the tensor first: d2l.cast(x, d2l.float32)")
+    return convert_to_tensor(value, dtype=dtype)
+
+
+def pair(x, y, op):
+    """Two operands as Tensors of one dtype, as TensorFlow requires.
+
+    A Python number or NumPy array takes the dtype of the Tensor it meets;
+    two Tensors of different dtypes are an error that suggests ``cast``.
+    """
+    tx, ty = type(x), type(y)
+    if tx is Tensor and ty is Tensor:
+        if x._dtype is not y._dtype:
+            _dtype_clash(x, y, op)
+        return x, y
+    x_is = isinstance(x, Tensor)
+    y_is = isinstance(y, Tensor)
+    if x_is and y_is:
+        x, y = as_tensor(x), as_tensor(y)
+        if x._dtype is not y._dtype:
+            _dtype_clash(x, y, op)
+        return x, y
+    if x_is:
+        x = as_tensor(x)
+        return x, _convert_like(y, x._dtype, op)
+    if y_is:
+        y = as_tensor(y)
+        return _convert_like(x, y._dtype, op), y
+    x = convert_to_tensor(x)
+    return x, _convert_like(y, x._dtype, op)
+
+
+def _dtype_clash(x, y, op):
+    a, b = x._dtype.name, y._dtype.name
+    target = b if y._dtype.is_floating and not x._dtype.is_floating else a
+    raise DTypeMismatchError(
+        f"{op}: the inputs have different dtypes, {a} and {b}; TensorFlow never converts "
+        f"dtypes implicitly. Cast one of them first, e.g. d2l.cast(x, d2l.{target})", op=op)
+
+
+def arrays(op, *tensors):
+    """The tensors' arrays on one device (the requested one, else where they live)."""
+    dev = backend.current_device()
+    if dev is None:
+        for t in tensors:
+            if type(t._value) is not _np_ndarray:
+                dev = backend.device_of(t._value)
+                break
+        else:
+            if backend.placement.log_device_placement:
+                backend.log_placement(op, backend.CPU)
+            return [t._value for t in tensors]
+    if backend.placement.log_device_placement:
+        backend.log_placement(op, dev)
+    return [backend.to_device(t._value, dev) for t in tensors]
+
+
+def xp_of(array):
+    """NumPy or CuPy, whichever owns ``array``."""
+    return np if type(array) is _np_ndarray else backend.module_of(array)
+
+
+def broadcast_shape(op, a, b):
+    """The shape ``a`` and ``b`` broadcast to, or an error that explains why they can't."""
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"{op}: shapes {tuple(a)} and {tuple(b)} cannot be broadcast together. Aligned from "
+            f"the right, each pair of dimensions must be equal or one of them 1; reshape or "
+            f"expand_dims an input so they line up", op=op) from None
+
+
+def check_dtype(op, t, allowed, what):
+    """Raise a TypeError naming the op when ``t``'s dtype is not ``allowed(t.dtype)``."""
+    if not allowed(t._dtype):
+        raise TypeError(f"{op}: expected {what} tensor, got dtype {t._dtype.name}; "
+                        f"cast it first, e.g. d2l.cast(x, d2l.float32)")
+
+
+def is_number(x):
+    return isinstance(x, numbers.Number)
+
+
+wrap = _wrap
+__all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "needs", "tapes",
+           "broadcast_shape", "check_dtype", "dtypes"]

@@ -1,0 +1,662 @@
+"""Making tensors and rearranging them: creation, reshape, join/split, indexing.
+
+Shape ops move elements without doing arithmetic, so their gradients move
+the upstream gradient back: a reshape's gradient is a reshape, a slice's
+gradient is the slice written into zeros, a gather's gradient adds each
+gathered row back to where it came from (repeated indices accumulate).
+
+>>> import d2l_core as d2l
+>>> x = d2l.reshape(d2l.range(6), (2, 3))
+>>> x[:, 1:].numpy()
+array([[1, 2],
+       [4, 5]], dtype=int32)
+"""
+import builtins
+import numbers
+
+import numpy as np
+
+from .. import backend, dtypes
+from ..errors import InvalidArgumentError, InvalidIndexError
+from ..tensor import Tensor, _target_device, constant
+from ._op import arrays, as_tensor, needs, record, tapes, wrap, xp_of
+
+_range = builtins.range
+
+
+# ================================================================ creation
+
+def _shape_tuple(op, shape):
+    if isinstance(shape, Tensor):
+        shape = shape.numpy().tolist()
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    try:
+        shape = tuple(int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
+    if any(d < 0 for d in shape):
+        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
+    return shape
+
+
+def _new(op, shape, dtype, make):
+    """A new array made by ``make(xp, shape, np_dtype)`` on the current device."""
+    dev = _target_device()
+    backend.log_placement(op, dev)
+    xp = backend.array_module(dev)
+    with backend.on(dev):
+        return wrap(make(xp, shape, dtypes.as_dtype(dtype).np))
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    """A tensor of zeros (``tf.zeros``); float32 unless ``dtype`` says otherwise.
+
+    >>> d2l.zeros((2, 3))
+    <tf.Tensor: shape=(2, 3), dtype=float32, numpy=
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)>
+    """
+    return _new("zeros", _shape_tuple("zeros", shape), dtype, lambda xp, s, d: xp.zeros(s, d))
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    """A tensor of ones (``tf.ones``).
+
+    >>> d2l.ones([3, 4], d2l.int32).shape
+    TensorShape([3, 4])
+    """
+    return _new("ones", _shape_tuple("ones", shape), dtype, lambda xp, s, d: xp.ones(s, d))
+
+
+def fill(dims, value, name=None):
+    """A tensor of shape ``dims`` filled with ``value``; the dtype is ``value``'s (``tf.fill``).
+
+    >>> d2l.fill([2], 7)
+    <tf.Tensor: shape=(2,), dtype=int32, numpy=array([7, 7], dtype=int32)>
+    """
+    v = as_tensor(value)
+    if v.ndim != 0:
+        raise InvalidArgumentError(f"fill: value must be a scalar, got shape {v.shape}", op="fill")
+    shape = _shape_tuple("fill", dims)
+    (a,) = arrays("fill", v)
+    return wrap(xp_of(a).full(shape, a, dtype=a.dtype))
+
+
+def zeros_like(input, dtype=None, name=None):  # noqa: A002
+    """Zeros with ``input``'s shape, dtype (unless given) and device (``tf.zeros_like``).
+
+    >>> d2l.zeros_like([[1, 2]]).numpy()
+    array([[0, 0]], dtype=int32)
+    """
+    x = as_tensor(input)
+    d = x._dtype.np if dtype is None else dtypes.as_dtype(dtype).np
+    return wrap(xp_of(x._value).zeros(x._value.shape, d))
+
+
+def ones_like(input, dtype=None, name=None):  # noqa: A002
+    """Ones with ``input``'s shape, dtype (unless given) and device (``tf.ones_like``).
+
+    >>> d2l.ones_like([1.5, 2.5]).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    x = as_tensor(input)
+    d = x._dtype.np if dtype is None else dtypes.as_dtype(dtype).np
+    return wrap(xp_of(x._value).ones(x._value.shape, d))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """An identity matrix, optionally repeated over ``batch_shape`` (``tf.eye``).
+
+    >>> d2l.eye(2).numpy()
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
+    """
+    cols = num_rows if num_columns is None else num_columns
+    batch = () if batch_shape is None else _shape_tuple("eye", batch_shape)
+    return _new("eye", (int(num_rows), int(cols)), dtype,
+                lambda xp, s, d: xp.broadcast_to(xp.eye(*s, dtype=d), batch + s).copy())
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    """Numbers from ``start`` up to (not including) ``limit`` in steps of ``delta`` (``tf.range``).
+
+    Ints give int32, any float gives float32.
+
+    >>> d2l.range(5).numpy()
+    array([0, 1, 2, 3, 4], dtype=int32)
+    >>> d2l.range(1, 2, 0.25).numpy()
+    array([1.  , 1.25, 1.5 , 1.75], dtype=float32)
+    """
+    if limit is None:
+        start, limit = 0, start
+    values = [v.numpy().item() if isinstance(v, Tensor) else v for v in (start, limit, delta)]
+    if values[2] == 0:
+        raise InvalidArgumentError("range: delta must not be 0", op="range")
+    if dtype is None:
+        dtype = dtypes.float32 if any(isinstance(v, float) for v in values) else dtypes.int32
+    dtype = dtypes.as_dtype(dtype)
+    return _new("range", None, dtype, lambda xp, s, d: xp.arange(*values).astype(d))
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    """``num`` evenly spaced numbers from ``start`` to ``stop`` inclusive (``tf.linspace``).
+
+    >>> d2l.linspace(0.0, 1.0, 5).numpy()
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
+    s, e = as_tensor(start), as_tensor(stop)
+    dtype = s._dtype if s._dtype.is_floating else dtypes.float32
+    a, b = arrays("linspace", s, e)
+    return wrap(xp_of(a).linspace(a.astype(dtype.np), b.astype(dtype.np), int(num),
+                                  axis=axis).astype(dtype.np))
+
+
+def identity(input, name=None):  # noqa: A002
+    """The same values as a new tensor, on the current device if one is requested (``tf.identity``).
+
+    >>> d2l.identity([1, 2]).numpy()
+    array([1, 2], dtype=int32)
+    """
+    x = as_tensor(input)
+    (a,) = arrays("identity", x)
+    y = wrap(a)
+    if tapes:
+        record("identity", (x,), y, lambda dy: (dy,))
+    return y
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    """The same values, but tapes treat the result as a constant (``tf.stop_gradient``).
+
+    >>> x = d2l.constant(3.0)
+    >>> with d2l.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = x * d2l.stop_gradient(x)
+    >>> tape.gradient(y, x).numpy()
+    np.float32(3.0)
+    """
+    return wrap(as_tensor(input)._value)
+
+
+# ================================================================ shapes
+
+def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The shape as a 1-D int32 tensor (``tf.shape``); ``x.shape`` gives a TensorShape.
+
+    >>> d2l.shape(d2l.zeros((2, 3))).numpy()
+    array([2, 3], dtype=int32)
+    """
+    x = as_tensor(input)
+    return constant(np.array(x._value.shape, dtype=dtypes.as_dtype(out_type).np))
+
+
+def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The number of elements as an int32 scalar (``tf.size``).
+
+    >>> d2l.size(d2l.zeros((2, 3))).numpy()
+    np.int32(6)
+    """
+    return constant(np.array(as_tensor(input)._value.size, dtype=dtypes.as_dtype(out_type).np))
+
+
+def rank(input, name=None):  # noqa: A002
+    """The number of dimensions as an int32 scalar (``tf.rank``).
+
+    >>> d2l.rank(d2l.zeros((2, 3))).numpy()
+    np.int32(2)
+    """
+    return constant(np.array(as_tensor(input)._value.ndim, dtype=np.int32))
+
+
+def reshape(tensor, shape, name=None):
+    """The same elements in a new shape; one dimension may be -1 (inferred) (``tf.reshape``).
+
+    >>> d2l.reshape(d2l.range(12), (3, -1)).shape
+    TensorShape([3, 4])
+    """
+    x = as_tensor(tensor)
+    if isinstance(shape, Tensor):
+        shape = shape.numpy().tolist()
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    shape = tuple(int(d) for d in shape)
+    (a,) = arrays("reshape", x)
+    if shape != a.shape:
+        _check_reshape(a.shape, shape)
+    y = wrap(a.reshape(shape))
+    if tapes:
+        record("reshape", (x,), y, lambda dy: (reshape(dy, x._value.shape),))
+    return y
+
+
+def _check_reshape(old, new):
+    n = int(np.prod(old))
+    unknown = [i for i, d in enumerate(new) if d == -1]
+    known = int(np.prod([d for d in new if d != -1]))
+    bad = len(unknown) > 1 or any(d < -1 for d in new) or (
+        n != known if not unknown else (known == 0 or n % known))
+    if bad:
+        hint = ("only one dimension may be -1" if len(unknown) > 1 else
+                f"the new shape must hold exactly {n} elements" + (
+                    f"; with -1 the other dimensions ({known}) must divide {n}" if unknown else ""))
+        raise InvalidArgumentError(
+            f"reshape: cannot reshape a tensor with {n} elements (shape {tuple(old)}) "
+            f"into shape {tuple(new)}: {hint}", op="reshape")
+
+
+def transpose(a, perm=None, conjugate=False, name="transpose"):
+    """Permute the axes; by default reverse them, so a matrix is transposed (``tf.transpose``).
+
+    >>> d2l.transpose(d2l.zeros((2, 3, 4)), perm=[0, 2, 1]).shape
+    TensorShape([2, 4, 3])
+    """
+    x = as_tensor(a)
+    (v,) = arrays("transpose", x)
+    if perm is None:
+        perm = tuple(_range(v.ndim - 1, -1, -1))
+    else:
+        if isinstance(perm, Tensor):
+            perm = perm.numpy().tolist()
+        perm = tuple(int(p) % max(v.ndim, 1) for p in perm)
+        if sorted(perm) != list(_range(v.ndim)):
+            raise InvalidArgumentError(
+                f"transpose: perm {list(perm)} must be a permutation of 0..{v.ndim - 1} "
+                f"for a tensor of shape {v.shape}", op="transpose")
+    out = v.transpose(perm)
+    if conjugate and x._dtype.is_complex:
+        out = out.conj()
+    y = wrap(out)
+    if tapes:
+        inverse = tuple(np.argsort(perm))
+        record("transpose", (x,), y, lambda dy: (transpose(dy, inverse, conjugate),))
+    return y
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002
+    """Insert a length-1 axis at ``axis`` (``tf.expand_dims``).
+
+    >>> d2l.expand_dims(d2l.zeros((3,)), -1).shape
+    TensorShape([3, 1])
+    """
+    x = as_tensor(input)
+    nd = x.ndim
+    axis = int(axis)
+    if not -nd - 1 <= axis <= nd:
+        raise InvalidArgumentError(f"expand_dims: axis {axis} is out of range for a tensor of "
+                                   f"rank {nd}; valid values are {-nd - 1}..{nd}", op="expand_dims")
+    shape = list(x._value.shape)
+    shape.insert(axis % (nd + 1), 1)
+    return reshape(x, shape)
+
+
+def squeeze(input, axis=None, name=None):  # noqa: A002
+    """Remove length-1 axes: all of them, or those in ``axis`` (``tf.squeeze``).
+
+    >>> d2l.squeeze(d2l.zeros((1, 3, 1))).shape
+    TensorShape([3])
+    """
+    from .reduce import normalize_axis
+    x = as_tensor(input)
+    shape = x._value.shape
+    if axis is None:
+        axes = [i for i, d in enumerate(shape) if d == 1]
+    else:
+        axes = normalize_axis("squeeze", axis, len(shape))
+        for i in axes:
+            if shape[i] != 1:
+                raise InvalidArgumentError(
+                    f"squeeze: cannot squeeze axis {i} of shape {tuple(shape)}: it has length "
+                    f"{shape[i]}, not 1", op="squeeze")
+    return reshape(x, [d for i, d in enumerate(shape) if i not in axes])
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002
+    """``input`` stretched to ``shape`` by broadcasting (``tf.broadcast_to``).
+
+    >>> d2l.broadcast_to([1, 2], (2, 2)).numpy()
+    array([[1, 2],
+           [1, 2]], dtype=int32)
+    """
+    x = as_tensor(input)
+    shape = _shape_tuple("broadcast_to", shape)
+    (a,) = arrays("broadcast_to", x)
+    if a.shape == shape:
+        return x
+    try:
+        out = xp_of(a).broadcast_to(a, shape)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"broadcast_to: cannot broadcast shape {a.shape} to {shape}; aligned from the right, "
+            "each input dimension must equal the target's or be 1", op="broadcast_to") from None
+    y = wrap(out)
+    if tapes:
+        record("broadcast_to", (x,), y, lambda dy: (sum_to(dy, a.shape),))
+    return y
+
+
+def sum_to(g, shape):
+    """Sum ``g`` over the axes that broadcasting stretched, giving ``shape``.
+
+    This is how every broadcasting op's gradient returns to its input's shape.
+    """
+    from .reduce import reduce_sum
+    gshape = g._value.shape
+    shape = tuple(shape)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(_range(lead)) + tuple(
+        i + lead for i, d in enumerate(shape) if d == 1 and gshape[i + lead] != 1)
+    if axes:
+        g = reduce_sum(g, axis=axes, keepdims=True)
+    return reshape(g, shape)
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """Repeat ``input`` ``multiples[i]`` times along axis i (``tf.tile``).
+
+    >>> d2l.tile([[1, 2]], [2, 2]).numpy()
+    array([[1, 2, 1, 2],
+           [1, 2, 1, 2]], dtype=int32)
+    """
+    x = as_tensor(input)
+    reps = _shape_tuple("tile", multiples)
+    if len(reps) != x.ndim:
+        raise InvalidArgumentError(f"tile: multiples {list(reps)} must have one entry per axis "
+                                   f"of the input's shape {x.shape}", op="tile")
+    (a,) = arrays("tile", x)
+    y = wrap(xp_of(a).tile(a, reps))
+    if tapes:
+        record("tile", (x,), y, lambda dy: (_tile_grad(dy, a.shape, reps),))
+    return y
+
+
+def _tile_grad(dy, shape, reps):
+    from .reduce import reduce_sum
+    split = [n for pair in zip(reps, shape) for n in pair]        # (r0, s0, r1, s1, ...)
+    return reduce_sum(reshape(dy, split), axis=tuple(_range(0, 2 * len(shape), 2)))
+
+
+# ================================================================ join and split
+
+def _same_dtype(op, tensors):
+    first = tensors[0]._dtype
+    for t in tensors[1:]:
+        if t._dtype is not first:
+            raise InvalidArgumentError(
+                f"{op}: all inputs must have one dtype, got {first.name} and {t._dtype.name}; "
+                f"cast them first, e.g. d2l.cast(t, d2l.{first.name})", op=op)
+
+
+def concat(values, axis, name="concat"):
+    """Join tensors along an existing ``axis`` (``tf.concat``).
+
+    >>> x = d2l.ones((3, 4))
+    >>> d2l.concat([x, x], axis=0).shape, d2l.concat([x, x], axis=1).shape
+    (TensorShape([6, 4]), TensorShape([3, 8]))
+    """
+    ts = [as_tensor(v) for v in values]
+    if not ts:
+        raise ValueError("concat: needs at least one tensor")
+    _same_dtype("concat", ts)
+    from .reduce import normalize_axis
+    (ax,) = normalize_axis("concat", axis, ts[0].ndim)
+    ref = ts[0]._value.shape
+    for t in ts[1:]:
+        s = t._value.shape
+        if len(s) != len(ref) or any(a != b for i, (a, b) in enumerate(zip(s, ref)) if i != ax):
+            raise InvalidArgumentError(
+                f"concat: shapes {tuple(ref)} and {tuple(s)} must match in every axis except "
+                f"axis {ax}", op="concat")
+    arrs = arrays("concat", *ts)
+    y = wrap(xp_of(arrs[0]).concatenate(arrs, axis=ax))
+    if tapes:
+        sizes = [a.shape[ax] for a in arrs]
+        record("concat", tuple(ts), y, lambda dy: tuple(split(dy, sizes, axis=ax)))
+    return y
+
+
+def stack(values, axis=0, name="stack"):
+    """Join same-shaped tensors along a new ``axis`` (``tf.stack``).
+
+    >>> d2l.stack([[1, 2], [3, 4]], axis=1).numpy()
+    array([[1, 3],
+           [2, 4]], dtype=int32)
+    """
+    ts = [as_tensor(v) for v in values]
+    if not ts:
+        raise ValueError("stack: needs at least one tensor")
+    _same_dtype("stack", ts)
+    for t in ts[1:]:
+        if t._value.shape != ts[0]._value.shape:
+            raise InvalidArgumentError(f"stack: all tensors must have one shape, got "
+                                       f"{ts[0].shape} and {t.shape}", op="stack")
+    return concat([expand_dims(t, axis) for t in ts], axis=axis if axis >= 0 else axis)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Split along ``axis`` into a list of tensors with that axis removed (``tf.unstack``).
+
+    >>> [t.numpy() for t in d2l.unstack([[1, 2], [3, 4]])]
+    [array([1, 2], dtype=int32), array([3, 4], dtype=int32)]
+    """
+    x = as_tensor(value)
+    from .reduce import normalize_axis
+    (ax,) = normalize_axis("unstack", axis, x.ndim)
+    n = x._value.shape[ax]
+    if num is not None and num != n:
+        raise InvalidArgumentError(f"unstack: num={num} but axis {ax} has length {n}", op="unstack")
+    lead = (slice(None),) * ax
+    return [_take("unstack", x, lead + (i,)) for i in _range(n)]
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Cut along ``axis`` into equal parts or parts of given sizes (``tf.split``).
+
+    >>> [t.shape for t in d2l.split(d2l.zeros((6, 2)), [1, 5])]
+    [TensorShape([1, 2]), TensorShape([5, 2])]
+    """
+    x = as_tensor(value)
+    from .reduce import normalize_axis
+    (ax,) = normalize_axis("split", axis, x.ndim)
+    n = x._value.shape[ax]
+    if isinstance(num_or_size_splits, numbers.Integral):
+        k = int(num_or_size_splits)
+        if k <= 0 or n % k:
+            raise InvalidArgumentError(f"split: axis {ax} of length {n} cannot be split into {k} "
+                                       "equal parts; give a list of sizes instead", op="split")
+        sizes = [n // k] * k
+    else:
+        sizes = [int(s) for s in (num_or_size_splits.numpy() if isinstance(
+            num_or_size_splits, Tensor) else num_or_size_splits)]
+        if sizes.count(-1) == 1:
+            sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise InvalidArgumentError(f"split: sizes {sizes} must be non-negative and add up to "
+                                       f"{n}, the length of axis {ax}", op="split")
+    lead = (slice(None),) * ax
+    bounds = np.cumsum([0] + sizes)
+    return [_take("split", x, lead + (slice(int(b), int(e)),)) for b, e in zip(bounds, bounds[1:])]
+
+
+# ================================================================ gather, masks, one-hot
+
+def _take(op, x, index, accumulate=False):
+    """``x[index]`` for a prepared NumPy index; the gradient writes dy back into zeros."""
+    (a,) = arrays(op, x)
+    y = wrap(a[index])
+    if tapes:
+        record(op, (x,), y, lambda dy: (_put(dy, a.shape, index, accumulate),))
+    return y
+
+
+def _put(dy, shape, index, accumulate):
+    """Zeros of ``shape`` with ``dy`` written (or, for repeats, added) at ``index``."""
+    (g,) = arrays("scatter", dy)
+    xp = xp_of(g)
+    out = xp.zeros(shape, g.dtype)
+    if accumulate:
+        xp.add.at(out, index, g)
+    else:
+        out[index] = g
+    z = wrap(out)
+    if tapes:
+        record("scatter", (dy,), z, lambda dz: (_take("gather", dz, index),))
+    return z
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Pick slices of ``params`` along ``axis`` at ``indices`` (``tf.gather``).
+
+    Indices must be in [0, n); the gradient adds up where an index repeats.
+
+    >>> d2l.gather([10, 20, 30], [2, 0, 2]).numpy()
+    array([30, 10, 30], dtype=int32)
+    """
+    x = as_tensor(params)
+    idx = as_tensor(indices)
+    if not idx._dtype.is_integer:
+        raise TypeError(f"gather: indices must be integers, got {idx._dtype.name}")
+    if batch_dims:
+        raise NotImplementedError("gather: batch_dims is not supported; loop over the batch")
+    from .reduce import normalize_axis
+    (ax,) = normalize_axis("gather", 0 if axis is None else axis, x.ndim)
+    n = x._value.shape[ax]
+    (iv,) = arrays("gather", idx)
+    if iv.size and (int(iv.min()) < 0 or int(iv.max()) >= n):
+        bad = int(iv.min()) if int(iv.min()) < 0 else int(iv.max())
+        raise InvalidIndexError(f"gather: index {bad} is not in [0, {n}) for axis {ax} of "
+                                f"shape {x.shape}", op="gather")
+    index = (slice(None),) * ax + (backend.to_device(iv, backend.device_of(x._value)),)
+    return _take("gather", x, index, accumulate=True)
+
+
+def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """The elements (or slices) of ``tensor`` where ``mask`` is True (``tf.boolean_mask``).
+
+    ``mask`` covers the leading dimensions of ``tensor`` starting at ``axis`` (default 0).
+
+    >>> d2l.boolean_mask([[1, 2], [3, 4], [5, 6]], [True, False, True]).numpy()
+    array([[1, 2],
+           [5, 6]], dtype=int32)
+    """
+    x, m = as_tensor(tensor), as_tensor(mask)
+    if not m._dtype.is_bool:
+        raise TypeError(f"boolean_mask: mask must be bool, got {m._dtype.name}; compare first, "
+                        "e.g. x > 0")
+    ax = 0 if axis is None else int(axis) % max(x.ndim, 1)
+    ms, xs = m._value.shape, x._value.shape
+    if m.ndim == 0 or xs[ax:ax + len(ms)] != ms:
+        raise InvalidArgumentError(
+            f"boolean_mask: mask shape {tuple(ms)} must match dimensions {ax}..{ax + len(ms) - 1} "
+            f"of the tensor's shape {tuple(xs)}", op="boolean_mask")
+    (mv,) = arrays("boolean_mask", m)
+    index = (slice(None),) * ax + (backend.to_device(mv, backend.device_of(x._value)),)
+    return _take("boolean_mask", x, index)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """Turn integer labels into one-hot vectors of length ``depth`` (``tf.one_hot``).
+
+    Labels outside [0, depth) give an all-``off_value`` vector, as in TensorFlow.
+
+    >>> d2l.one_hot([0, 2, 5], depth=3).numpy()
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.]], dtype=float32)
+    """
+    idx = as_tensor(indices)
+    if not idx._dtype.is_integer:
+        raise TypeError(f"one_hot: indices must be integers, got {idx._dtype.name}; "
+                        "cast them: d2l.cast(labels, d2l.int32)")
+    if dtype is None:
+        dtype = dtypes.float32
+        for v in (on_value, off_value):
+            if isinstance(v, Tensor):
+                dtype = v._dtype
+    dtype = dtypes.as_dtype(dtype)
+    on = as_tensor(1 if on_value is None else on_value, dtype)._value
+    off = as_tensor(0 if off_value is None else off_value, dtype)._value
+    (iv,) = arrays("one_hot", idx)
+    xp = xp_of(iv)
+    hot = iv[..., None] == xp.arange(int(depth))
+    out = xp.where(hot, xp.asarray(on), xp.asarray(off)).astype(dtype.np)
+    if axis is not None and axis != -1:
+        out = xp.moveaxis(out, -1, axis)
+    return wrap(out)
+
+
+# ================================================================ indexing
+
+def _index_error(op, i, axis, shape):
+    n = shape[axis]
+    raise InvalidIndexError(
+        f"{op}: index {i} is out of bounds for axis {axis} with size {n} (tensor shape "
+        f"{tuple(shape)}); valid indices are {-n}..{n - 1}", op=op)
+
+
+def _as_int(op, k):
+    if isinstance(k, Tensor):
+        if k.ndim != 0 or not k._dtype.is_integer:
+            raise TypeError(f"{op}: only integer scalars, slices, ... and None can index a "
+                            f"tensor, got a {k._dtype.name} tensor of shape {k.shape}; "
+                            "use d2l.gather or d2l.boolean_mask")
+        return int(k)
+    if isinstance(k, numbers.Integral) and not isinstance(k, bool):
+        return int(k)
+    return None
+
+
+def _parse_index(shape, key, op="getitem"):
+    """A checked NumPy basic index for ``key`` (ints, slices, ``...``, None)."""
+    key = key if isinstance(key, tuple) else (key,)
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError(f"{op}: an index can only have a single ellipsis ('...')")
+    if consumed > len(shape):
+        raise InvalidIndexError(f"{op}: too many indices ({consumed}) for a tensor of rank "
+                                f"{len(shape)} (shape {tuple(shape)})", op=op)
+    out, axis = [], 0
+    for k in key:
+        if k is None:
+            out.append(None)
+        elif k is Ellipsis:
+            out.append(Ellipsis)
+            axis += len(shape) - consumed
+        elif isinstance(k, slice):
+            parts = []
+            for p in (k.start, k.stop, k.step):
+                if p is None:
+                    parts.append(None)
+                    continue
+                v = _as_int(op, p)
+                if v is None:
+                    raise TypeError(f"{op}: slice bounds must be integers, got {p!r}")
+                parts.append(v)
+            if parts[2] == 0:
+                raise InvalidArgumentError(f"{op}: slice step cannot be zero", op=op)
+            out.append(slice(*parts))
+            axis += 1
+        else:
+            i = _as_int(op, k)
+            if i is None:
+                hint = ("use d2l.boolean_mask(x, mask)" if isinstance(k, Tensor) and k._dtype.is_bool
+                        else "use d2l.gather(x, indices) to pick several positions")
+                raise TypeError(f"{op}: only integers, slices (':'), ellipsis ('...') and None "
+                                f"are valid indices, got {type(k).__name__}; {hint}")
+            if not -shape[axis] <= i < shape[axis]:
+                _index_error(op, i, axis, shape)
+            out.append(i)
+            axis += 1
+    return tuple(out)
+
+
+def _numpy_index_shape(array, index):
+    return array[index].shape
+
+
+def _getitem(x, key):
+    """``x[key]`` for Tensors: ints, negative ints, slices with steps, ``...`` and None."""
+    x = as_tensor(x)
+    return _take("getitem", x, _parse_index(x._value.shape, key))

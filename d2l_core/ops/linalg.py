@@ -1,0 +1,98 @@
+"""Matrix products: ``matmul`` (the ``@`` operator) and ``tensordot``.
+
+>>> import d2l_core as d2l
+>>> X = d2l.reshape(d2l.range(12), (3, 4))
+>>> d2l.matmul(X, d2l.transpose(X)).shape
+TensorShape([3, 3])
+"""
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from ._op import arrays, broadcast_shape, needs, pair, record, tapes, wrap
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+    """Matrix product ``a @ b`` over the last two axes, batched over the rest (``tf.matmul``).
+
+    Both inputs need rank >= 2 and one dtype; batch axes broadcast.
+    With C = AB, dL/dA = dL/dC · Bᵀ and dL/dB = Aᵀ · dL/dC.
+
+    >>> d2l.matmul([[1.0, 2.0]], [[3.0], [4.0]]).numpy()
+    array([[11.]], dtype=float32)
+    >>> d2l.matmul(d2l.ones((5, 2, 3)), d2l.ones((3, 4))).shape
+    TensorShape([5, 2, 4])
+    """
+    a, b = pair(a, b, "matmul")
+    ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    x, y = arrays("matmul", a, b)
+    if x.ndim < 2 or y.ndim < 2:
+        raise InvalidArgumentError(
+            f"matmul: both inputs need rank >= 2, got shapes {x.shape} and {y.shape}; "
+            "make a vector a matrix with d2l.reshape(v, (1, -1)) or d2l.expand_dims", op="matmul")
+    if a._dtype.is_bool:
+        raise TypeError("matmul: bool matrices cannot be multiplied; cast them to a number dtype")
+    xm = x.swapaxes(-1, -2) if ta else x
+    ym = y.swapaxes(-1, -2) if tb else y
+    if adjoint_a and a._dtype.is_complex:
+        xm = xm.conj()
+    if adjoint_b and b._dtype.is_complex:
+        ym = ym.conj()
+    if xm.shape[-1] != ym.shape[-2]:
+        hint = "; did you mean to transpose one of them?" if (
+            xm.shape[-2] == ym.shape[-2] or xm.shape[-1] == ym.shape[-1]) else ""
+        raise InvalidArgumentError(
+            f"matmul: inner dimensions differ: {x.shape} @ {y.shape}"
+            f"{' (after transposes)' if ta or tb else ''} needs {xm.shape[-1]} == "
+            f"{ym.shape[-2]}{hint}", op="matmul")
+    broadcast_shape("matmul", xm.shape[:-2], ym.shape[:-2])
+    z = wrap(np.matmul(xm, ym))
+    if tapes:
+        record("matmul", (a, b), z, lambda dz: _matmul_grad(dz, a, b, ta, tb))
+    return z
+
+
+def _matmul_grad(dz, a, b, ta, tb):
+    # Each case is C = op(A) op(B); the gradients keep A's and B's own layout.
+    da = db = None
+    if needs(a):
+        da = (matmul(b, dz, transpose_a=tb, transpose_b=True) if ta
+              else matmul(dz, b, transpose_b=not tb))
+    if needs(b):
+        db = (matmul(dz, a, transpose_a=True, transpose_b=ta) if tb
+              else matmul(a, dz, transpose_a=not ta))
+    return da, db
+
+
+def tensordot(a, b, axes, name=None):
+    """Sum products over the given axes of ``a`` and ``b`` (``tf.tensordot``).
+
+    ``axes`` is an int N (last N axes of a with first N of b) or a pair of lists.
+    Built from transpose, reshape and matmul, so its gradient comes from theirs.
+
+    >>> d2l.tensordot(d2l.ones((2, 3)), d2l.ones((3, 4)), axes=1).shape
+    TensorShape([2, 4])
+    """
+    from .array import reshape, transpose
+    a, b = pair(a, b, "tensordot")
+    sa, sb = a._value.shape, b._value.shape
+    if isinstance(axes, int):
+        if axes < 0 or axes > min(len(sa), len(sb)):
+            raise InvalidArgumentError(f"tensordot: axes={axes} is out of range for shapes "
+                                       f"{sa} and {sb}", op="tensordot")
+        ax_a, ax_b = list(range(len(sa) - axes, len(sa))), list(range(axes))
+    else:
+        ax_a, ax_b = ([axes[0]] if isinstance(axes[0], int) else list(axes[0]),
+                      [axes[1]] if isinstance(axes[1], int) else list(axes[1]))
+        ax_a = [i % len(sa) for i in ax_a]
+        ax_b = [i % len(sb) for i in ax_b]
+    if len(ax_a) != len(ax_b) or any(sa[i] != sb[j] for i, j in zip(ax_a, ax_b)):
+        raise InvalidArgumentError(
+            f"tensordot: contracted axes must have equal lengths: axes {ax_a} of {sa} vs "
+            f"axes {ax_b} of {sb}", op="tensordot")
+    free_a = [i for i in range(len(sa)) if i not in ax_a]
+    free_b = [j for j in range(len(sb)) if j not in ax_b]
+    k = int(np.prod([sa[i] for i in ax_a]))
+    left = reshape(transpose(a, free_a + ax_a), (-1, k))
+    right = reshape(transpose(b, ax_b + free_b), (k, -1))
+    return reshape(matmul(left, right), [sa[i] for i in free_a] + [sb[j] for j in free_b])

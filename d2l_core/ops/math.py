@@ -1,0 +1,711 @@
+"""Elementwise math: arithmetic, comparisons, logic, and the functions of calculus.
+
+Each op is its forward kernel plus, right below it, its chain rule. Gradients
+are written with d2l_core ops, so an outer tape records them and derivatives
+of any order come for free. Broadcasting is NumPy's; the tape sums each
+gradient back to its input's shape.
+
+>>> import d2l_core as d2l
+>>> d2l.add([1, 2], 10)
+<tf.Tensor: shape=(2,), dtype=int32, numpy=array([11, 12], dtype=int32)>
+"""
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ._op import arrays, as_tensor, broadcast_shape, check_dtype, needs, pair, record, tapes, wrap
+
+
+# ================================================================ helpers
+
+def _binary(op, x, y, kernel, grad=None):
+    """Run a broadcasting two-input op and record it when a tape is watching."""
+    x, y = pair(x, y, op)
+    a, b = arrays(op, x, y)
+    try:
+        z = wrap(kernel(a, b))
+    except ValueError:
+        broadcast_shape(op, a.shape, b.shape)
+        raise
+    if grad is not None and tapes:
+        record(op, (x, y), z, lambda dz: grad(dz, x, y, z))
+    return z
+
+
+def _unary(op, x, kernel, grad=None):
+    x = as_tensor(x)
+    (a,) = arrays(op, x)
+    y = wrap(kernel(a))
+    if grad is not None and tapes:
+        record(op, (x,), y, lambda dy: grad(dy, x, y))
+    return y
+
+
+def _float_only(op, x):
+    x = as_tensor(x)
+    check_dtype(op, x, lambda d: d.is_floating or d.is_complex, "a floating-point")
+    return x
+
+
+def _quiet(kernel):
+    """``kernel`` without NumPy's divide-by-zero/invalid warnings: like TF, give inf/nan."""
+    def run(*arrays):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return kernel(*arrays)
+    return run
+
+
+# ================================================================ arithmetic
+
+def add(x, y, name=None):
+    """Elementwise ``x + y`` with broadcasting (``tf.add``, operator ``+``).
+
+    >>> d2l.add(d2l.ones((2, 1)), [10.0, 20.0]).numpy()
+    array([[11., 21.],
+           [11., 21.]], dtype=float32)
+    """
+    return _binary("add", x, y, np.add, _add_grad)
+
+
+def _add_grad(dz, x, y, z):
+    return dz, dz
+
+
+def subtract(x, y, name=None):
+    """Elementwise ``x - y`` (``tf.subtract``, operator ``-``).
+
+    >>> d2l.subtract([5, 7], 2).numpy()
+    array([3, 5], dtype=int32)
+    """
+    return _binary("subtract", x, y, np.subtract, _subtract_grad)
+
+
+def _subtract_grad(dz, x, y, z):
+    return dz, (negative(dz) if needs(y) else None)
+
+
+def multiply(x, y, name=None):
+    """Elementwise ``x * y`` (``tf.multiply``, operator ``*``); see ``matmul`` for matrices.
+
+    d(xy)/dx = y and d(xy)/dy = x.
+
+    >>> d2l.multiply([1.0, 2.0], [3.0, 4.0]).numpy()
+    array([3., 8.], dtype=float32)
+    """
+    return _binary("multiply", x, y, np.multiply, _multiply_grad)
+
+
+def _multiply_grad(dz, x, y, z):
+    return (multiply(dz, y) if needs(x) else None,
+            multiply(dz, x) if needs(y) else None)
+
+
+_true_div_dtype = {dtypes.int8: dtypes.float32, dtypes.uint8: dtypes.float32,
+                   dtypes.int16: dtypes.float32, dtypes.uint16: dtypes.float32,
+                   dtypes.int32: dtypes.float64, dtypes.uint32: dtypes.float64,
+                   dtypes.int64: dtypes.float64, dtypes.uint64: dtypes.float64}
+
+
+def divide(x, y, name=None):
+    """Elementwise true division ``x / y`` (``tf.divide``, ``tf.truediv``, operator ``/``).
+
+    As in TensorFlow, integer inputs are first converted to floats
+    (int32 / int32 gives float64), and dividing by zero gives inf or nan.
+    d(x/y)/dx = 1/y and d(x/y)/dy = -x/y².
+
+    >>> d2l.divide([1, 2], [2, 4])
+    <tf.Tensor: shape=(2,), dtype=float64, numpy=array([0.5, 0.5])>
+    """
+    x, y = pair(x, y, "divide")
+    if x._dtype.is_bool:
+        raise TypeError("divide: cannot divide bool tensors; cast them to a float dtype first")
+    target = _true_div_dtype.get(x._dtype)
+    if target is not None:
+        x, y = cast(x, target), cast(y, target)
+    return _binary("divide", x, y, _quiet(np.true_divide), _divide_grad)
+
+
+def _divide_grad(dz, x, y, z):
+    return (divide(dz, y) if needs(x) else None,
+            negative(multiply(dz, divide(z, y))) if needs(y) else None)
+
+
+truediv = divide
+
+
+def _int_zero_check(op, x, y):
+    if x._dtype.is_integer:
+        (b,) = arrays(op, y)
+        if not b.all():
+            raise InvalidArgumentError(f"{op}: integer division by zero; check the divisor, "
+                                       "or divide floats to get inf", op=op)
+
+
+def floordiv(x, y, name=None):
+    """Elementwise division rounded down, ``x // y`` (``tf.math.floordiv``). Not differentiable.
+
+    >>> d2l.floordiv([7, -7], 2).numpy()
+    array([ 3, -4], dtype=int32)
+    """
+    x, y = pair(x, y, "floordiv")
+    _int_zero_check("floordiv", x, y)
+    return _binary("floordiv", x, y, _quiet(np.floor_divide))
+
+
+def mod(x, y, name=None):
+    """Elementwise remainder with the sign of ``y``, ``x % y`` (``tf.math.floormod``).
+
+    >>> d2l.mod([7, -7], 3).numpy()
+    array([1, 2], dtype=int32)
+    """
+    x, y = pair(x, y, "mod")
+    _int_zero_check("mod", x, y)
+    return _binary("mod", x, y, _quiet(np.mod), _mod_grad)
+
+
+def _mod_grad(dz, x, y, z):
+    return dz, (negative(multiply(dz, floor(divide(x, y)))) if needs(y) else None)
+
+
+floormod = mod
+
+
+def _pow_kernel(a, b):
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.power(a, b)
+    except ValueError as e:   # NumPy: "Integers to negative integer powers are not allowed."
+        raise InvalidArgumentError(f"pow: {e} Use a float base, e.g. d2l.cast(x, d2l.float32)",
+                                   op="pow") from None
+
+
+def pow(x, y, name=None):  # noqa: A001  (TensorFlow's name)
+    """Elementwise ``x ** y`` (``tf.pow``, operator ``**``).
+
+    d(x^y)/dx = y·x^(y-1) and d(x^y)/dy = x^y·ln x (taken as 0 where x <= 0).
+
+    >>> d2l.pow([2.0, 3.0], 2).numpy()
+    array([4., 9.], dtype=float32)
+    """
+    return _binary("pow", x, y, _pow_kernel, _pow_grad)
+
+
+def _pow_grad(dz, x, y, z):
+    dx = multiply(dz, multiply(y, pow(x, subtract(y, 1)))) if needs(x) else None
+    dy = None
+    if needs(y):
+        positive = greater(x, 0)
+        log_x = where(positive, log(where(positive, x, ones_like(x))), zeros_like(x))
+        dy = multiply(dz, multiply(z, log_x))
+    return dx, dy
+
+
+def maximum(x, y, name=None):
+    """Elementwise larger of ``x`` and ``y`` (``tf.maximum``). Ties send the gradient to ``x``.
+
+    >>> d2l.maximum([1, 5], [3, 2]).numpy()
+    array([3, 5], dtype=int32)
+    """
+    return _binary("maximum", x, y, np.maximum, _maximum_grad)
+
+
+def _maximum_grad(dz, x, y, z):
+    x_wins = greater_equal(x, y)
+    return (where(x_wins, dz, zeros_like(dz)) if needs(x) else None,
+            where(x_wins, zeros_like(dz), dz) if needs(y) else None)
+
+
+def minimum(x, y, name=None):
+    """Elementwise smaller of ``x`` and ``y`` (``tf.minimum``). Ties send the gradient to ``x``.
+
+    >>> d2l.minimum([1, 5], [3, 2]).numpy()
+    array([1, 2], dtype=int32)
+    """
+    return _binary("minimum", x, y, np.minimum, _minimum_grad)
+
+
+def _minimum_grad(dz, x, y, z):
+    x_wins = less_equal(x, y)
+    return (where(x_wins, dz, zeros_like(dz)) if needs(x) else None,
+            where(x_wins, zeros_like(dz), dz) if needs(y) else None)
+
+
+def squared_difference(x, y, name=None):
+    """Elementwise ``(x - y)²`` (``tf.math.squared_difference``).
+
+    >>> d2l.math.squared_difference([1.0, 4.0], [3.0, 1.0]).numpy()
+    array([4., 9.], dtype=float32)
+    """
+    return square(subtract(x, y))
+
+
+# ================================================================ one-input functions
+
+def negative(x, name=None):
+    """Elementwise ``-x`` (``tf.negative``).
+
+    >>> d2l.negative([1, -2]).numpy()
+    array([-1,  2], dtype=int32)
+    """
+    return _unary("negative", x, np.negative, _negative_grad)
+
+
+def _negative_grad(dy, x, y):
+    return (negative(dy),)
+
+
+def abs(x, name=None):  # noqa: A001
+    """Elementwise ``|x|`` (``tf.abs``); its derivative is sign(x) (0 at 0).
+
+    >>> d2l.abs([-1.5, 2.0]).numpy()
+    array([1.5, 2. ], dtype=float32)
+    """
+    return _unary("abs", x, np.abs, _abs_grad)
+
+
+def _abs_grad(dy, x, y):
+    return (multiply(dy, sign(x)),)
+
+
+def sign(x, name=None):
+    """Elementwise -1, 0 or 1 (``tf.sign``); its gradient is zero.
+
+    >>> d2l.sign([-3.0, 0.0, 2.0]).numpy()
+    array([-1.,  0.,  1.], dtype=float32)
+    """
+    return _unary("sign", x, np.sign, _sign_grad)
+
+
+def _sign_grad(dy, x, y):
+    return (zeros_like(dy),)
+
+
+def exp(x, name=None):
+    """Elementwise eˣ (``tf.exp``); d eˣ/dx = eˣ.
+
+    >>> d2l.exp([0.0, 1.0]).numpy()
+    array([1.       , 2.7182817], dtype=float32)
+    """
+    return _unary("exp", _float_only("exp", x), _quiet(np.exp), _exp_grad)
+
+
+def _exp_grad(dy, x, y):
+    return (multiply(dy, y),)
+
+
+def expm1(x, name=None):
+    """Elementwise eˣ - 1, accurate near 0 (``tf.math.expm1``).
+
+    >>> d2l.math.expm1([0.0]).numpy()
+    array([0.], dtype=float32)
+    """
+    return _unary("expm1", _float_only("expm1", x), _quiet(np.expm1), _expm1_grad)
+
+
+def _expm1_grad(dy, x, y):
+    return (multiply(dy, add(y, 1)),)
+
+
+def log(x, name=None):
+    """Elementwise natural logarithm (``tf.math.log``); d ln x/dx = 1/x. log(0) = -inf.
+
+    >>> d2l.math.log([1.0, 2.718281828]).numpy()
+    array([0., 1.], dtype=float32)
+    """
+    return _unary("log", _float_only("log", x), _quiet(np.log), _log_grad)
+
+
+def _log_grad(dy, x, y):
+    return (divide(dy, x),)
+
+
+def log1p(x, name=None):
+    """Elementwise ln(1 + x), accurate near 0 (``tf.math.log1p``).
+
+    >>> d2l.math.log1p([0.0]).numpy()
+    array([0.], dtype=float32)
+    """
+    return _unary("log1p", _float_only("log1p", x), _quiet(np.log1p), _log1p_grad)
+
+
+def _log1p_grad(dy, x, y):
+    return (divide(dy, add(x, 1)),)
+
+
+def sqrt(x, name=None):
+    """Elementwise √x (``tf.sqrt``); d√x/dx = 1/(2√x), infinite at 0.
+
+    >>> d2l.sqrt([4.0, 9.0]).numpy()
+    array([2., 3.], dtype=float32)
+    """
+    return _unary("sqrt", _float_only("sqrt", x), _quiet(np.sqrt), _sqrt_grad)
+
+
+def _sqrt_grad(dy, x, y):
+    return (divide(multiply(dy, 0.5), y),)
+
+
+def rsqrt(x, name=None):
+    """Elementwise 1/√x (``tf.math.rsqrt``).
+
+    >>> d2l.math.rsqrt([4.0]).numpy()
+    array([0.5], dtype=float32)
+    """
+    x = _float_only("rsqrt", x)
+    return _unary("rsqrt", x, _quiet(lambda a: 1 / np.sqrt(a)), _rsqrt_grad)
+
+
+def _rsqrt_grad(dy, x, y):
+    return (multiply(dy, multiply(-0.5, multiply(y, square(y)))),)
+
+
+def reciprocal(x, name=None):
+    """Elementwise 1/x (``tf.math.reciprocal``).
+
+    >>> d2l.math.reciprocal([2.0, 4.0]).numpy()
+    array([0.5 , 0.25], dtype=float32)
+    """
+    x = _float_only("reciprocal", x)
+    return _unary("reciprocal", x, _quiet(np.reciprocal), _reciprocal_grad)
+
+
+def _reciprocal_grad(dy, x, y):
+    return (negative(multiply(dy, square(y))),)
+
+
+def square(x, name=None):
+    """Elementwise x² (``tf.square``); d x²/dx = 2x.
+
+    >>> d2l.square([3, -2]).numpy()
+    array([9, 4], dtype=int32)
+    """
+    return _unary("square", x, np.square, _square_grad)
+
+
+def _square_grad(dy, x, y):
+    return (multiply(dy, multiply(x, 2)),)
+
+
+def sin(x, name=None):
+    """Elementwise sine (``tf.sin``); d sin x/dx = cos x.
+
+    >>> d2l.sin([0.0]).numpy()
+    array([0.], dtype=float32)
+    """
+    return _unary("sin", _float_only("sin", x), np.sin, _sin_grad)
+
+
+def _sin_grad(dy, x, y):
+    return (multiply(dy, cos(x)),)
+
+
+def cos(x, name=None):
+    """Elementwise cosine (``tf.cos``); d cos x/dx = -sin x.
+
+    >>> d2l.cos([0.0]).numpy()
+    array([1.], dtype=float32)
+    """
+    return _unary("cos", _float_only("cos", x), np.cos, _cos_grad)
+
+
+def _cos_grad(dy, x, y):
+    return (negative(multiply(dy, sin(x))),)
+
+
+def tan(x, name=None):
+    """Elementwise tangent (``tf.math.tan``); d tan x/dx = 1 + tan² x.
+
+    >>> d2l.math.tan([0.0]).numpy()
+    array([0.], dtype=float32)
+    """
+    return _unary("tan", _float_only("tan", x), np.tan, _tan_grad)
+
+
+def _tan_grad(dy, x, y):
+    return (multiply(dy, add(square(y), 1)),)
+
+
+def tanh(x, name=None):
+    """Elementwise hyperbolic tangent (``tf.tanh``); d tanh x/dx = 1 - tanh² x.
+
+    >>> d2l.tanh([0.0]).numpy()
+    array([0.], dtype=float32)
+    """
+    return _unary("tanh", _float_only("tanh", x), np.tanh, _tanh_grad)
+
+
+def _tanh_grad(dy, x, y):
+    return (multiply(dy, subtract(1, square(y))),)
+
+
+def _sigmoid_kernel(a):
+    # exp of a negative number never overflows: use σ(a) = e^a/(1+e^a) for a < 0.
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+
+def sigmoid(x, name=None):
+    """Elementwise logistic function σ(x) = 1/(1+e⁻ˣ) (``tf.sigmoid``); σ' = σ(1-σ).
+
+    >>> d2l.sigmoid([0.0]).numpy()
+    array([0.5], dtype=float32)
+    """
+    return _unary("sigmoid", _float_only("sigmoid", x), _sigmoid_kernel, _sigmoid_grad)
+
+
+def _sigmoid_grad(dy, x, y):
+    return (multiply(dy, multiply(y, subtract(1, y))),)
+
+
+def softplus(x, name=None):
+    """Elementwise ln(1 + eˣ), computed without overflow (``tf.math.softplus``).
+
+    >>> d2l.math.softplus([0.0]).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    x = _float_only("softplus", x)
+    return _unary("softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype, copy=False),
+                  _softplus_grad)
+
+
+def _softplus_grad(dy, x, y):
+    return (multiply(dy, sigmoid(x)),)
+
+
+def floor(x, name=None):
+    """Elementwise round down (``tf.floor``). Not differentiable.
+
+    >>> d2l.floor([1.7, -1.2]).numpy()
+    array([ 1., -2.], dtype=float32)
+    """
+    return _unary("floor", _float_only("floor", x), np.floor)
+
+
+def ceil(x, name=None):
+    """Elementwise round up (``tf.math.ceil``). Not differentiable.
+
+    >>> d2l.math.ceil([1.2]).numpy()
+    array([2.], dtype=float32)
+    """
+    return _unary("ceil", _float_only("ceil", x), np.ceil)
+
+
+def round(x, name=None):  # noqa: A001
+    """Elementwise round half to even, "banker's rounding" (``tf.round``). Not differentiable.
+
+    >>> d2l.round([0.5, 1.5, 2.4]).numpy()
+    array([0., 2., 2.], dtype=float32)
+    """
+    return _unary("round", x, np.round)
+
+
+# ================================================================ comparison and logic
+
+def _compare(op, kernel):
+    def compare(x, y, name=None):
+        return _binary(op, x, y, kernel)
+    compare.__name__ = op
+    return compare
+
+
+equal = _compare("equal", np.equal)
+equal.__doc__ = """Elementwise ``x == y`` as a bool tensor (``tf.equal``).
+
+>>> d2l.equal([1, 2, 3], [1, 0, 3]).numpy()
+array([ True, False,  True])
+"""
+not_equal = _compare("not_equal", np.not_equal)
+not_equal.__doc__ = """Elementwise ``x != y`` (``tf.not_equal``).
+
+>>> d2l.not_equal([1, 2], 1).numpy()
+array([False,  True])
+"""
+less = _compare("less", np.less)
+less.__doc__ = """Elementwise ``x < y`` (``tf.less``).
+
+>>> d2l.less([1, 2], 2).numpy()
+array([ True, False])
+"""
+less_equal = _compare("less_equal", np.less_equal)
+less_equal.__doc__ = """Elementwise ``x <= y`` (``tf.less_equal``).
+
+>>> d2l.less_equal([1, 2], 2).numpy()
+array([ True,  True])
+"""
+greater = _compare("greater", np.greater)
+greater.__doc__ = """Elementwise ``x > y`` (``tf.greater``).
+
+>>> d2l.greater([1, 3], 2).numpy()
+array([False,  True])
+"""
+greater_equal = _compare("greater_equal", np.greater_equal)
+greater_equal.__doc__ = """Elementwise ``x >= y`` (``tf.greater_equal``).
+
+>>> d2l.greater_equal([1, 2], 2).numpy()
+array([False,  True])
+"""
+
+
+def _logical(op, kernel):
+    def logical(x, y, name=None):
+        x, y = pair(x, y, op)
+        check_dtype(op, x, lambda d: d.is_bool, "a bool")
+        return _binary(op, x, y, kernel)
+    logical.__name__ = op
+    return logical
+
+
+logical_and = _logical("logical_and", np.logical_and)
+logical_and.__doc__ = """Elementwise AND of bool tensors (``tf.logical_and``, operator ``&``).
+
+>>> d2l.logical_and([True, True], [True, False]).numpy()
+array([ True, False])
+"""
+logical_or = _logical("logical_or", np.logical_or)
+logical_or.__doc__ = """Elementwise OR of bool tensors (``tf.logical_or``, operator ``|``).
+
+>>> d2l.logical_or([True, False], [False, False]).numpy()
+array([ True, False])
+"""
+logical_xor = _logical("logical_xor", np.logical_xor)
+logical_xor.__doc__ = """Elementwise XOR of bool tensors (``tf.math.logical_xor``).
+
+>>> d2l.math.logical_xor([True, True], [True, False]).numpy()
+array([False,  True])
+"""
+
+
+def logical_not(x, name=None):
+    """Elementwise NOT of a bool tensor (``tf.logical_not``, operator ``~``).
+
+    >>> d2l.logical_not([True, False]).numpy()
+    array([False,  True])
+    """
+    x = as_tensor(x)
+    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool")
+    return _unary("logical_not", x, np.logical_not)
+
+
+# ================================================================ selection and casting
+
+def where(condition, x=None, y=None, name=None):
+    """Pick from ``x`` where ``condition`` holds, else from ``y`` (``tf.where``).
+
+    All three broadcast together. With only ``condition``, returns the
+    coordinates of its True elements as an int64 tensor of shape (n, rank).
+
+    >>> d2l.where([True, False], [1, 2], [10, 20]).numpy()
+    array([ 1, 20], dtype=int32)
+    >>> d2l.where([[True, False], [False, True]]).numpy()
+    array([[0, 0],
+           [1, 1]])
+    """
+    c = as_tensor(condition)
+    if not c._dtype.is_bool:
+        raise TypeError(f"where: condition must be a bool tensor, got {c._dtype.name}; "
+                        "compare first, e.g. d2l.where(x > 0, x, 0)")
+    if x is None and y is None:
+        (a,) = arrays("where", c)
+        return wrap(np.argwhere(a).astype(np.int64))
+    if x is None or y is None:
+        raise ValueError("where: give both x and y, or neither")
+    x, y = pair(x, y, "where")
+    a, b, cond = arrays("where", x, y, c)
+    try:
+        z = wrap(np.where(cond, a, b))
+    except ValueError:
+        broadcast_shape("where", np.broadcast_shapes(a.shape, b.shape)
+                        if a.ndim and b.ndim else a.shape, cond.shape)
+        broadcast_shape("where", a.shape, b.shape)
+        raise
+    if tapes:
+        record("where", (x, y), z, lambda dz: _where_grad(dz, c, x, y))
+    return z
+
+
+def _where_grad(dz, c, x, y):
+    zero = zeros_like(dz)
+    return (where(c, dz, zero) if needs(x) else None,
+            where(c, zero, dz) if needs(y) else None)
+
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype`` (``tf.cast``). Floats to ints truncate toward zero.
+
+    The gradient flows through float-to-float casts only.
+
+    >>> d2l.cast([1.7, -1.7], d2l.int32).numpy()
+    array([ 1, -1], dtype=int32)
+    """
+    x = as_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    if x._dtype is dtype:
+        return x
+    (a,) = arrays("cast", x)
+    if x._dtype.is_complex and not dtype.is_complex:
+        a = a.real
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = wrap(a.astype(dtype.np))
+    if tapes and x._dtype.is_differentiable:
+        record("cast", (x,), y, lambda dy: (cast(dy, x._dtype),))
+    return y
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """Clamp every element into [min, max] (``tf.clip_by_value``).
+
+    The gradient passes where ``min <= t <= max`` and is zero outside.
+
+    >>> d2l.clip_by_value([-2.0, 0.5, 3.0], 0.0, 1.0).numpy()
+    array([0. , 0.5, 1. ], dtype=float32)
+    """
+    t = as_tensor(t)
+    lo, _ = pair(clip_value_min, t, "clip_by_value")
+    hi, _ = pair(clip_value_max, t, "clip_by_value")
+    a, l, h = arrays("clip_by_value", t, lo, hi)
+    if (l > h).any():
+        raise InvalidArgumentError(f"clip_by_value: clip_value_min must be <= clip_value_max, "
+                                   f"got {l} > {h}", op="clip_by_value")
+    try:
+        z = wrap(np.minimum(np.maximum(a, l), h))
+    except ValueError:
+        broadcast_shape("clip_by_value", a.shape, l.shape)
+        broadcast_shape("clip_by_value", a.shape, h.shape)
+        raise
+    if z._value.shape != a.shape:
+        raise InvalidArgumentError(
+            f"clip_by_value: the bounds (shapes {l.shape} and {h.shape}) must broadcast to the "
+            f"input's shape {a.shape}, not enlarge it", op="clip_by_value")
+    if tapes:
+        record("clip_by_value", (t, lo, hi), z, lambda dz: _clip_grad(dz, t, lo, hi))
+    return z
+
+
+def _clip_grad(dz, t, lo, hi):
+    zero = zeros_like(dz)
+    below, above = less(t, lo), greater(t, hi)
+    return (where(logical_or(below, above), zero, dz),
+            where(below, dz, zero) if needs(lo) else None,
+            where(above, dz, zero) if needs(hi) else None)
+
+
+def add_n(inputs, name=None):
+    """Sum of a list of same-shaped tensors (``tf.add_n``).
+
+    >>> d2l.add_n([[1, 2], [3, 4], [5, 6]]).numpy()
+    array([ 9, 12], dtype=int32)
+    """
+    if not inputs:
+        raise ValueError("add_n: needs at least one tensor")
+    total = as_tensor(inputs[0])
+    for t in inputs[1:]:
+        t = as_tensor(t)
+        if t.shape != total.shape:
+            raise InvalidArgumentError(f"add_n: all inputs must have one shape, got "
+                                       f"{total.shape} and {t.shape}", op="add_n")
+        total = add(total, t)
+    return total
+
+
+# Imported last: array ops use math ops, and math gradients use these.
+from .array import ones_like, zeros_like  # noqa: E402

@@ -1,0 +1,207 @@
+"""Neural-network functions: activations, softmax, and numerically stable losses.
+
+>>> import d2l_core as d2l
+>>> d2l.nn.relu([-1.0, 2.0]).numpy()
+array([0., 2.], dtype=float32)
+"""
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap
+from .array import one_hot
+from .math import (abs, add, cast, exp, greater, log1p, maximum, multiply, negative,  # noqa: A004
+                   sigmoid, subtract, where, zeros_like)
+from .reduce import normalize_axis, reduce_sum
+
+
+def _float(op, x):
+    x = as_tensor(x)
+    check_dtype(op, x, lambda d: d.is_floating, "a floating-point")
+    return x
+
+
+def relu(features, name=None):
+    """max(x, 0) elementwise (``tf.nn.relu``); its derivative is 1 where x > 0, else 0.
+
+    >>> d2l.nn.relu([-2.0, 0.0, 3.0]).numpy()
+    array([0., 0., 3.], dtype=float32)
+    """
+    x = as_tensor(features)
+    (a,) = arrays("relu", x)
+    y = wrap(np.maximum(a, 0, dtype=a.dtype))
+    if tapes:
+        record("relu", (x,), y, lambda dy: (where(greater(x, 0), dy, zeros_like(dy)),))
+    return y
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """x where x > 0, else alpha·x (``tf.nn.leaky_relu``).
+
+    >>> d2l.nn.leaky_relu([-1.0, 2.0]).numpy()
+    array([-0.2,  2. ], dtype=float32)
+    """
+    x = _float("leaky_relu", features)
+    return where(greater(x, 0), x, multiply(x, alpha))
+
+
+def elu(features, name=None):
+    """x where x > 0, else eˣ - 1 (``tf.nn.elu``).
+
+    >>> d2l.nn.elu([0.0, 1.0]).numpy()
+    array([0., 1.], dtype=float32)
+    """
+    from .math import expm1, minimum
+    x = _float("elu", features)
+    return where(greater(x, 0), x, expm1(minimum(x, 0)))
+
+
+def softmax(logits, axis=None, name=None):
+    """exp(x) / Σ exp(x) along ``axis`` (default the last), stable for large logits (``tf.nn.softmax``).
+
+    With y = softmax(x): dL/dx = y · (dL/dy - Σ dL/dy·y).
+
+    >>> d2l.nn.softmax([1000.0, 1000.0]).numpy()
+    array([0.5, 0.5], dtype=float32)
+    """
+    x = _float("softmax", logits)
+    (ax,) = normalize_axis("softmax", -1 if axis is None else axis, x.ndim)
+    (a,) = arrays("softmax", x)
+    e = np.exp(a - a.max(axis=ax, keepdims=True))
+    y = wrap(e / e.sum(axis=ax, keepdims=True))
+    if tapes:
+        record("softmax", (x,), y, lambda dy: (_softmax_grad(dy, y, ax),))
+    return y
+
+
+def _softmax_grad(dy, y, ax):
+    return multiply(y, subtract(dy, reduce_sum(multiply(dy, y), axis=ax, keepdims=True)))
+
+
+def log_softmax(logits, axis=None, name=None):
+    """x - ln Σ exp(x) along ``axis``, without overflow (``tf.nn.log_softmax``).
+
+    With y = log_softmax(x): dL/dx = dL/dy - softmax(x) · Σ dL/dy.
+
+    >>> d2l.nn.log_softmax([0.0, 0.0]).numpy()
+    array([-0.6931472, -0.6931472], dtype=float32)
+    """
+    x = _float("log_softmax", logits)
+    (ax,) = normalize_axis("log_softmax", -1 if axis is None else axis, x.ndim)
+    (a,) = arrays("log_softmax", x)
+    shifted = a - a.max(axis=ax, keepdims=True)
+    y = wrap(shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True)))
+    if tapes:
+        record("log_softmax", (x,), y, lambda dy: (_log_softmax_grad(dy, y, ax),))
+    return y
+
+
+def _log_softmax_grad(dy, y, ax):
+    return subtract(dy, multiply(exp(y), reduce_sum(dy, axis=ax, keepdims=True)))
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+    """Per-example cross-entropy -Σ labels·log softmax(logits) (``tf.nn.softmax_cross_entropy_with_logits``).
+
+    >>> d2l.nn.softmax_cross_entropy_with_logits([[0.0, 1.0]], [[0.0, 0.0]]).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    logits = _float("softmax_cross_entropy_with_logits", logits)
+    labels = as_tensor(labels, logits._dtype) if not hasattr(labels, "_dtype") else as_tensor(labels)
+    if labels._value.shape != logits._value.shape:
+        raise InvalidArgumentError(
+            f"softmax_cross_entropy_with_logits: labels shape {labels.shape} must equal logits "
+            f"shape {logits.shape}; for integer class labels use "
+            "sparse_softmax_cross_entropy_with_logits", op="softmax_cross_entropy_with_logits")
+    return negative(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis))
+
+
+def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+    """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
+
+    >>> d2l.nn.sparse_softmax_cross_entropy_with_logits([1], [[0.0, 0.0]]).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    logits = _float("sparse_softmax_cross_entropy_with_logits", logits)
+    labels = as_tensor(labels)
+    if not labels._dtype.is_integer:
+        raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be integers, got "
+                        f"{labels._dtype.name}; use softmax_cross_entropy_with_logits for one-hot labels")
+    n = logits._value.shape[-1]
+    if labels._value.shape != logits._value.shape[:-1]:
+        raise InvalidArgumentError(
+            f"sparse_softmax_cross_entropy_with_logits: labels shape {labels.shape} must be "
+            f"logits shape {logits.shape} without its last axis", op="sparse_softmax_cross_entropy")
+    (lv,) = arrays("sparse_softmax_cross_entropy_with_logits", labels)
+    if lv.size and (int(lv.min()) < 0 or int(lv.max()) >= n):
+        bad = int(lv.min()) if int(lv.min()) < 0 else int(lv.max())
+        raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
+                                   f"value of {bad} which is outside the valid range of [0, {n})",
+                                   op="sparse_softmax_cross_entropy")
+    picked = multiply(one_hot(labels, n, dtype=logits._dtype), log_softmax(logits))
+    return negative(reduce_sum(picked, axis=-1))
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Per-element binary cross-entropy from logits, stable for large |x| (``tf.nn.sigmoid_cross_entropy_with_logits``).
+
+    Computes max(x, 0) - x·z + ln(1 + e^-|x|), equal to -z·ln σ(x) - (1-z)·ln(1-σ(x)).
+
+    >>> d2l.nn.sigmoid_cross_entropy_with_logits([1.0], [0.0]).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    x = _float("sigmoid_cross_entropy_with_logits", logits)
+    z = as_tensor(labels, x._dtype) if not hasattr(labels, "_dtype") else as_tensor(labels)
+    if z._value.shape != x._value.shape:
+        raise InvalidArgumentError(f"sigmoid_cross_entropy_with_logits: labels shape {z.shape} "
+                                   f"must equal logits shape {x.shape}", op="sigmoid_cross_entropy")
+    return add(subtract(maximum(x, 0), multiply(x, z)), log1p(exp(negative(abs(x)))))
+
+
+def l2_loss(t, name=None):
+    """Σ t² / 2 (``tf.nn.l2_loss``), the usual weight-decay penalty.
+
+    >>> d2l.nn.l2_loss([1.0, 2.0]).numpy()
+    np.float32(2.5)
+    """
+    from .math import square
+    return multiply(reduce_sum(square(_float("l2_loss", t))), 0.5)
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each element with probability ``rate`` and scale the rest by 1/(1-rate) (``tf.nn.dropout``).
+
+    >>> d2l.random.set_seed(0)
+    >>> d2l.nn.dropout(d2l.ones((4,)), rate=0.0).numpy()
+    array([1., 1., 1., 1.], dtype=float32)
+    """
+    from .random import uniform
+    x = _float("dropout", x)
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be in [0, 1), got {rate}")
+    if rate == 0:
+        return x
+    shape = x._value.shape if noise_shape is None else noise_shape
+    keep = greater(uniform(shape, dtype=x._dtype, seed=seed), rate)
+    return multiply(x, cast(keep, x._dtype) * (1.0 / (1.0 - rate)))
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``value + bias`` with bias along the last axis (``tf.nn.bias_add``).
+
+    >>> d2l.nn.bias_add(d2l.zeros((2, 2)), [1.0, 2.0]).numpy()
+    array([[1., 2.],
+           [1., 2.]], dtype=float32)
+    """
+    b = as_tensor(bias)
+    v = as_tensor(value)
+    if b.ndim != 1 or b._value.shape[0] != v._value.shape[-1]:
+        raise InvalidArgumentError(f"bias_add: bias shape {b.shape} must be ({v.shape[-1]},), "
+                                   f"the last dimension of value {v.shape}", op="bias_add")
+    return add(v, b)
+
+
+from .math import tanh  # noqa: E402  (tf.nn.tanh and tf.nn.sigmoid exist too)
+
+__all__ = ["relu", "leaky_relu", "elu", "softmax", "log_softmax", "sigmoid", "tanh",
+           "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
+           "sigmoid_cross_entropy_with_logits", "l2_loss", "dropout", "bias_add"]

@@ -1,0 +1,310 @@
+"""Reductions: sums, means, extremes and norms over some or all axes.
+
+``axis`` may be None (every axis), an int, negative, or a list/tuple of them;
+``keepdims=True`` keeps reduced axes with length 1 so the result broadcasts
+back against the input.
+
+>>> import d2l_core as d2l
+>>> x = d2l.constant([[1, 2, 3], [4, 5, 6]])
+>>> d2l.reduce_sum(x).numpy(), d2l.reduce_sum(x, axis=0).numpy()
+(np.int32(21), array([5, 7, 9], dtype=int32))
+"""
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap
+from .math import abs, cast, divide, equal, multiply, sqrt, square  # noqa: A004
+
+
+def normalize_axis(op, axis, ndim):
+    """``axis`` as a sorted tuple of non-negative ints, checked against ``ndim``."""
+    if axis is None:
+        return tuple(range(ndim))
+    if hasattr(axis, "_value"):
+        axis = axis.numpy().tolist()
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise InvalidArgumentError(
+                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; "
+                f"valid axes are {-ndim}..{ndim - 1}", op=op)
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise InvalidArgumentError(f"{op}: axis {axis} names an axis twice", op=op)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else d for i, d in enumerate(shape))
+
+
+def _reduce(op, x, axis, keepdims, kernel, grad=None):
+    x = as_tensor(x)
+    (a,) = arrays(op, x)
+    axes = normalize_axis(op, axis, a.ndim)
+    y = wrap(np.asarray(kernel(a, axis=axes, keepdims=keepdims)))
+    if grad is not None and tapes:
+        record(op, (x,), y, lambda dy: (grad(dy, x, y, axes, keepdims),))
+    return y
+
+
+def _expand_back(dy, x, axes, keepdims):
+    """``dy`` reshaped so it broadcasts against ``x`` (restore reduced axes as 1s)."""
+    from .array import reshape
+    if keepdims or not axes:
+        return dy
+    return reshape(dy, _kept_shape(x._value.shape, axes))
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+    """Sum of elements over ``axis`` (``tf.reduce_sum``). Its gradient copies dy to every input.
+
+    >>> d2l.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=1, keepdims=True).numpy()
+    array([[3.],
+           [7.]], dtype=float32)
+    """
+    return _reduce("reduce_sum", input_tensor, axis, keepdims, _sum_kernel, _sum_grad)
+
+
+def _sum_kernel(a, axis, keepdims):
+    return a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+
+def _sum_grad(dy, x, y, axes, keepdims):
+    from .array import broadcast_to
+    return broadcast_to(_expand_back(dy, x, axes, keepdims), x._value.shape)
+
+
+def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+    """Mean over ``axis`` (``tf.reduce_mean``). Integer means truncate, as in TensorFlow.
+
+    >>> d2l.reduce_mean([1.0, 2.0, 3.0, 4.0]).numpy()
+    np.float32(2.5)
+    >>> d2l.reduce_mean([1, 2]).numpy()
+    np.int32(1)
+    """
+    return _reduce("reduce_mean", input_tensor, axis, keepdims, _mean_kernel, _mean_grad)
+
+
+def _mean_kernel(a, axis, keepdims):
+    if a.dtype.kind in "iub":
+        count = max(int(np.prod([a.shape[i] for i in axis])), 1)
+        return (a.sum(axis=axis, keepdims=keepdims, dtype=np.int64) // count).astype(a.dtype)
+    return a.mean(axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+
+def _mean_grad(dy, x, y, axes, keepdims):
+    count = int(np.prod([x._value.shape[i] for i in axes]))
+    return divide(_sum_grad(dy, x, y, axes, keepdims), max(count, 1))
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """Product over ``axis`` (``tf.reduce_prod``).
+
+    >>> d2l.reduce_prod([1.0, 2.0, 3.0]).numpy()
+    np.float32(6.0)
+    """
+    return _reduce("reduce_prod", input_tensor, axis, keepdims,
+                   lambda a, axis, keepdims: a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype),
+                   _prod_grad)
+
+
+def _prod_grad(dy, x, y, axes, keepdims):
+    # d(prod)/dx_i is the product of all the other elements. Dividing y by x_i
+    # fails at zeros, so multiply exclusive cumulative products from both sides.
+    from .array import reshape, transpose
+    shape = x._value.shape
+    kept = [i for i in range(len(shape)) if i not in axes]
+    perm = kept + list(axes)
+    xt = transpose(x, perm)
+    outer = [shape[i] for i in kept]
+    n = int(np.prod([shape[i] for i in axes])) if axes else 1
+    flat = reshape(xt, outer + [n])
+    others = multiply(cumprod(flat, axis=-1, exclusive=True),
+                      cumprod(flat, axis=-1, exclusive=True, reverse=True))
+    back = transpose(reshape(others, [shape[i] for i in perm]), list(np.argsort(perm)))
+    return multiply(_sum_grad(dy, x, y, axes, keepdims), back)
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running sum along ``axis`` (``tf.math.cumsum``).
+
+    >>> d2l.math.cumsum([1, 2, 3]).numpy()
+    array([1, 3, 6], dtype=int32)
+    >>> d2l.math.cumsum([1, 2, 3], exclusive=True, reverse=True).numpy()
+    array([5, 3, 0], dtype=int32)
+    """
+    return _cumulative("cumsum", x, axis, exclusive, reverse, np.cumsum)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running product along ``axis`` (``tf.math.cumprod``).
+
+    >>> d2l.math.cumprod([1, 2, 3]).numpy()
+    array([1, 2, 6], dtype=int32)
+    """
+    return _cumulative("cumprod", x, axis, exclusive, reverse, np.cumprod)
+
+
+def _cumulative(op, x, axis, exclusive, reverse, kernel):
+    x = as_tensor(x)
+    (a,) = arrays(op, x)
+    (ax,) = normalize_axis(op, axis, a.ndim)
+    b = np.flip(a, ax) if reverse else a
+    out = kernel(b, axis=ax, dtype=a.dtype)
+    if exclusive:
+        identity = 0 if kernel is np.cumsum else 1
+        pad = [(0, 0)] * a.ndim
+        pad[ax] = (1, 0)
+        out = np.pad(out, pad, constant_values=identity)
+        out = np.take(out, range(a.shape[ax]), axis=ax)
+    if reverse:
+        out = np.flip(out, ax)
+    y = wrap(np.ascontiguousarray(out))
+    if tapes and op == "cumsum":
+        record(op, (x,), y, lambda dy: (cumsum(dy, ax, exclusive, not reverse),))
+    elif tapes:
+        record(op, (x,), y, lambda dy: (_cumprod_grad(dy, x, y, ax, exclusive, reverse),))
+    return y
+
+
+def _cumprod_grad(dy, x, y, ax, exclusive, reverse):
+    # Exact where x has no zeros (the case gradient checks and training meet).
+    return divide(cumsum(multiply(dy, y), ax, exclusive, not reverse), x)
+
+
+def _extreme(op, kernel):
+    def reduce_extreme(input_tensor, axis=None, keepdims=False, name=None):
+        x = as_tensor(input_tensor)
+        if x._value.size == 0 and (axis is None or x._value.ndim == 1):
+            raise InvalidArgumentError(f"{op}: cannot reduce an empty tensor", op=op)
+        return _reduce(op, x, axis, keepdims, kernel, _extreme_grad)
+    reduce_extreme.__name__ = op
+    return reduce_extreme
+
+
+def _extreme_grad(dy, x, y, axes, keepdims):
+    # TensorFlow splits the gradient evenly between tied extremes.
+    y_b = _expand_back(y, x, axes, keepdims)
+    hits = cast(equal(x, y_b), x._dtype)
+    ties = reduce_sum(hits, axis=axes, keepdims=True)
+    return divide(multiply(_sum_grad(dy, x, y, axes, keepdims), hits), ties)
+
+
+reduce_max = _extreme("reduce_max", np.max)
+reduce_max.__doc__ = """Largest element over ``axis`` (``tf.reduce_max``). Ties share the gradient.
+
+>>> d2l.reduce_max([[1, 5], [7, 2]], axis=1).numpy()
+array([5, 7], dtype=int32)
+"""
+reduce_min = _extreme("reduce_min", np.min)
+reduce_min.__doc__ = """Smallest element over ``axis`` (``tf.reduce_min``). Ties share the gradient.
+
+>>> d2l.reduce_min([[1, 5], [7, 2]], axis=0).numpy()
+array([1, 2], dtype=int32)
+"""
+
+
+def _bool_reduce(op, kernel):
+    def reduce_bool(input_tensor, axis=None, keepdims=False, name=None):
+        x = as_tensor(input_tensor)
+        check_dtype(op, x, lambda d: d.is_bool, "a bool")
+        return _reduce(op, x, axis, keepdims, kernel)
+    reduce_bool.__name__ = op
+    return reduce_bool
+
+
+reduce_all = _bool_reduce("reduce_all", np.all)
+reduce_all.__doc__ = """True where every element over ``axis`` is True (``tf.reduce_all``).
+
+>>> d2l.reduce_all([[True, False], [True, True]], axis=1).numpy()
+array([False,  True])
+"""
+reduce_any = _bool_reduce("reduce_any", np.any)
+reduce_any.__doc__ = """True where any element over ``axis`` is True (``tf.reduce_any``).
+
+>>> d2l.reduce_any([[True, False], [False, False]], axis=1).numpy()
+array([ True, False])
+"""
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """ln Σ exp(x) over ``axis``, computed without overflow (``tf.math.reduce_logsumexp``).
+
+    >>> d2l.reduce_logsumexp([1000.0, 1000.0]).numpy()
+    np.float32(1000.6931)
+    """
+    from .array import stop_gradient
+    from .math import exp, log, subtract, add
+    x = as_tensor(input_tensor)
+    axes = normalize_axis("reduce_logsumexp", axis, x.ndim)
+    m = stop_gradient(reduce_max(x, axis=axes, keepdims=True))
+    (mv,) = arrays("reduce_logsumexp", m)
+    m = wrap(np.where(np.isfinite(mv), mv, 0).astype(mv.dtype))
+    out = add(log(reduce_sum(exp(subtract(x, m)), axis=axes, keepdims=True)), m)
+    if not keepdims:
+        from .array import reshape
+        out = reshape(out, [d for i, d in enumerate(x._value.shape) if i not in axes])
+    return out
+
+
+def _arg_extreme(op, kernel):
+    def arg_extreme(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
+        x = as_tensor(input)
+        (a,) = arrays(op, x)
+        (ax,) = normalize_axis(op, 0 if axis is None else axis, a.ndim)
+        if a.shape[ax] == 0:
+            raise InvalidArgumentError(f"{op}: axis {ax} has length 0", op=op)
+        return wrap(kernel(a, axis=ax).astype(dtypes.as_dtype(output_type).np))
+    arg_extreme.__name__ = op
+    return arg_extreme
+
+
+argmax = _arg_extreme("argmax", np.argmax)
+argmax.__doc__ = """Index of the largest element along ``axis`` (default 0) as int64 (``tf.argmax``).
+
+>>> d2l.argmax([[1, 9, 3], [7, 2, 8]], axis=1).numpy()
+array([1, 2])
+"""
+argmin = _arg_extreme("argmin", np.argmin)
+argmin.__doc__ = """Index of the smallest element along ``axis`` (default 0) as int64 (``tf.argmin``).
+
+>>> d2l.argmin([[1, 9, 3], [7, 2, 8]], axis=1).numpy()
+array([0, 1])
+"""
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa: A002
+    """Vector norm of ``tensor`` over ``axis`` (``tf.norm``, ``tf.linalg.norm``).
+
+    ``ord`` is 'euclidean' (or 2), 1, or np.inf. With ``axis=None`` the whole
+    tensor is treated as one vector (TensorFlow's default).
+
+    >>> d2l.norm([[3.0, 4.0]]).numpy()
+    np.float32(5.0)
+    >>> d2l.norm([[3.0, -4.0]], ord=1, axis=1).numpy()
+    array([7.], dtype=float32)
+    """
+    x = as_tensor(tensor)
+    check_dtype("norm", x, lambda d: d.is_floating or d.is_complex, "a floating-point")
+    if isinstance(axis, (list, tuple)) and len(axis) == 2 and ord in ("euclidean", "fro"):
+        return sqrt(reduce_sum(square(abs(x)), axis=axis, keepdims=keepdims))
+    if isinstance(axis, (list, tuple)) and len(axis) != 1:
+        raise InvalidArgumentError("norm: only vector norms (one axis, or axis=None) and the "
+                                   "Frobenius norm over two axes are supported", op="norm")
+    if ord in ("euclidean", 2, 2.0):
+        return sqrt(reduce_sum(square(abs(x) if x._dtype.is_complex else x),
+                               axis=axis, keepdims=keepdims))
+    if ord in (1, 1.0):
+        return reduce_sum(abs(x), axis=axis, keepdims=keepdims)
+    if ord == np.inf:
+        return reduce_max(abs(x), axis=axis, keepdims=keepdims)
+    if isinstance(ord, (int, float)) and ord > 0:
+        from .math import pow as _pow
+        return _pow(reduce_sum(_pow(abs(x), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
+    raise ValueError(f"norm: ord must be 'euclidean', 1, 2, np.inf or a positive number, got {ord!r}")
+
+

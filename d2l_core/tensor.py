@@ -1,0 +1,502 @@
+"""``Tensor`` (an immutable value on a device) and ``Variable`` (a mutable one).
+
+A Tensor wraps a NumPy or CuPy array that nobody mutates: every op makes a new
+array, and a Variable's ``assign`` rebinds the Variable to a new array. That
+invariant is what lets a tape keep references to inputs for the backward pass
+without copying them.
+
+>>> import d2l_core as d2l
+>>> x = d2l.constant([[1, 2], [3, 4]])
+>>> x
+<tf.Tensor: shape=(2, 2), dtype=int32, numpy=
+array([[1, 2],
+       [3, 4]], dtype=int32)>
+>>> x.shape, x.dtype
+(TensorShape([2, 2]), tf.int32)
+"""
+import numbers
+
+import numpy as np
+
+from . import _recording, backend, dtypes
+from .errors import InvalidArgumentError, InvalidIndexError
+from .tensor_shape import TensorShape
+
+_from_np = dtypes._by_np
+
+
+class Tensor:
+    """An immutable n-dimensional array with a dtype and a device (``tf.Tensor``).
+
+    Make one with ``d2l.constant``, ``d2l.ones``, an op, or ``convert_to_tensor``.
+
+    >>> t = d2l.constant([1.0, 2.0])
+    >>> t.numpy()
+    array([1., 2.], dtype=float32)
+    """
+
+    __slots__ = ("_value", "_dtype")
+    __array_priority__ = 100   # so ndarray + Tensor defers to Tensor.__radd__
+
+    def __init__(self, value, dtype=None):
+        t = convert_to_tensor(value, dtype=dtype)
+        self._value, self._dtype = t._value, t._dtype
+
+    # ---------------------------------------------------------- attributes
+    @property
+    def shape(self):
+        """The shape as a TensorShape (compares equal to a tuple)."""
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def device(self):
+        """TensorFlow's full device name, e.g. '/job:localhost/replica:0/task:0/device:CPU:0'."""
+        return backend.device_of(self._value).name
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled "
+                             "(it exists in graph mode, d2l_core.compat.v1).")
+
+    def get_shape(self):
+        """Same as ``.shape`` (TensorFlow 1 spelling)."""
+        return self.shape
+
+    def numpy(self):
+        """The value as a NumPy array, a copy (a NumPy scalar for a rank-0 tensor)."""
+        a = backend.to_numpy(self._value)
+        return a[()] if a.ndim == 0 else a.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        a = backend.to_numpy(self._value)
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a if copy is False else a.copy()
+
+    # ---------------------------------------------------------- Python protocols
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() is not defined for a scalar (rank-0) tensor; "
+                            "use d2l.size(t) for its number of elements")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from .ops.array import unstack
+        return iter(unstack(self))
+
+    def _scalar(self, what):
+        if self._value.size != 1:
+            raise ValueError(
+                f"{what}() of a tensor with shape {tuple(self._value.shape)} is ambiguous: "
+                "only a tensor with exactly one element converts to a Python scalar; "
+                "use d2l.reduce_any / d2l.reduce_all or index one element")
+        return backend.to_numpy(self._value).reshape(()).item()
+
+    def __bool__(self):
+        return bool(self._scalar("bool"))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __index__(self):
+        if not self._dtype.is_integer:
+            raise TypeError(f"Only integer tensors can be used as an index, not {self._dtype.name}; "
+                            "cast it with d2l.cast(t, d2l.int32)")
+        return int(self._scalar("index"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __format__(self, spec):
+        if spec and self._value.ndim == 0:
+            return format(self._scalar("format"), spec)
+        return format(str(self), spec)
+
+    def __hash__(self):
+        return id(self)     # tensors hash by identity, as in TensorFlow 2
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "'Tensor' object does not support item assignment: Tensors are immutable. "
+            "Use a d2l.Variable and assign into a slice instead, e.g. "
+            "v = d2l.Variable(t); v[1, 2].assign(9)")
+
+    def __reduce__(self):
+        return (constant, (self.numpy(),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    # ---------------------------------------------------------- display
+    def _numpy_text(self, is_repr):
+        a = backend.to_numpy(self._value)
+        if a.ndim == 0:
+            return str(a)
+        text = repr(a) if is_repr else str(a)
+        return "\n" + text if "\n" in text else text
+
+    def __repr__(self):
+        return (f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, "
+                f"numpy={self._numpy_text(True)}>")
+
+    def __str__(self):
+        return f"tf.Tensor({self._numpy_text(False)}, shape={self.shape}, dtype={self._dtype.name})"
+
+    # ---------------------------------------------------------- indexing
+    def __getitem__(self, key):
+        from .ops.array import _getitem
+        return _getitem(self, key)
+
+    # Operators (+, *, @, <, ...) are installed by d2l_core.ops, which owns them.
+
+
+_ndarray = np.ndarray
+_np_scalar = np.generic
+
+
+def _wrap(array):
+    """A Tensor around an array produced by an op (no copy, no checks)."""
+    if type(array) is not _ndarray and isinstance(array, _np_scalar):
+        array = np.asarray(array)      # NumPy returns scalars from 0-d arithmetic
+    t = Tensor.__new__(Tensor)
+    t._value = array
+    t._dtype = _from_np[array.dtype]
+    return t
+
+
+# ============================================================== conversion
+
+def _target_device():
+    return backend.current_device() or backend.CPU
+
+
+def _nested_to_numpy(value):
+    """Nested lists/tuples that may hold Tensors, as plain Python/NumPy values."""
+    if isinstance(value, Tensor):
+        return value.numpy()
+    if isinstance(value, (list, tuple)):
+        return [_nested_to_numpy(v) for v in value]
+    return value
+
+
+def _python_array(value, dtype, op):
+    """An ndarray from Python values with TensorFlow's inference and lossless checks."""
+    if isinstance(value, range):
+        value = np.arange(value.start, value.stop, value.step)
+        inferred = dtypes.int32 if value.size == 0 or (
+            value.min() >= -2**31 and value.max() < 2**31) else dtypes.int64
+        return value.astype(dtype.np if dtype else inferred.np)
+    value = _nested_to_numpy(value)
+    try:
+        raw = np.array(value)
+    except ValueError as e:
+        raise InvalidArgumentError(
+            f"{op}: cannot make a tensor from a ragged nested list ({e}); "
+            "every row must have the same length") from None
+    if raw.dtype == object or raw.dtype.kind in "UST":
+        raise TypeError(f"{op}: cannot convert {type(value).__name__} value {value!r:.60} to a tensor; "
+                        "expected numbers, bools, nested lists of them, or a NumPy array")
+    if dtype is None:
+        kind = raw.dtype.kind
+        if kind == "b":
+            dtype = dtypes.bool
+        elif kind in "iu":
+            dtype = dtypes.int32 if raw.size == 0 or (
+                raw.min() >= -2**31 and raw.max() < 2**31) else dtypes.int64
+        elif kind == "f":
+            dtype = dtypes.float32
+        elif kind == "c":
+            dtype = dtypes.complex128
+        else:
+            dtype = dtypes.from_numpy(raw.dtype)
+        if raw.size == 0 and kind == "f":
+            dtype = dtypes.float32
+        return raw.astype(dtype.np)
+    # A dtype was requested: refuse to silently lose information, as TF does.
+    with np.errstate(all="ignore"):
+        out = raw.astype(dtype.np)
+    if raw.size and (dtype.is_integer or dtype.is_bool) and raw.dtype.kind in "fc":
+        if not np.array_equal(out.astype(raw.dtype), raw):
+            raise TypeError(f"{op}: cannot convert {value!r:.60} to a tensor of dtype {dtype.name} "
+                            "without losing its fractional part; round it first or use a float dtype")
+    if raw.size and dtype.is_integer and raw.dtype.kind in "iu":
+        info = np.iinfo(dtype.np)
+        if raw.min() < info.min or raw.max() > info.max:
+            raise TypeError(f"{op}: value {value!r:.60} is out of range for dtype {dtype.name} "
+                            f"({info.min}..{info.max})")
+    return out
+
+
+def _to_array(value, dtype, op):
+    """An ndarray on the host for any value, in ``dtype`` if given."""
+    if isinstance(value, Tensor):
+        a = backend.to_numpy(value._value)
+        return a if dtype is None else a.astype(dtype.np)
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        if value.dtype.kind in "OUSV":
+            raise TypeError(f"{op}: cannot make a tensor from a NumPy array of dtype {value.dtype}")
+        dtypes.from_numpy(value.dtype)   # a clear TypeError for dtypes d2l_core lacks
+        return np.array(value, dtype=None if dtype is None else dtype.np, copy=True)
+    if hasattr(value, "__cuda_array_interface__"):            # a CuPy array
+        return backend.to_numpy(value) if dtype is None else backend.to_numpy(value).astype(dtype.np)
+    if isinstance(value, (numbers.Number, list, tuple, range, np.bool_)):
+        return _python_array(value, dtype, op)
+    if hasattr(value, "__array__"):
+        return _to_array(np.asarray(value), dtype, op)
+    raise TypeError(f"{op}: cannot convert a {type(value).__name__} to a tensor; "
+                    "expected a number, a nested list, a NumPy array or a Tensor")
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A tensor holding ``value`` (``tf.constant``).
+
+    Python ints become int32 and floats float32; NumPy arrays keep their dtype.
+    With ``shape``, a scalar is repeated to fill it, or the values are reshaped.
+
+    >>> d2l.constant(range(4))
+    <tf.Tensor: shape=(4,), dtype=int32, numpy=array([0, 1, 2, 3], dtype=int32)>
+    >>> d2l.constant(0.5, shape=(2,))
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.5, 0.5], dtype=float32)>
+    """
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor) and (dtype is None or value._dtype is dtype) and shape is None:
+        return _wrap(backend.to_device(value._value, _target_device()))
+    array = _to_array(value, dtype, "constant")
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if array.size == 1:
+            array = np.full(shape, array.reshape(()), dtype=array.dtype)
+        elif array.size == int(np.prod(shape)):
+            array = array.reshape(shape)
+        else:
+            raise InvalidArgumentError(
+                f"constant: {array.size} values given but shape {shape} needs {int(np.prod(shape))}; "
+                "pass a single value to fill the shape, or matching values")
+    return _wrap(backend.to_device(array, _target_device()))
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """``value`` as a Tensor; Tensors pass through unchanged (``tf.convert_to_tensor``).
+
+    >>> import numpy as np
+    >>> d2l.convert_to_tensor(np.array([0, 255], dtype=np.uint8), dtype=d2l.float32)
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([  0., 255.], dtype=float32)>
+    """
+    if type(value) is Tensor and dtype is None:
+        return value
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if isinstance(value, Variable):
+            value = value.value()
+        if dtype is not None and value._dtype is not dtype:
+            raise InvalidArgumentError(
+                f"convert_to_tensor: requested dtype {dtype.name} for a Tensor with dtype "
+                f"{value._dtype.name}; use d2l.cast(t, d2l.{dtype.name}) to change the dtype")
+        return value
+    if hasattr(value, "_as_graph_element"):
+        raise TypeError(f"convert_to_tensor: {value!r} is a graph-mode (compat.v1) tensor; "
+                        "evaluate it with Session.run before using it eagerly")
+    if dtype is None and dtype_hint is not None and dtypes.infer(value) is not None \
+            and not isinstance(value, (np.ndarray, np.generic)):
+        try:
+            return constant(value, dtype=dtype_hint)
+        except TypeError:
+            pass
+    return constant(value, dtype=dtype)
+
+
+def is_tensor(x):
+    """True for Tensors and Variables (``tf.is_tensor``)."""
+    return isinstance(x, Tensor)
+
+
+# ============================================================== Variable
+
+class Variable(Tensor):
+    """A mutable tensor: model parameters live in Variables (``tf.Variable``).
+
+    ``assign``, ``assign_add`` and ``assign_sub`` change the value in place, so the
+    Python object (its ``id()``) stays the same; slices assign too. Inside a
+    ``GradientTape``, reading a trainable Variable watches it automatically.
+
+    >>> v = d2l.Variable([1.0, 2.0, 3.0])
+    >>> before = id(v)
+    >>> _ = v.assign_add([1.0, 1.0, 1.0])
+    >>> _ = v[0].assign(9.0)
+    >>> v.numpy(), id(v) == before
+    (array([9., 3., 4.], dtype=float32), True)
+    """
+
+    __slots__ = ("_name", "trainable", "_shape_tuple", "__weakref__")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
+                 **unused_tf_kwargs):
+        if initial_value is None:
+            raise ValueError("Variable: initial_value must be given, e.g. d2l.Variable(d2l.zeros((3,)))")
+        if callable(initial_value):
+            initial_value = initial_value()
+        dtype = None if dtype is None else dtypes.as_dtype(dtype)
+        if isinstance(initial_value, Tensor):
+            t = initial_value.value() if isinstance(initial_value, Variable) else initial_value
+            if dtype is not None and t._dtype is not dtype:
+                from .ops.math import cast
+                t = cast(t, dtype)
+            array = backend.to_device(t._value, _target_device())
+        else:
+            array = constant(initial_value, dtype=dtype)._value
+        self._value = array
+        self._dtype = _from_np[array.dtype]
+        self._shape_tuple = array.shape
+        self.trainable = bool(trainable)
+        self._name = name or "Variable"
+
+    @property
+    def name(self):
+        return self._name + ":0"
+
+    # ---- reading
+    def value(self):
+        """A Tensor snapshot of the current value; later assigns do not change it."""
+        snap = _wrap(self._value)
+        if _recording.active:
+            _recording.read_variable(self, snap)
+        return snap
+
+    read_value = value
+
+    # ---- writing
+    def _checked(self, value, op):
+        """``value`` as an array of this variable's dtype, shape and device."""
+        if isinstance(value, Tensor):
+            t = value.value() if isinstance(value, Variable) else value
+            if t._dtype is not self._dtype:
+                raise InvalidArgumentError(
+                    f"{op}: value has dtype {t._dtype.name} but Variable '{self._name}' has dtype "
+                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})")
+            array = t._value
+        else:
+            array = constant(value, dtype=self._dtype)._value
+        if array.shape != self._value.shape:
+            raise InvalidArgumentError(
+                f"{op}: cannot assign a value of shape {tuple(array.shape)} to Variable "
+                f"'{self._name}' of shape {tuple(self._value.shape)}; a Variable keeps its shape, "
+                "so reshape the value or create a new Variable")
+        return backend.to_device(array, backend.device_of(self._value))
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """Set the value (same shape and dtype); returns the Variable."""
+        self._value = self._checked(value, "assign")
+        return self if read_value else None
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """``self += delta``, keeping identity; returns the Variable."""
+        self._value = self._value + self._checked(delta, "assign_add")
+        return self if read_value else None
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """``self -= delta``, keeping identity; returns the Variable."""
+        self._value = self._value - self._checked(delta, "assign_sub")
+        return self if read_value else None
+
+    def _assign_slice(self, key, index, value):
+        from .ops.array import _numpy_index_shape
+        target_shape = _numpy_index_shape(self._value, index)
+        if isinstance(value, Tensor):
+            t = value.value() if isinstance(value, Variable) else value
+            if t._dtype is not self._dtype:
+                raise InvalidArgumentError(
+                    f"assign: value has dtype {t._dtype.name} but Variable '{self._name}' has dtype "
+                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})")
+            array = t._value
+        else:
+            array = constant(value, dtype=self._dtype)._value
+        if array.shape != target_shape:
+            try:
+                np.broadcast_shapes(array.shape, target_shape)
+                ok = len(array.shape) <= len(target_shape)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise InvalidArgumentError(
+                    f"assign: the slice {_format_key(key)} of Variable '{self._name}' has shape "
+                    f"{tuple(target_shape)} but the value has shape {tuple(array.shape)}")
+        new = self._value.copy()
+        new[index] = backend.to_device(array, backend.device_of(self._value))
+        self._value = new
+        return self
+
+    def __getitem__(self, key):
+        from .ops.array import _getitem, _parse_index
+        sliced = _getitem(self.value(), key)
+        view = _VariableSlice.__new__(_VariableSlice)
+        view._value, view._dtype = sliced._value, sliced._dtype
+        view._variable, view._key = self, key
+        view._index = _parse_index(self._value.shape, key, "assign")
+        if _recording.active:   # the slice stands for `sliced` on any tape
+            _recording.record("Identity", (sliced,), view, _recording._identity_grad)
+        return view
+
+    # ---- conversions and display
+    def __repr__(self):
+        return (f"<tf.Variable '{self.name}' shape={self.shape} dtype={self._dtype.name}, "
+                f"numpy={self._numpy_text(True)}>")
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce__(self):
+        return (Variable, (self.numpy(), self.trainable, self._name))
+
+    def __deepcopy__(self, memo):
+        return Variable(self.numpy(), self.trainable, self._name)
+
+
+class _VariableSlice(Tensor):
+    """``v[...]``: a Tensor that remembers where it came from, so ``.assign`` writes back."""
+
+    __slots__ = ("_variable", "_key", "_index")
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """Write ``value`` into this slice of the Variable; returns the Variable."""
+        return self._variable._assign_slice(self._key, self._index, value)
+
+    def assign_add(self, delta, **kwargs):
+        from .ops.math import add
+        return self.assign(add(self, delta))
+
+    def assign_sub(self, delta, **kwargs):
+        from .ops.math import subtract
+        return self.assign(subtract(self, delta))
+
+
+def _format_key(key):
+    key = key if isinstance(key, tuple) else (key,)
+    parts = []
+    for k in key:
+        if isinstance(k, slice):
+            s = f"{'' if k.start is None else k.start}:{'' if k.stop is None else k.stop}"
+            parts.append(s + (f":{k.step}" if k.step is not None else ""))
+        elif k is Ellipsis:
+            parts.append("...")
+        else:
+            parts.append(repr(k))
+    return "[" + ", ".join(parts) + "]"
