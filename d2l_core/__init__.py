@@ -38,3 +38,4 @@ from . import config, linalg, math, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients
 
 newaxis = None
+from . import optimizers, keras  # noqa: E402

@@ -399,19 +399,25 @@ class Variable(Tensor):
                 "so reshape the value or create a new Variable")
         return backend.to_device(array, backend.device_of(self._value))
 
+    def _set_value(self, array):
+        """Rebind to a new array (never mutate the old one: snapshots may share it)."""
+        if type(array) is not _ndarray and isinstance(array, _np_scalar):
+            array = np.asarray(array)     # 0-d NumPy arithmetic returns scalars
+        self._value = array
+
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Set the value (same shape and dtype); returns the Variable."""
-        self._value = self._checked(value, "assign")
+        self._set_value(self._checked(value, "assign"))
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
         """``self += delta``, keeping identity; returns the Variable."""
-        self._value = self._value + self._checked(delta, "assign_add")
+        self._set_value(self._value + self._checked(delta, "assign_add"))
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         """``self -= delta``, keeping identity; returns the Variable."""
-        self._value = self._value - self._checked(delta, "assign_sub")
+        self._set_value(self._value - self._checked(delta, "assign_sub"))
         return self if read_value else None
 
     def _assign_slice(self, key, index, value):
@@ -438,7 +444,7 @@ class Variable(Tensor):
                     f"{tuple(target_shape)} but the value has shape {tuple(array.shape)}")
         new = self._value.copy()
         new[index] = backend.to_device(array, backend.device_of(self._value))
-        self._value = new
+        self._set_value(new)
         return self
 
     def __getitem__(self, key):

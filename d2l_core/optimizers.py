@@ -1,0 +1,354 @@
+"""Optimizers: rules that turn gradients into Variable updates (``tf.keras.optimizers``).
+
+Every optimizer follows one loop: ``apply_gradients(zip(grads, variables))``
+updates each variable in place (its ``id()`` never changes) and counts a step
+in ``iterations``. Update arithmetic follows TensorFlow/Keras exactly,
+including where each ``epsilon`` sits. Updates run on the raw arrays of the
+variable's own device, outside any tape.
+
+>>> import d2l_core as d2l
+>>> w = d2l.Variable(1.0)
+>>> opt = d2l.keras.optimizers.SGD(learning_rate=0.1)
+>>> _ = opt.apply_gradients([(d2l.constant(2.0), w)])
+>>> float(w)   # 1 - 0.1 * 2
+0.8
+"""
+import math
+
+import numpy as np
+
+from . import _logging, backend
+from .autodiff import GradientTape
+from .errors import InvalidArgumentError
+from .ops._op import xp_of
+from .tensor import Tensor, Variable
+
+
+# ================================================================ schedules
+
+class LearningRateSchedule:
+    """A learning rate that depends on the step number: ``schedule(step) -> float``."""
+
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self):
+        return dict(vars(self))
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """lr = initial · decay_rate^(step / decay_steps); with ``staircase`` the exponent is floored.
+
+    >>> s = ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    >>> round(s(10), 6), round(s(20), 6)
+    (0.05, 0.025)
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        if decay_steps <= 0:
+            raise ValueError(f"ExponentialDecay: decay_steps must be positive, got {decay_steps}")
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.decay_steps = decay_steps
+        self.decay_rate = float(decay_rate)
+        self.staircase = staircase
+
+    def __call__(self, step):
+        p = float(step) / self.decay_steps
+        return self.initial_learning_rate * self.decay_rate ** (math.floor(p) if self.staircase else p)
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """``values[i]`` while step <= ``boundaries[i]``, then the last value.
+
+    >>> s = PiecewiseConstantDecay([100], [0.1, 0.01])
+    >>> s(100), s(101)
+    (0.1, 0.01)
+    """
+
+    def __init__(self, boundaries, values, name=None):
+        if len(values) != len(boundaries) + 1:
+            raise ValueError("PiecewiseConstantDecay: need one more value than boundaries, got "
+                             f"{len(boundaries)} boundaries and {len(values)} values")
+        self.boundaries, self.values = list(boundaries), list(values)
+
+    def __call__(self, step):
+        for b, v in zip(self.boundaries, self.values):
+            if step <= b:
+                return v
+        return self.values[-1]
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """lr = initial / (1 + decay_rate · step / decay_steps).
+
+    >>> InverseTimeDecay(1.0, 1, 1.0)(1)
+    0.5
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.decay_steps, self.decay_rate, self.staircase = decay_steps, float(decay_rate), staircase
+
+    def __call__(self, step):
+        p = float(step) / self.decay_steps
+        return self.initial_learning_rate / (1 + self.decay_rate * (math.floor(p) if self.staircase else p))
+
+
+class schedules:  # noqa: N801  (keras.optimizers.schedules)
+    LearningRateSchedule = LearningRateSchedule
+    ExponentialDecay = ExponentialDecay
+    PiecewiseConstantDecay = PiecewiseConstantDecay
+    InverseTimeDecay = InverseTimeDecay
+
+
+# ================================================================ the base class
+
+class Optimizer:
+    """Base class: checks the (gradient, variable) pairs and keeps per-variable slots.
+
+    Subclasses implement ``_update(xp, w, g, slots, lr, step)`` on raw arrays
+    and return the new value of ``w``.
+    """
+
+    _slot_names = ()
+
+    def __init__(self, learning_rate=0.001, name=None, **kwargs):
+        unknown = set(kwargs) - {"clipnorm", "clipvalue", "global_clipnorm", "weight_decay"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(unknown)}")
+        self.learning_rate = learning_rate
+        self.clipnorm = kwargs.get("clipnorm")
+        self.clipvalue = kwargs.get("clipvalue")
+        self.name = name or type(self).__name__
+        self.iterations = Variable(np.int64(0), trainable=False, name="iteration")
+        self._slots = {}      # id(variable) -> (variable, {slot name: array})
+
+    @property
+    def lr(self):
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        self.learning_rate = value
+
+    def _current_lr(self):
+        lr = self.learning_rate
+        if callable(lr):
+            lr = lr(int(self.iterations))
+        return float(lr)
+
+    def variables(self):
+        """The optimizer's state: the step counter and every slot (as Tensors)."""
+        from .tensor import _wrap
+        return [self.iterations] + [_wrap(a) for _, slots in self._slots.values()
+                                    for a in slots.values()]
+
+    def _pairs(self, grads_and_vars):
+        pairs, missing = [], []
+        for item in grads_and_vars:
+            try:
+                g, v = item
+            except (TypeError, ValueError):
+                raise TypeError(f"apply_gradients: expected (gradient, variable) pairs, got "
+                                f"{item!r:.60}; pass zip(grads, variables)") from None
+            if not isinstance(v, Variable):
+                raise TypeError(f"apply_gradients: can only update d2l.Variable objects, got a "
+                                f"{type(v).__name__}; wrap parameters in d2l.Variable(...)")
+            if g is None:
+                missing.append(v.name)
+                continue
+            if not isinstance(g, Tensor):
+                from .tensor import convert_to_tensor
+                g = convert_to_tensor(g, dtype=v.dtype)
+            if g.dtype is not v.dtype:
+                raise InvalidArgumentError(
+                    f"apply_gradients: gradient dtype {g.dtype.name} does not match variable "
+                    f"'{v.name}' dtype {v.dtype.name}")
+            if g._value.shape != v._value.shape:
+                raise InvalidArgumentError(
+                    f"apply_gradients: gradient shape {tuple(g._value.shape)} does not match "
+                    f"variable '{v.name}' shape {tuple(v._value.shape)}; did you pair the "
+                    "gradients and variables in the same order?")
+            pairs.append((g, v))
+        if missing:
+            _logging.warning(f"Gradients do not exist for variables {missing} when minimizing "
+                             "the loss. If you're using `model.compile()`, did you forget to "
+                             "provide a `loss` argument? Otherwise, check that the loss depends "
+                             "on these variables (a None gradient means it does not).")
+        return pairs
+
+    def apply_gradients(self, grads_and_vars, name=None, **kwargs):
+        """Update each variable from its gradient; skips None gradients with a warning.
+
+        Returns the step counter ``iterations`` (after incrementing it).
+        """
+        pairs = self._pairs(grads_and_vars)
+        lr = self._current_lr()
+        step = int(self.iterations) + 1
+        for g, v in pairs:
+            w = v._value
+            gv = backend.to_device(g._value, backend.device_of(w))
+            xp = xp_of(w)
+            if self.clipvalue is not None:
+                gv = xp.clip(gv, -self.clipvalue, self.clipvalue)
+            if self.clipnorm is not None:
+                n = float(xp.sqrt((gv * gv).sum()))
+                if n > self.clipnorm:
+                    gv = gv * (self.clipnorm / n)
+            entry = self._slots.get(id(v))
+            if entry is None or entry[0] is not v:
+                entry = self._slots[id(v)] = (v, self._new_slots(xp, w))
+            new = self._update(xp, w, gv, entry[1], lr, step)
+            v._set_value(new.astype(w.dtype, copy=False))
+        self.iterations._set_value(np.asarray(step, dtype=np.int64))
+        return self.iterations
+
+    def _new_slots(self, xp, w):
+        return {name: xp.zeros_like(w) for name in self._slot_names}
+
+    def minimize(self, loss, var_list, tape=None):
+        """Compute the gradient of ``loss`` (a zero-argument callable) and apply it.
+
+        >>> w = d2l.Variable(3.0)
+        >>> opt = d2l.keras.optimizers.SGD(0.25)
+        >>> _ = opt.minimize(lambda: w * w, [w])   # w - 0.25 * 2w
+        >>> float(w)
+        1.5
+        """
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if tape is None:
+            if not callable(loss):
+                raise TypeError("minimize: pass the loss as a zero-argument function "
+                                "(lambda: ...) so the optimizer can record it on a tape, or "
+                                "pass the tape that recorded it")
+            with GradientTape() as tape:
+                value = loss()
+        else:
+            value = loss
+        grads = tape.gradient(value, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def get_config(self):
+        return {"name": self.name, "learning_rate": self.learning_rate}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} learning_rate={self.learning_rate!r}>"
+
+
+# ================================================================ the rules
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Nesterov) momentum.
+
+    Plain: w ← w - lr·g. With momentum m: v ← m·v - lr·g, then w ← w + v
+    (Nesterov: w ← w + m·v - lr·g).
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        if not 0 <= momentum <= 1:
+            raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self._slot_names = ("momentum",) if momentum else ()
+
+    def _update(self, xp, w, g, slots, lr, step):
+        if not self.momentum:
+            return w - lr * g
+        v = slots["momentum"] = self.momentum * slots["momentum"] - lr * g
+        return w + (self.momentum * v - lr * g if self.nesterov else v)
+
+
+class Adam(Optimizer):
+    """Adam: moving averages of the gradient (m) and its square (v), bias-corrected.
+
+    m ← β₁m + (1-β₁)g,  v ← β₂v + (1-β₂)g²,
+    w ← w - lr·√(1-β₂ᵗ)/(1-β₁ᵗ) · m / (√v + ε)   (ε outside the root, as in Keras).
+    ``amsgrad`` uses the running maximum of v instead of v.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name=None, **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.amsgrad = bool(amsgrad)
+        self._slot_names = ("m", "v", "vhat") if amsgrad else ("m", "v")
+
+    def _update(self, xp, w, g, slots, lr, step):
+        b1, b2 = self.beta_1, self.beta_2
+        alpha = lr * math.sqrt(1 - b2 ** step) / (1 - b1 ** step)
+        m = slots["m"] = slots["m"] + (g - slots["m"]) * (1 - b1)
+        v = slots["v"] = slots["v"] + (g * g - slots["v"]) * (1 - b2)
+        if self.amsgrad:
+            v = slots["vhat"] = xp.maximum(slots["vhat"], v)
+        return w - (m * alpha) / (xp.sqrt(v) + self.epsilon)
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide the gradient by a moving root-mean-square of recent gradients.
+
+    s ← ρs + (1-ρ)g²;  w ← w - lr·g / √(s + ε)  (``centered`` subtracts the mean
+    gradient's square from s; ``momentum`` accumulates the steps).
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, name=None, **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        self.rho, self.momentum, self.epsilon = float(rho), float(momentum), float(epsilon)
+        self.centered = bool(centered)
+        self._slot_names = ("velocity",) + (("momentum",) if momentum else ()) + (
+            ("average_gradient",) if centered else ())
+
+    def _update(self, xp, w, g, slots, lr, step):
+        rho = self.rho
+        s = slots["velocity"] = rho * slots["velocity"] + (1 - rho) * g * g
+        denominator = s + self.epsilon
+        if self.centered:
+            a = slots["average_gradient"] = rho * slots["average_gradient"] + (1 - rho) * g
+            denominator = denominator - a * a
+        increment = lr * g / xp.sqrt(denominator)
+        if self.momentum:
+            increment = slots["momentum"] = self.momentum * slots["momentum"] + increment
+        return w - increment
+
+
+class Adagrad(Optimizer):
+    """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
+
+    a ← a + g²  (a starts at ``initial_accumulator_value``);  w ← w - lr·g / √(a + ε).
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 name=None, **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
+
+    def _new_slots(self, xp, w):
+        return {"accumulator": xp.full_like(w, self.initial_accumulator_value)}
+
+    def _update(self, xp, w, g, slots, lr, step):
+        a = slots["accumulator"] = slots["accumulator"] + g * g
+        return w - lr * g / xp.sqrt(a + self.epsilon)
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+def get(identifier):
+    """An optimizer from a name ('adam'), an instance, or a config dict (``keras.optimizers.get``).
+
+    >>> get('adam')
+    <Adam learning_rate=0.001>
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"optimizers.get: unknown optimizer {identifier!r}; "
+                             f"use one of {sorted(_BY_NAME)}")
+        return cls()
+    if isinstance(identifier, dict):
+        return _BY_NAME[identifier["class_name"].lower()](**identifier.get("config", {}))
+    raise TypeError(f"optimizers.get: cannot make an optimizer from {identifier!r}")
