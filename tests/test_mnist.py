@@ -117,18 +117,28 @@ def test_cache_dir_follows_env_var_else_home(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("type_code", sorted(idx.TYPE_CODES))
-def test_parse_idx_reads_every_type_big_endian(type_code):
+def test_parse_idx_reads_every_type(type_code):
     dtype = idx.TYPE_CODES[type_code]
-    array = (np.arange(24).reshape(2, 3, 4) - 5).astype(dtype) if dtype.kind != "u" else \
-        np.arange(24, dtype=dtype).reshape(2, 3, 4)
+    array = np.arange(24).reshape(2, 3, 4).astype(dtype)
+    if dtype.kind != "u":
+        array = array - 5  # negative values too
     got = idx.parse_idx(idx_bytes(array, type_code))
     assert got.shape == (2, 3, 4)
-    assert got.dtype == dtype.newbyteorder("=")
+    assert got.dtype == dtype.newbyteorder("=")  # the machine's byte order
     np.testing.assert_array_equal(got, array)
     got[0, 0, 0] = 1  # a fresh, writable array
-    # Big-endian on disk: the int32 value 1 is stored as 00 00 00 01.
-    if type_code == 0x0C:
-        assert idx.parse_idx(bytes([0, 0, 0x0C, 1, 0, 0, 0, 1, 0, 0, 0, 1]))[0] == 1
+
+
+def test_parse_idx_is_big_endian():
+    # int32, 1 dimension of size 2, values 1 and 256: most significant byte first.
+    data = bytes([0, 0, 0x0C, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 1, 0])
+    assert idx.parse_idx(data).tolist() == [1, 256]
+
+
+def test_read_idx_decides_gzip_by_content(tmp_path):
+    plain = idx_bytes(np.array([3, 1, 4], np.uint8))
+    (tmp_path / "a-idx1-ubyte").write_bytes(gzip.compress(plain))  # gzipped without .gz
+    assert idx.read_idx(tmp_path / "a-idx1-ubyte").tolist() == [3, 1, 4]
 
 
 def test_reads_gzipped_idx_files(cache, monkeypatch, sandbox):
@@ -151,6 +161,17 @@ def test_reads_raw_idx_files_from_an_explicit_path(tmp_path, sandbox):
         (folder / name).write_bytes(data)
     assert_same(mnist.load_data(path=folder), arrays)
     assert sandbox.calls == []
+
+
+def test_keras_style_path_means_the_default_cache(cache, monkeypatch, sandbox, tmp_path):
+    arrays, raw = fake_mnist()
+    for name, data in raw.items():
+        (cache / name).write_bytes(data)
+    assert_same(mnist.load_data(path="mnist.npz"), arrays)  # as in tf.keras code
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(ValueError, match="should be a folder"):
+        mnist.load_data(path=a_file)
 
 
 def test_truncated_raw_file_is_refused_with_advice(cache):
@@ -321,6 +342,7 @@ def test_offline_without_cache_returns_the_subset_and_says_so(tmp_path, sandbox)
     assert {a.dtype for a in (x_train, y_train, x_test, y_test)} == {np.dtype(np.uint8)}
     # It gave up after the first file's mirrors instead of trying all four files.
     assert len(sandbox.calls) == len(mnist.MIRRORS)
+    assert not (tmp_path / "d2l_data").exists()  # no empty cache folder left behind
 
 
 def test_offline_with_partial_cache_falls_back(cache, monkeypatch):

@@ -121,7 +121,8 @@ def load_data(path=None):
     test digits.
 
     ``path`` is the folder holding the four IDX files (``.gz`` or raw); by
-    default :func:`cache_dir`. Missing files are downloaded there and checked
+    default :func:`cache_dir`. (Keras's ``path="mnist.npz"``, the name of its
+    own cache file, is accepted and means the default.) Missing files are downloaded there and checked
     against known SHA-256 hashes. Without network (or with ``D2L_OFFLINE=1``)
     and without a complete cache, it returns the bundled subset of 4,000
     training and 1,000 test digits and issues a :class:`SubsetWarning` saying
@@ -143,6 +144,10 @@ def load_data(path=None):
     >>> x_train.dtype, int(x_train.max()), sorted(set(y_test.tolist()))
     (dtype('uint8'), 255, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
+    if path is not None and str(path).endswith(".npz"):
+        # Keras's load_data(path="mnist.npz") names its cache file; d2l_core
+        # caches the four original files instead, so such a name changes nothing.
+        path = None
     folder = Path(path).expanduser() if path is not None else cache_dir()
     if folder.is_file():
         raise ValueError(f"load_data(path={str(path)!r}): path should be a folder holding the "
@@ -268,7 +273,6 @@ def _download_file(filename, folder, force):
     if _offline_requested():
         raise DownloadError("D2L_OFFLINE is set")
 
-    folder.mkdir(parents=True, exist_ok=True)  # the cache folder is made on demand
     problems, mismatches = [], []
     for mirror in MIRRORS:
         url = mirror + filename
@@ -291,32 +295,36 @@ def _download_file(filename, folder, force):
 
 def _fetch_verified(url, target, expected_sha256):
     """Stream ``url`` into a temporary file next to ``target``; keep it only if the hash matches."""
-    # Same folder, so os.replace() is a rename: atomic, never a half-written target.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, _urlopen(url, timeout=TIMEOUT) as response:
+    with _urlopen(url, timeout=TIMEOUT) as response:
+        # Connected, so now make the cache folder (on demand: offline machines
+        # get no empty folder) and a temporary file in it. Same folder, so
+        # os.replace() below is a rename: atomic, never a half-written target.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
             headers = getattr(response, "headers", None)
             length = headers.get("Content-Length") if headers is not None else None
-            with _progress_bar(int(length) if length else None, target.name) as bar:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, _progress_bar(int(length) if length else None,
+                                                           target.name) as bar:
                 for chunk in iter(lambda: response.read(1 << 16), b""):
                     out.write(chunk)
                     digest.update(chunk)
                     bar.update(len(chunk))
-        actual = digest.hexdigest()
-        if actual != expected_sha256:
-            raise ChecksumError(f"{url}: the download's SHA-256 is {actual}, expected "
-                                f"{expected_sha256}; it was deleted and not used. Try again "
-                                "later, or copy the original file into " + str(target.parent), url)
-        os.replace(tmp, target)
-        tmp = None
-        return target
-    finally:
-        if tmp is not None:  # anything went wrong: leave no partial file behind
-            try:
-                os.remove(tmp)
-            except FileNotFoundError:
-                pass
+            actual = digest.hexdigest()
+            if actual != expected_sha256:
+                raise ChecksumError(f"{url}: the download's SHA-256 is {actual}, expected "
+                                    f"{expected_sha256}; it was deleted and not used. Try again "
+                                    f"later, or copy the original file into {target.parent}", url)
+            os.replace(tmp, target)
+            tmp = None
+            return target
+        finally:
+            if tmp is not None:  # anything went wrong: leave no partial file behind
+                try:
+                    os.remove(tmp)
+                except FileNotFoundError:
+                    pass
 
 
 class _NoBar:
