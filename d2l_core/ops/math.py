@@ -283,8 +283,10 @@ def _sign_grad(dy, x, y):
 def exp(x, name=None):
     """Elementwise eˣ (``tf.exp``); d eˣ/dx = eˣ.
 
-    >>> d2l.exp([0.0, 1.0]).numpy()
-    array([1.       , 2.7182817], dtype=float32)
+    >>> d2l.exp([0.0]).numpy()
+    array([1.], dtype=float32)
+    >>> d2l.exp([1.0]).numpy().round(4)
+    array([2.7183], dtype=float32)
     """
     return _unary("exp", _float_only("exp", x), _quiet(np.exp), _exp_grad)
 

@@ -234,8 +234,8 @@ array([ True, False])
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     """ln Σ exp(x) over ``axis``, computed without overflow (``tf.math.reduce_logsumexp``).
 
-    >>> d2l.reduce_logsumexp([1000.0, 1000.0]).numpy()
-    np.float32(1000.6931)
+    >>> d2l.math.reduce_logsumexp([1000.0, 1000.0]).numpy()
+    np.float32(1000.6932)
     """
     from .array import stop_gradient
     from .math import exp, log, subtract, add

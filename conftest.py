@@ -1,0 +1,17 @@
+"""Repository-wide pytest setup: the names every doctest may use.
+
+pytest gives each docstring its own copy of its module's globals, so an
+example in ``d2l_core/ops/math.py`` cannot see the ``import d2l_core as d2l``
+of the module docstring. Docstrings are written for ``help()`` readers who
+have already run ``import d2l_core as d2l`` and ``import numpy as np``.
+"""
+import numpy as np
+import pytest
+
+import d2l_core
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    doctest_namespace["d2l"] = d2l_core
+    doctest_namespace["np"] = np
