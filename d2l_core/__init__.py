@@ -39,3 +39,4 @@ from .autodiff import GradientTape, UnconnectedGradients
 
 newaxis = None
 from . import optimizers, keras  # noqa: E402
+from .selfcheck import check  # noqa: E402  (exercise self-checks)
