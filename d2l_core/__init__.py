@@ -39,4 +39,5 @@ from .autodiff import GradientTape, UnconnectedGradients
 
 newaxis = None
 from . import optimizers, keras  # noqa: E402
+from . import plot  # noqa: E402  (imports matplotlib only when a figure is drawn)
 from .selfcheck import check  # noqa: E402  (exercise self-checks)
