@@ -19,7 +19,7 @@ import numbers
 import numpy as np
 
 from . import _recording, backend, dtypes
-from .errors import InvalidArgumentError, InvalidIndexError
+from .errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from .tensor_shape import TensorShape
 
 _from_np = dtypes._by_np
@@ -95,15 +95,21 @@ class Tensor:
         return iter(unstack(self))
 
     def _scalar(self, what):
-        if self._value.size != 1:
-            raise ValueError(
-                f"{what}() of a tensor with shape {tuple(self._value.shape)} is ambiguous: "
-                "only a tensor with exactly one element converts to a Python scalar; "
-                "use d2l.reduce_any / d2l.reduce_all or index one element")
-        return backend.to_numpy(self._value).reshape(()).item()
+        """The value as a Python number; only scalars (rank 0) convert, as in TensorFlow."""
+        if self._value.ndim != 0:
+            raise TypeError(
+                f"{what}() needs a scalar (rank-0) tensor, got shape {tuple(self._value.shape)}; "
+                "pick one element first (t[0], d2l.reshape(t, [])) or reduce it (d2l.reduce_sum)")
+        return backend.to_numpy(self._value).item()
 
     def __bool__(self):
-        return bool(self._scalar("bool"))
+        # Like NumPy (and TensorFlow), a one-element tensor of any rank has a truth value.
+        if self._value.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with shape {tuple(self._value.shape)} is ambiguous: "
+                "only a tensor with exactly one element is True or False; "
+                "use d2l.reduce_any(t) or d2l.reduce_all(t)")
+        return bool(backend.to_numpy(self._value).reshape(()).item())
 
     def __float__(self):
         return float(self._scalar("float"))
@@ -121,9 +127,8 @@ class Tensor:
         return complex(self._scalar("complex"))
 
     def __format__(self, spec):
-        if spec and self._value.ndim == 0:
-            return format(self._scalar("format"), spec)
-        return format(str(self), spec)
+        # TensorFlow formats the NumPy value: f"{t}" gives '[1 2]', f"{t:.2f}" works on scalars.
+        return format(self.numpy(), spec)
 
     def __hash__(self):
         return id(self)     # tensors hash by identity, as in TensorFlow 2
@@ -133,6 +138,14 @@ class Tensor:
             "'Tensor' object does not support item assignment: Tensors are immutable. "
             "Use a d2l.Variable and assign into a slice instead, e.g. "
             "v = d2l.Variable(t); v[1, 2].assign(9)")
+
+    def _no_assign(self):
+        raise AttributeError(
+            f"'Tensor' object has no attribute 'assign': Tensors are immutable. Make a "
+            "d2l.Variable to change values in place, e.g. v = d2l.Variable(t); v.assign(...); "
+            "or compute a new tensor, t = t + 1")
+
+    assign = assign_add = assign_sub = property(_no_assign)
 
     def __reduce__(self):
         return (constant, (self.numpy(),))
@@ -195,6 +208,10 @@ def _nested_to_numpy(value):
     return value
 
 
+def _out_of_range(op, value, what, fix="use smaller numbers"):
+    return InvalidArgumentError(f"{op}: {value!r:.60} is out of range for {what}; {fix}", op=op)
+
+
 def _python_array(value, dtype, op):
     """An ndarray from Python values with TensorFlow's inference and lossless checks."""
     if isinstance(value, range):
@@ -205,10 +222,13 @@ def _python_array(value, dtype, op):
     value = _nested_to_numpy(value)
     try:
         raw = np.array(value)
-    except ValueError as e:
+    except ValueError:
         raise InvalidArgumentError(
-            f"{op}: cannot make a tensor from a ragged nested list ({e}); "
-            "every row must have the same length") from None
+            f"{op}: cannot make a tensor from the ragged nested list {value!r:.60}; "
+            "every row must have the same length", op=op) from None
+    if raw.dtype == object and raw.size and all(
+            isinstance(v, numbers.Integral) for v in raw.flat):
+        raise _out_of_range(op, value, "a 64-bit integer tensor")
     if raw.dtype == object or raw.dtype.kind in "UST":
         raise TypeError(f"{op}: cannot convert {type(value).__name__} value {value!r:.60} to a tensor; "
                         "expected numbers, bools, nested lists of them, or a NumPy array")
@@ -219,8 +239,16 @@ def _python_array(value, dtype, op):
         elif kind in "iu":
             dtype = dtypes.int32 if raw.size == 0 or (
                 raw.min() >= -2**31 and raw.max() < 2**31) else dtypes.int64
+            if raw.size and kind == "u" and raw.max() >= 2**63:
+                raise _out_of_range(op, value, "a 64-bit integer tensor")
         elif kind == "f":
             dtype = dtypes.float32
+            with np.errstate(over="ignore"):
+                out = raw.astype(np.float32)
+            if raw.size and np.isinf(out).any() and not np.isinf(raw).any():
+                raise _out_of_range(op, value, "float32, the default float dtype",
+                                    "pass dtype=d2l.float64 to keep it")
+            return out
         elif kind == "c":
             dtype = dtypes.complex128
         else:
@@ -228,18 +256,24 @@ def _python_array(value, dtype, op):
         if raw.size == 0 and kind == "f":
             dtype = dtypes.float32
         return raw.astype(dtype.np)
-    # A dtype was requested: refuse to silently lose information, as TF does.
+    # A dtype was requested. As in TensorFlow, Python floats never become integers
+    # or bools (not even 2.0), ints never become bools, and nothing is lost silently.
+    kind = raw.dtype.kind
+    if raw.size and ((kind in "fc" and (dtype.is_integer or dtype.is_bool)) or
+                     (kind == "c" and not dtype.is_complex) or (kind in "iu" and dtype.is_bool)):
+        python = {"f": "float", "c": "complex", "i": "int", "u": "int"}[kind]
+        fix = ("use True/False, or compare: d2l.constant(x) > 0" if dtype.is_bool else
+               "use a complex dtype, or take the real part" if kind == "c" else
+               "write the numbers as ints, or make a float tensor and d2l.cast it")
+        raise DTypeMismatchError(f"{op}: cannot convert the Python {python} value {value!r:.60} "
+                                 f"to a tensor of dtype {dtype.name}; {fix}", op=op)
     with np.errstate(all="ignore"):
         out = raw.astype(dtype.np)
-    if raw.size and (dtype.is_integer or dtype.is_bool) and raw.dtype.kind in "fc":
-        if not np.array_equal(out.astype(raw.dtype), raw):
-            raise TypeError(f"{op}: cannot convert {value!r:.60} to a tensor of dtype {dtype.name} "
-                            "without losing its fractional part; round it first or use a float dtype")
-    if raw.size and dtype.is_integer and raw.dtype.kind in "iu":
+    if raw.size and dtype.is_integer and kind in "iu":
         info = np.iinfo(dtype.np)
         if raw.min() < info.min or raw.max() > info.max:
-            raise TypeError(f"{op}: value {value!r:.60} is out of range for dtype {dtype.name} "
-                            f"({info.min}..{info.max})")
+            raise DTypeMismatchError(f"{op}: value {value!r:.60} is out of range for dtype "
+                                     f"{dtype.name} ({info.min}..{info.max})", op=op)
     return out
 
 
@@ -275,8 +309,14 @@ def constant(value, dtype=None, shape=None, name=None):
     <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.5, 0.5], dtype=float32)>
     """
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
-    if isinstance(value, Tensor) and (dtype is None or value._dtype is dtype) and shape is None:
-        return _wrap(backend.to_device(value._value, _target_device()))
+    if isinstance(value, Tensor):
+        if dtype is not None and value._dtype is not dtype:
+            raise DTypeMismatchError(
+                f"constant: expected a tensor of dtype {dtype.name}, got one of dtype "
+                f"{value._dtype.name}; change a tensor's dtype with d2l.cast(t, d2l.{dtype.name})",
+                op="constant")
+        if shape is None:
+            return _wrap(backend.to_device(value._value, _target_device()))
     array = _to_array(value, dtype, "constant")
     if shape is not None:
         shape = tuple(int(d) for d in shape)
@@ -305,18 +345,17 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         if isinstance(value, Variable):
             value = value.value()
         if dtype is not None and value._dtype is not dtype:
-            raise InvalidArgumentError(
+            raise DTypeMismatchError(
                 f"convert_to_tensor: requested dtype {dtype.name} for a Tensor with dtype "
                 f"{value._dtype.name}; use d2l.cast(t, d2l.{dtype.name}) to change the dtype")
         return value
     if hasattr(value, "_as_graph_element"):
         raise TypeError(f"convert_to_tensor: {value!r} is a graph-mode (compat.v1) tensor; "
                         "evaluate it with Session.run before using it eagerly")
-    if dtype is None and dtype_hint is not None and dtypes.infer(value) is not None \
-            and not isinstance(value, (np.ndarray, np.generic)):
-        try:
+    if dtype is None and dtype_hint is not None:
+        try:                     # the hint is a preference: fall back where it does not fit
             return constant(value, dtype=dtype_hint)
-        except TypeError:
+        except (TypeError, ValueError):
             pass
     return constant(value, dtype=dtype)
 
@@ -355,8 +394,10 @@ class Variable(Tensor):
         if isinstance(initial_value, Tensor):
             t = initial_value.value() if isinstance(initial_value, Variable) else initial_value
             if dtype is not None and t._dtype is not dtype:
-                from .ops.math import cast
-                t = cast(t, dtype)
+                raise DTypeMismatchError(
+                    f"Variable: initial_value has dtype {t._dtype.name} but dtype={dtype.name} "
+                    f"was requested; cast it first: d2l.Variable(d2l.cast(t, d2l.{dtype.name}))",
+                    op="Variable")
             array = backend.to_device(t._value, _target_device())
         else:
             array = constant(initial_value, dtype=dtype)._value
@@ -386,9 +427,10 @@ class Variable(Tensor):
         if isinstance(value, Tensor):
             t = value.value() if isinstance(value, Variable) else value
             if t._dtype is not self._dtype:
-                raise InvalidArgumentError(
+                raise DTypeMismatchError(
                     f"{op}: value has dtype {t._dtype.name} but Variable '{self._name}' has dtype "
-                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})")
+                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})",
+                    op=op)
             array = t._value
         else:
             array = constant(value, dtype=self._dtype)._value
@@ -426,9 +468,10 @@ class Variable(Tensor):
         if isinstance(value, Tensor):
             t = value.value() if isinstance(value, Variable) else value
             if t._dtype is not self._dtype:
-                raise InvalidArgumentError(
+                raise DTypeMismatchError(
                     f"assign: value has dtype {t._dtype.name} but Variable '{self._name}' has dtype "
-                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})")
+                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})",
+                    op="assign")
             array = t._value
         else:
             array = constant(value, dtype=self._dtype)._value
@@ -446,6 +489,11 @@ class Variable(Tensor):
         new[index] = backend.to_device(array, backend.device_of(self._value))
         self._set_value(new)
         return self
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            f"'Variable' object does not support item assignment; assign into the slice "
+            f"instead: v{_format_key(key)}.assign(value)")
 
     def __getitem__(self, key):
         from .ops.array import _getitem, _parse_index

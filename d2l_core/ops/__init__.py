@@ -3,8 +3,11 @@
 Operators are installed here rather than written in ``tensor.py`` so that the
 tensor layer does not import the op layer (arrows only point down).
 """
+import numpy as np
+
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor
+from ._op import check_dtype, pair
 from . import array, linalg, math, nn, random, reduce  # noqa: F401
 from .array import _getitem, reshape
 from .linalg import matmul
@@ -21,14 +24,17 @@ def _swap(op):
 
 
 def _eq(self, other):
-    """Elementwise ``==`` (TensorFlow 2); False for None or shapes that cannot broadcast."""
+    """Elementwise ``==`` (TensorFlow 2); False for None or shapes that cannot broadcast.
+
+    Values that cannot meet the tensor's dtype raise, as in TensorFlow.
+    """
     if other is None:
         return False
     try:
         return equal(self, other)
     except DTypeMismatchError:
         raise
-    except (InvalidArgumentError, TypeError):
+    except InvalidArgumentError:
         return False
 
 
@@ -39,8 +45,31 @@ def _ne(self, other):
         return not_equal(self, other)
     except DTypeMismatchError:
         raise
-    except (InvalidArgumentError, TypeError):
+    except InvalidArgumentError:
         return True
+
+
+def _bitwise_or_logical(op, logical, kernel):
+    """``&``, ``|``, ``^``: logical on bool tensors, bitwise on integers (as in TensorFlow 2)."""
+    def operator(x, y):
+        x, y = pair(x, y, op)
+        if x._dtype.is_integer:
+            return math._binary(f"bitwise_{op}", x, y, kernel)
+        return logical(x, y)
+    return operator
+
+
+def _invert(x):
+    """``~x``: logical NOT for bool tensors, bitwise NOT for integers."""
+    if x._dtype.is_integer:
+        return math._unary("invert", x, np.invert)
+    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool or integer", math._TO_BOOL)
+    return logical_not(x)
+
+
+_and = _bitwise_or_logical("and", logical_and, np.bitwise_and)
+_or = _bitwise_or_logical("or", logical_or, np.bitwise_or)
+_xor = _bitwise_or_logical("xor", logical_xor, np.bitwise_xor)
 
 
 def _tensor_reshape(self, *shape):
@@ -62,10 +91,10 @@ _OPERATORS = {
     "__neg__": negative, "__abs__": abs, "__pos__": lambda self: self,
     "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
     "__eq__": _eq, "__ne__": _ne,
-    "__and__": logical_and, "__rand__": _swap(logical_and),
-    "__or__": logical_or, "__ror__": _swap(logical_or),
-    "__xor__": logical_xor, "__rxor__": _swap(logical_xor),
-    "__invert__": logical_not,
+    "__and__": _and, "__rand__": _swap(_and),
+    "__or__": _or, "__ror__": _swap(_or),
+    "__xor__": _xor, "__rxor__": _swap(_xor),
+    "__invert__": _invert,
     "reshape": _tensor_reshape,
 }
 for _name, _fn in _OPERATORS.items():

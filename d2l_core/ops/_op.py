@@ -30,14 +30,19 @@ def as_tensor(x, dtype=None):
 
 
 def _convert_like(value, dtype, op):
-    """A Python/NumPy operand converted to the dtype of the tensor it meets."""
-    if isinstance(value, bool) and not dtype.is_bool:
-        pass  # TF turns True into 1 of the other dtype
-    if isinstance(value, float) and (dtype.is_integer or dtype.is_bool) and not value.is_integer():
-        raise TypeError(
-            f"{op}: cannot convert {value!r} to a tensor of dtype {dtype.name} to combine it with "
-            f"a {dtype.name} tensor; TensorFlow never converts implicitly. Write the number as an "
-            f"int, or cast the tensor first: d2l.cast(x, d2l.float32)")
+    """A Python/NumPy operand converted to the dtype of the tensor it meets.
+
+    As in TensorFlow, a Python float never becomes an integer or bool (not even
+    2.0), and a Python int never becomes a bool; True becomes 1 of a number
+    dtype. NumPy arrays are converted as NumPy's ``astype`` would.
+    """
+    if isinstance(value, (float, int)) and not isinstance(value, (bool, np.generic)) and (
+            dtype.is_bool or (dtype.is_integer and isinstance(value, float))):
+        fix = ("compare first to get bools, e.g. x > 0" if dtype.is_bool else
+               f"write the number as an int, or cast the tensor first: d2l.cast(x, d2l.float32)")
+        raise DTypeMismatchError(
+            f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a "
+            f"{dtype.name} tensor; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
     return convert_to_tensor(value, dtype=dtype)
 
 
@@ -110,11 +115,23 @@ def broadcast_shape(op, a, b):
             f"expand_dims an input so they line up", op=op) from None
 
 
-def check_dtype(op, t, allowed, what):
-    """Raise a TypeError naming the op when ``t``'s dtype is not ``allowed(t.dtype)``."""
+def check_dtype(op, t, allowed, what, fix="d2l.cast(x, d2l.float32)"):
+    """Raise an error naming the op when ``t``'s dtype is not ``allowed(t.dtype)``.
+
+    The error is an ``InvalidArgumentError`` (what TensorFlow raises) and a ``TypeError``.
+    """
     if not allowed(t._dtype):
-        raise TypeError(f"{op}: expected {what} tensor, got dtype {t._dtype.name}; "
-                        f"cast it first, e.g. d2l.cast(x, d2l.float32)")
+        raise DTypeMismatchError(f"{op}: expected {what} tensor, got dtype {t._dtype.name}; "
+                                 f"cast it first, e.g. {fix}", op=op)
+
+
+def no_bool(op, t):
+    """Arithmetic is not defined on bool tensors in TensorFlow: say how to count them."""
+    if t._dtype.is_bool:
+        raise DTypeMismatchError(
+            f"{op}: bool tensors do not support arithmetic; cast to a number dtype first, "
+            "e.g. d2l.cast(mask, d2l.int32) to count or d2l.cast(mask, d2l.float32) to average",
+            op=op)
 
 
 def is_number(x):
@@ -123,4 +140,4 @@ def is_number(x):
 
 wrap = _wrap
 __all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "needs", "tapes",
-           "broadcast_shape", "check_dtype", "dtypes"]
+           "broadcast_shape", "check_dtype", "no_bool", "dtypes"]

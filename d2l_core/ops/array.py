@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 
 from .. import backend, dtypes
-from ..errors import InvalidArgumentError, InvalidIndexError
+from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, _target_device, constant
 from ._op import arrays, as_tensor, needs, record, tapes, wrap, xp_of
 
@@ -133,6 +133,11 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     values = [v.numpy().item() if isinstance(v, Tensor) else v for v in (start, limit, delta)]
     if values[2] == 0:
         raise InvalidArgumentError("range: delta must not be 0", op="range")
+    if (values[1] - values[0]) * values[2] < 0:
+        way = "start <= limit when delta > 0" if values[2] > 0 else "start >= limit when delta < 0"
+        raise InvalidArgumentError(
+            f"range: requires {way}, got start={values[0]}, limit={values[1]}, delta={values[2]}; "
+            "to count down give a negative delta, e.g. d2l.range(5, 0, -1)", op="range")
     if dtype is None:
         dtype = dtypes.float32 if any(isinstance(v, float) for v in values) else dtypes.int32
     dtype = dtypes.as_dtype(dtype)
@@ -146,7 +151,7 @@ def linspace(start, stop, num, name=None, axis=0):
     array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     s, e = as_tensor(start), as_tensor(stop)
-    dtype = s._dtype if s._dtype.is_floating else dtypes.float32
+    dtype = s._dtype if s._dtype.is_floating else dtypes.float64   # TF: integer ends give float64
     a, b = arrays("linspace", s, e)
     return wrap(xp_of(a).linspace(a.astype(dtype.np), b.astype(dtype.np), int(num),
                                   axis=axis).astype(dtype.np))
@@ -389,6 +394,11 @@ def _same_dtype(op, tensors):
                 f"cast them first, e.g. d2l.cast(t, d2l.{first.name})", op=op)
 
 
+def _need_rank(op, x, hint=""):
+    if x._value.ndim == 0:
+        raise InvalidArgumentError(f"{op}: needs a tensor of rank >= 1, got a scalar{hint}", op=op)
+
+
 def concat(values, axis, name="concat"):
     """Join tensors along an existing ``axis`` (``tf.concat``).
 
@@ -400,6 +410,7 @@ def concat(values, axis, name="concat"):
     if not ts:
         raise ValueError("concat: needs at least one tensor")
     _same_dtype("concat", ts)
+    _need_rank("concat", ts[0], "; to join scalars into a vector use d2l.stack")
     from .reduce import normalize_axis
     (ax,) = normalize_axis("concat", axis, ts[0].ndim)
     ref = ts[0]._value.shape
@@ -432,7 +443,11 @@ def stack(values, axis=0, name="stack"):
         if t._value.shape != ts[0]._value.shape:
             raise InvalidArgumentError(f"stack: all tensors must have one shape, got "
                                        f"{ts[0].shape} and {t.shape}", op="stack")
-    return concat([expand_dims(t, axis) for t in ts], axis=axis if axis >= 0 else axis)
+    nd = ts[0].ndim
+    if not -nd - 1 <= int(axis) <= nd:
+        raise InvalidArgumentError(f"stack: axis {axis} is out of range for stacking tensors of "
+                                   f"rank {nd}; valid values are {-nd - 1}..{nd}", op="stack")
+    return concat([expand_dims(t, axis) for t in ts], axis=axis)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -442,6 +457,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
     [array([1, 2], dtype=int32), array([3, 4], dtype=int32)]
     """
     x = as_tensor(value)
+    _need_rank("unstack", x)
     from .reduce import normalize_axis
     (ax,) = normalize_axis("unstack", axis, x.ndim)
     n = x._value.shape[ax]
@@ -458,6 +474,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     [TensorShape([1, 2]), TensorShape([5, 2])]
     """
     x = as_tensor(value)
+    _need_rank("split", x)
     from .reduce import normalize_axis
     (ax,) = normalize_axis("split", axis, x.ndim)
     n = x._value.shape[ax]
@@ -470,6 +487,9 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     else:
         sizes = [int(s) for s in (num_or_size_splits.numpy() if isinstance(
             num_or_size_splits, Tensor) else num_or_size_splits)]
+        if sizes.count(-1) > 1:
+            raise InvalidArgumentError(f"split: sizes {sizes} may contain only one -1 (the size "
+                                       "inferred from the others)", op="split")
         if sizes.count(-1) == 1:
             sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
         if sum(sizes) != n or any(s < 0 for s in sizes):
@@ -570,17 +590,31 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     if not idx._dtype.is_integer:
         raise TypeError(f"one_hot: indices must be integers, got {idx._dtype.name}; "
                         "cast them: d2l.cast(labels, d2l.int32)")
+    given = [as_tensor(v) for v in (on_value, off_value) if v is not None]
+    if len(given) == 2 and given[0]._dtype is not given[1]._dtype:
+        raise DTypeMismatchError(
+            f"one_hot: on_value has dtype {given[0]._dtype.name} but off_value has dtype "
+            f"{given[1]._dtype.name}; give both as ints or both as floats", op="one_hot")
     if dtype is None:
-        dtype = dtypes.float32
-        for v in (on_value, off_value):
-            if isinstance(v, Tensor):
-                dtype = v._dtype
+        dtype = given[0]._dtype if given else dtypes.float32
     dtype = dtypes.as_dtype(dtype)
-    on = as_tensor(1 if on_value is None else on_value, dtype)._value
-    off = as_tensor(0 if off_value is None else off_value, dtype)._value
+    for v in given:
+        if v._dtype is not dtype:
+            raise DTypeMismatchError(f"one_hot: on_value/off_value have dtype {v._dtype.name} but "
+                                     f"dtype={dtype.name} was requested", op="one_hot")
+    default_on, default_off = (True, False) if dtype.is_bool else (1, 0)
+    on = as_tensor(default_on if on_value is None else on_value, dtype)._value
+    off = as_tensor(default_off if off_value is None else off_value, dtype)._value
+    depth = int(depth)
+    if depth < 0:
+        raise InvalidArgumentError(f"one_hot: depth must be >= 0, got {depth}", op="one_hot")
+    nd = idx.ndim
+    if axis is not None and not -1 <= int(axis) <= nd:
+        raise InvalidArgumentError(f"one_hot: axis must be -1 or in 0..{nd} for indices of rank "
+                                   f"{nd}, got {axis}", op="one_hot")
     (iv,) = arrays("one_hot", idx)
     xp = xp_of(iv)
-    hot = iv[..., None] == xp.arange(int(depth))
+    hot = iv[..., None] == xp.arange(depth)
     out = xp.where(hot, xp.asarray(on), xp.asarray(off)).astype(dtype.np)
     if axis is not None and axis != -1:
         out = xp.moveaxis(out, -1, axis)

@@ -8,7 +8,7 @@ TensorShape([3, 3])
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ._op import arrays, broadcast_shape, needs, pair, record, tapes, wrap
+from ._op import arrays, needs, no_bool, pair, record, tapes, wrap
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -30,8 +30,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise InvalidArgumentError(
             f"matmul: both inputs need rank >= 2, got shapes {x.shape} and {y.shape}; "
             "make a vector a matrix with d2l.reshape(v, (1, -1)) or d2l.expand_dims", op="matmul")
-    if a._dtype.is_bool:
-        raise TypeError("matmul: bool matrices cannot be multiplied; cast them to a number dtype")
+    no_bool("matmul", a)
     xm = x.swapaxes(-1, -2) if ta else x
     ym = y.swapaxes(-1, -2) if tb else y
     if adjoint_a and a._dtype.is_complex:
@@ -45,7 +44,13 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"matmul: inner dimensions differ: {x.shape} @ {y.shape}"
             f"{' (after transposes)' if ta or tb else ''} needs {xm.shape[-1]} == "
             f"{ym.shape[-2]}{hint}", op="matmul")
-    broadcast_shape("matmul", xm.shape[:-2], ym.shape[:-2])
+    try:
+        np.broadcast_shapes(xm.shape[:-2], ym.shape[:-2])
+    except ValueError:
+        raise InvalidArgumentError(
+            f"matmul: the batch dimensions of {x.shape} @ {y.shape}, {xm.shape[:-2]} and "
+            f"{ym.shape[:-2]}, cannot be broadcast together; they must be equal or 1 "
+            "(aligned from the right)", op="matmul") from None
     z = wrap(np.matmul(xm, ym))
     if tapes:
         record("matmul", (a, b), z, lambda dz: _matmul_grad(dz, a, b, ta, tb))

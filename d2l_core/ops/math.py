@@ -13,7 +13,8 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, broadcast_shape, check_dtype, needs, pair, record, tapes, wrap
+from ._op import (arrays, as_tensor, broadcast_shape, check_dtype, needs, no_bool, pair, record,
+                  tapes, wrap)
 
 
 # ================================================================ helpers
@@ -32,6 +33,13 @@ def _binary(op, x, y, kernel, grad=None):
     return z
 
 
+def _arith(op, x, y, kernel, grad=None):
+    """``_binary`` for arithmetic, which TensorFlow does not define on bool tensors."""
+    x, y = pair(x, y, op)
+    no_bool(op, x)
+    return _binary(op, x, y, kernel, grad)
+
+
 def _unary(op, x, kernel, grad=None):
     x = as_tensor(x)
     (a,) = arrays(op, x)
@@ -44,6 +52,12 @@ def _unary(op, x, kernel, grad=None):
 def _float_only(op, x):
     x = as_tensor(x)
     check_dtype(op, x, lambda d: d.is_floating or d.is_complex, "a floating-point")
+    return x
+
+
+def _numeric(op, x):
+    x = as_tensor(x)
+    no_bool(op, x)
     return x
 
 
@@ -64,7 +78,7 @@ def add(x, y, name=None):
     array([[11., 21.],
            [11., 21.]], dtype=float32)
     """
-    return _binary("add", x, y, np.add, _add_grad)
+    return _arith("add", x, y, np.add, _add_grad)
 
 
 def _add_grad(dz, x, y, z):
@@ -77,7 +91,7 @@ def subtract(x, y, name=None):
     >>> d2l.subtract([5, 7], 2).numpy()
     array([3, 5], dtype=int32)
     """
-    return _binary("subtract", x, y, np.subtract, _subtract_grad)
+    return _arith("subtract", x, y, np.subtract, _subtract_grad)
 
 
 def _subtract_grad(dz, x, y, z):
@@ -92,7 +106,7 @@ def multiply(x, y, name=None):
     >>> d2l.multiply([1.0, 2.0], [3.0, 4.0]).numpy()
     array([3., 8.], dtype=float32)
     """
-    return _binary("multiply", x, y, np.multiply, _multiply_grad)
+    return _arith("multiply", x, y, np.multiply, _multiply_grad)
 
 
 def _multiply_grad(dz, x, y, z):
@@ -117,8 +131,7 @@ def divide(x, y, name=None):
     <tf.Tensor: shape=(2,), dtype=float64, numpy=array([0.5, 0.5])>
     """
     x, y = pair(x, y, "divide")
-    if x._dtype.is_bool:
-        raise TypeError("divide: cannot divide bool tensors; cast them to a float dtype first")
+    no_bool("divide", x)
     target = _true_div_dtype.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
@@ -141,15 +154,26 @@ def _int_zero_check(op, x, y):
                                        "or divide floats to get inf", op=op)
 
 
+def _float_floordiv(a, b):
+    # TensorFlow computes floor(x / y) for floats; NumPy's floor_divide can differ
+    # by one where x / y rounds up to an integer (1.0 // 0.1 is 9 in NumPy, 10 here).
+    return np.floor(np.true_divide(a, b))
+
+
 def floordiv(x, y, name=None):
     """Elementwise division rounded down, ``x // y`` (``tf.math.floordiv``). Not differentiable.
+
+    Integers round toward minus infinity (the result has the sign of x*y);
+    floats give ``floor(x / y)``.
 
     >>> d2l.floordiv([7, -7], 2).numpy()
     array([ 3, -4], dtype=int32)
     """
     x, y = pair(x, y, "floordiv")
+    no_bool("floordiv", x)
     _int_zero_check("floordiv", x, y)
-    return _binary("floordiv", x, y, _quiet(np.floor_divide))
+    kernel = np.floor_divide if x._dtype.is_integer else _float_floordiv
+    return _binary("floordiv", x, y, _quiet(kernel))
 
 
 def mod(x, y, name=None):
@@ -159,6 +183,7 @@ def mod(x, y, name=None):
     array([1, 2], dtype=int32)
     """
     x, y = pair(x, y, "mod")
+    no_bool("mod", x)
     _int_zero_check("mod", x, y)
     return _binary("mod", x, y, _quiet(np.mod), _mod_grad)
 
@@ -187,7 +212,7 @@ def pow(x, y, name=None):  # noqa: A001  (TensorFlow's name)
     >>> d2l.pow([2.0, 3.0], 2).numpy()
     array([4., 9.], dtype=float32)
     """
-    return _binary("pow", x, y, _pow_kernel, _pow_grad)
+    return _arith("pow", x, y, _pow_kernel, _pow_grad)
 
 
 def _pow_grad(dz, x, y, z):
@@ -206,7 +231,7 @@ def maximum(x, y, name=None):
     >>> d2l.maximum([1, 5], [3, 2]).numpy()
     array([3, 5], dtype=int32)
     """
-    return _binary("maximum", x, y, np.maximum, _maximum_grad)
+    return _arith("maximum", x, y, np.maximum, _maximum_grad)
 
 
 def _maximum_grad(dz, x, y, z):
@@ -221,7 +246,7 @@ def minimum(x, y, name=None):
     >>> d2l.minimum([1, 5], [3, 2]).numpy()
     array([1, 2], dtype=int32)
     """
-    return _binary("minimum", x, y, np.minimum, _minimum_grad)
+    return _arith("minimum", x, y, np.minimum, _minimum_grad)
 
 
 def _minimum_grad(dz, x, y, z):
@@ -247,7 +272,7 @@ def negative(x, name=None):
     >>> d2l.negative([1, -2]).numpy()
     array([-1,  2], dtype=int32)
     """
-    return _unary("negative", x, np.negative, _negative_grad)
+    return _unary("negative", _numeric("negative", x), np.negative, _negative_grad)
 
 
 def _negative_grad(dy, x, y):
@@ -260,7 +285,7 @@ def abs(x, name=None):  # noqa: A001
     >>> d2l.abs([-1.5, 2.0]).numpy()
     array([1.5, 2. ], dtype=float32)
     """
-    return _unary("abs", x, np.abs, _abs_grad)
+    return _unary("abs", _numeric("abs", x), np.abs, _abs_grad)
 
 
 def _abs_grad(dy, x, y):
@@ -273,7 +298,7 @@ def sign(x, name=None):
     >>> d2l.sign([-3.0, 0.0, 2.0]).numpy()
     array([-1.,  0.,  1.], dtype=float32)
     """
-    return _unary("sign", x, np.sign, _sign_grad)
+    return _unary("sign", _numeric("sign", x), np.sign, _sign_grad)
 
 
 def _sign_grad(dy, x, y):
@@ -381,7 +406,7 @@ def square(x, name=None):
     >>> d2l.square([3, -2]).numpy()
     array([9, 4], dtype=int32)
     """
-    return _unary("square", x, np.square, _square_grad)
+    return _unary("square", _numeric("square", x), np.square, _square_grad)
 
 
 def _square_grad(dy, x, y):
@@ -503,20 +528,20 @@ def round(x, name=None):  # noqa: A001
 
 # ================================================================ comparison and logic
 
-def _compare(op, kernel):
+def _compare(op, kernel, ordered=True):
     def compare(x, y, name=None):
-        return _binary(op, x, y, kernel)
+        return (_arith if ordered else _binary)(op, x, y, kernel)
     compare.__name__ = op
     return compare
 
 
-equal = _compare("equal", np.equal)
+equal = _compare("equal", np.equal, ordered=False)
 equal.__doc__ = """Elementwise ``x == y`` as a bool tensor (``tf.equal``).
 
 >>> d2l.equal([1, 2, 3], [1, 0, 3]).numpy()
 array([ True, False,  True])
 """
-not_equal = _compare("not_equal", np.not_equal)
+not_equal = _compare("not_equal", np.not_equal, ordered=False)
 not_equal.__doc__ = """Elementwise ``x != y`` (``tf.not_equal``).
 
 >>> d2l.not_equal([1, 2], 1).numpy()
@@ -548,10 +573,13 @@ array([False,  True])
 """
 
 
+_TO_BOOL = "a comparison such as x > 0, or d2l.cast(x, d2l.bool)"
+
+
 def _logical(op, kernel):
     def logical(x, y, name=None):
         x, y = pair(x, y, op)
-        check_dtype(op, x, lambda d: d.is_bool, "a bool")
+        check_dtype(op, x, lambda d: d.is_bool, "a bool", _TO_BOOL)
         return _binary(op, x, y, kernel)
     logical.__name__ = op
     return logical
@@ -584,7 +612,7 @@ def logical_not(x, name=None):
     array([False,  True])
     """
     x = as_tensor(x)
-    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool")
+    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool", _TO_BOOL)
     return _unary("logical_not", x, np.logical_not)
 
 
@@ -603,9 +631,8 @@ def where(condition, x=None, y=None, name=None):
            [1, 1]])
     """
     c = as_tensor(condition)
-    if not c._dtype.is_bool:
-        raise TypeError(f"where: condition must be a bool tensor, got {c._dtype.name}; "
-                        "compare first, e.g. d2l.where(x > 0, x, 0)")
+    check_dtype("where", c, lambda d: d.is_bool, "a bool condition",
+                "a comparison: d2l.where(x > 0, x, 0)")
     if x is None and y is None:
         (a,) = arrays("where", c)
         return wrap(np.argwhere(a).astype(np.int64))
@@ -616,9 +643,7 @@ def where(condition, x=None, y=None, name=None):
     try:
         z = wrap(np.where(cond, a, b))
     except ValueError:
-        broadcast_shape("where", np.broadcast_shapes(a.shape, b.shape)
-                        if a.ndim and b.ndim else a.shape, cond.shape)
-        broadcast_shape("where", a.shape, b.shape)
+        broadcast_shape("where", cond.shape, broadcast_shape("where", a.shape, b.shape))
         raise
     if tapes:
         record("where", (x, y), z, lambda dz: _where_grad(dz, c, x, y))
@@ -661,7 +686,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     >>> d2l.clip_by_value([-2.0, 0.5, 3.0], 0.0, 1.0).numpy()
     array([0. , 0.5, 1. ], dtype=float32)
     """
-    t = as_tensor(t)
+    t = _numeric("clip_by_value", t)
     lo, _ = pair(clip_value_min, t, "clip_by_value")
     hi, _ = pair(clip_value_max, t, "clip_by_value")
     a, l, h = arrays("clip_by_value", t, lo, hi)

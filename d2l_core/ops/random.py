@@ -174,7 +174,7 @@ def shuffle(value, seed=None, name=None):
     from .array import _take
     x = as_tensor(value)
     if x.ndim == 0:
-        raise InvalidArgumentError("shuffle: needs a tensor of rank >= 1, got a scalar", op="shuffle")
+        return x     # nothing to permute, as in TensorFlow
     perm = _generator(seed).permutation(x._value.shape[0])
     return _take("shuffle", x, (backend.to_device(perm, backend.device_of(x._value)),))
 

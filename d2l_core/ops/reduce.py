@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap
+from ._op import arrays, as_tensor, check_dtype, no_bool, record, tapes, wrap
 from .math import abs, cast, divide, equal, multiply, sqrt, square  # noqa: A004
 
 
@@ -43,6 +43,8 @@ def _kept_shape(shape, axes):
 
 def _reduce(op, x, axis, keepdims, kernel, grad=None):
     x = as_tensor(x)
+    if grad is not None:     # the arithmetic reductions; reduce_all/any have no gradient
+        no_bool(op, x)
     (a,) = arrays(op, x)
     axes = normalize_axis(op, axis, a.ndim)
     y = wrap(np.asarray(kernel(a, axis=axes, keepdims=keepdims)))
@@ -79,20 +81,28 @@ def _sum_grad(dy, x, y, axes, keepdims):
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
-    """Mean over ``axis`` (``tf.reduce_mean``). Integer means truncate, as in TensorFlow.
+    """Mean over ``axis`` (``tf.reduce_mean``).
+
+    The mean keeps the input's dtype, so integer means are truncated toward
+    zero, as in TensorFlow: cast to float first for the exact mean.
 
     >>> d2l.reduce_mean([1.0, 2.0, 3.0, 4.0]).numpy()
     np.float32(2.5)
-    >>> d2l.reduce_mean([1, 2]).numpy()
-    np.int32(1)
+    >>> d2l.reduce_mean([1, 2]).numpy(), d2l.reduce_mean([-1, -2]).numpy()
+    (np.int32(1), np.int32(-1))
     """
     return _reduce("reduce_mean", input_tensor, axis, keepdims, _mean_kernel, _mean_grad)
 
 
 def _mean_kernel(a, axis, keepdims):
-    if a.dtype.kind in "iub":
+    if a.dtype.kind in "iu":
         count = max(int(np.prod([a.shape[i] for i in axis])), 1)
-        return (a.sum(axis=axis, keepdims=keepdims, dtype=np.int64) // count).astype(a.dtype)
+        total = a.sum(axis=axis, keepdims=keepdims, dtype=np.int64 if a.dtype.kind == "i" else np.uint64)
+        quotient = np.abs(total) // count               # C's division truncates toward zero
+        return np.where(total < 0, -quotient, quotient).astype(a.dtype)
+    if a.size == 0 or any(a.shape[i] == 0 for i in axis):     # nan, without NumPy's warning
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype) / a.dtype.type(0)
     return a.mean(axis=axis, keepdims=keepdims, dtype=a.dtype)
 
 
@@ -176,12 +186,21 @@ def _cumprod_grad(dy, x, y, ax, exclusive, reverse):
     return divide(cumsum(multiply(dy, y), ax, exclusive, not reverse), x)
 
 
-def _extreme(op, kernel):
+def _extreme(op, kernel, lowest):
+    # Over no elements, TensorFlow returns the reduction's identity: -inf (or the
+    # dtype's minimum) for a max, +inf (or the maximum) for a min.
+    def run(a, axis, keepdims):
+        if a.size:
+            return kernel(a, axis=axis, keepdims=keepdims)
+        if a.dtype.kind == "f":
+            initial = -np.inf if lowest else np.inf
+        else:
+            info = np.iinfo(a.dtype)
+            initial = info.min if lowest else info.max
+        return kernel(a, axis=axis, keepdims=keepdims, initial=initial)
+
     def reduce_extreme(input_tensor, axis=None, keepdims=False, name=None):
-        x = as_tensor(input_tensor)
-        if x._value.size == 0 and (axis is None or x._value.ndim == 1):
-            raise InvalidArgumentError(f"{op}: cannot reduce an empty tensor", op=op)
-        return _reduce(op, x, axis, keepdims, kernel, _extreme_grad)
+        return _reduce(op, input_tensor, axis, keepdims, run, _extreme_grad)
     reduce_extreme.__name__ = op
     return reduce_extreme
 
@@ -194,14 +213,18 @@ def _extreme_grad(dy, x, y, axes, keepdims):
     return divide(multiply(_sum_grad(dy, x, y, axes, keepdims), hits), ties)
 
 
-reduce_max = _extreme("reduce_max", np.max)
+reduce_max = _extreme("reduce_max", np.max, lowest=True)
 reduce_max.__doc__ = """Largest element over ``axis`` (``tf.reduce_max``). Ties share the gradient.
+
+Over an empty axis the result is -inf (the dtype's minimum for integers), as in TensorFlow.
 
 >>> d2l.reduce_max([[1, 5], [7, 2]], axis=1).numpy()
 array([5, 7], dtype=int32)
 """
-reduce_min = _extreme("reduce_min", np.min)
+reduce_min = _extreme("reduce_min", np.min, lowest=False)
 reduce_min.__doc__ = """Smallest element over ``axis`` (``tf.reduce_min``). Ties share the gradient.
+
+Over an empty axis the result is +inf (the dtype's maximum for integers), as in TensorFlow.
 
 >>> d2l.reduce_min([[1, 5], [7, 2]], axis=0).numpy()
 array([1, 2], dtype=int32)
@@ -255,6 +278,9 @@ def _arg_extreme(op, kernel):
     def arg_extreme(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
         x = as_tensor(input)
         (a,) = arrays(op, x)
+        if a.ndim == 0:
+            raise InvalidArgumentError(f"{op}: needs a tensor of rank >= 1 to pick an index "
+                                       "from, got a scalar", op=op)
         (ax,) = normalize_axis(op, 0 if axis is None else axis, a.ndim)
         if a.shape[ax] == 0:
             raise InvalidArgumentError(f"{op}: axis {ax} has length 0", op=op)
@@ -280,21 +306,44 @@ array([0, 1])
 def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa: A002
     """Vector norm of ``tensor`` over ``axis`` (``tf.norm``, ``tf.linalg.norm``).
 
-    ``ord`` is 'euclidean' (or 2), 1, or np.inf. With ``axis=None`` the whole
-    tensor is treated as one vector (TensorFlow's default).
+    ``ord`` is 'euclidean' (or 2), 1, np.inf or another positive number. With
+    ``axis=None`` the whole tensor is treated as one vector (TensorFlow's
+    default). With two axes it is a matrix norm: 'euclidean'/'fro' (the
+    Frobenius norm), 1 (largest column sum of ``|x|``) or np.inf (largest row sum).
 
     >>> d2l.norm([[3.0, 4.0]]).numpy()
     np.float32(5.0)
     >>> d2l.norm([[3.0, -4.0]], ord=1, axis=1).numpy()
     array([7.], dtype=float32)
+    >>> d2l.norm([[1.0, -2.0], [3.0, 4.0]], ord=1, axis=[0, 1]).numpy()
+    np.float32(6.0)
     """
     x = as_tensor(tensor)
     check_dtype("norm", x, lambda d: d.is_floating or d.is_complex, "a floating-point")
-    if isinstance(axis, (list, tuple)) and len(axis) == 2 and ord in ("euclidean", "fro"):
-        return sqrt(reduce_sum(square(abs(x)), axis=axis, keepdims=keepdims))
+    if hasattr(axis, "_value"):
+        axis = axis.numpy().tolist()
+    if isinstance(axis, (list, tuple)) and len(axis) == 2:
+        rows, cols = (normalize_axis("norm", a, x.ndim)[0] for a in axis)
+        if rows == cols:
+            raise InvalidArgumentError(f"norm: the two axes {list(axis)} name one axis twice",
+                                       op="norm")
+        if ord in ("euclidean", "fro"):
+            return sqrt(reduce_sum(square(abs(x)), axis=axis, keepdims=keepdims))
+        if ord in (1, np.inf):
+            inner, outer = (rows, cols) if ord == 1 else (cols, rows)
+            sums = reduce_sum(abs(x), axis=inner, keepdims=True)
+            out = reduce_max(sums, axis=outer, keepdims=True)
+            if keepdims:
+                return out
+            from .array import reshape
+            return reshape(out, [d for i, d in enumerate(x._value.shape) if i not in (rows, cols)])
+        raise InvalidArgumentError(
+            f"norm: over two axes, ord must be 'euclidean', 'fro', 1 or np.inf, got {ord!r} "
+            "(the spectral norm ord=2 needs a singular value decomposition, not supported)",
+            op="norm")
     if isinstance(axis, (list, tuple)) and len(axis) != 1:
-        raise InvalidArgumentError("norm: only vector norms (one axis, or axis=None) and the "
-                                   "Frobenius norm over two axes are supported", op="norm")
+        raise InvalidArgumentError(f"norm: axis must be None, one axis or two axes, got {axis}",
+                                   op="norm")
     if ord in ("euclidean", 2, 2.0):
         return sqrt(reduce_sum(square(abs(x) if x._dtype.is_complex else x),
                                axis=axis, keepdims=keepdims))
