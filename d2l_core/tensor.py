@@ -422,8 +422,8 @@ class Variable(Tensor):
     read_value = value
 
     # ---- writing
-    def _checked(self, value, op):
-        """``value`` as an array of this variable's dtype, shape and device."""
+    def _array_of(self, value, op):
+        """``value`` as an array of this variable's dtype on its device (any shape)."""
         if isinstance(value, Tensor):
             t = value.value() if isinstance(value, Variable) else value
             if t._dtype is not self._dtype:
@@ -434,12 +434,17 @@ class Variable(Tensor):
             array = t._value
         else:
             array = constant(value, dtype=self._dtype)._value
+        return backend.to_device(array, backend.device_of(self._value))
+
+    def _checked(self, value, op):
+        """``value`` as an array of this variable's dtype, shape and device."""
+        array = self._array_of(value, op)
         if array.shape != self._value.shape:
             raise InvalidArgumentError(
                 f"{op}: cannot assign a value of shape {tuple(array.shape)} to Variable "
                 f"'{self._name}' of shape {tuple(self._value.shape)}; a Variable keeps its shape, "
                 "so reshape the value or create a new Variable")
-        return backend.to_device(array, backend.device_of(self._value))
+        return array
 
     def _set_value(self, array):
         """Rebind to a new array (never mutate the old one: snapshots may share it)."""
@@ -465,16 +470,7 @@ class Variable(Tensor):
     def _assign_slice(self, key, index, value):
         from .ops.array import _numpy_index_shape
         target_shape = _numpy_index_shape(self._value, index)
-        if isinstance(value, Tensor):
-            t = value.value() if isinstance(value, Variable) else value
-            if t._dtype is not self._dtype:
-                raise DTypeMismatchError(
-                    f"assign: value has dtype {t._dtype.name} but Variable '{self._name}' has dtype "
-                    f"{self._dtype.name}; cast it first: d2l.cast(value, d2l.{self._dtype.name})",
-                    op="assign")
-            array = t._value
-        else:
-            array = constant(value, dtype=self._dtype)._value
+        array = self._array_of(value, "assign")
         if array.shape != target_shape:
             try:
                 np.broadcast_shapes(array.shape, target_shape)
@@ -486,7 +482,7 @@ class Variable(Tensor):
                     f"assign: the slice {_format_key(key)} of Variable '{self._name}' has shape "
                     f"{tuple(target_shape)} but the value has shape {tuple(array.shape)}")
         new = self._value.copy()
-        new[index] = backend.to_device(array, backend.device_of(self._value))
+        new[index] = array
         self._set_value(new)
         return self
 
