@@ -3,12 +3,21 @@
 Kept tiny because it is the hot path: an op on two CPU tensors with no tape
 pays for two type checks, one dtype comparison, the NumPy kernel and one
 ``Tensor`` allocation.
+
+"Plain" means no ``d2l.device(...)`` scope is open and placement logging is
+off (``backend.placement.log_device_placement``): then arrays stay where they
+are, so an op whose inputs are all NumPy arrays skips the device logic.
+Ops test ``not _device_stack and not _placement.log_device_placement``
+inline rather than through a function call, because a call costs about as
+much as the test itself. benchmarks/ measures this path (``run.py --only
+overhead``) and ``benchmarks/profile_ops.py`` shows where its time goes.
 """
 import numbers
 
 import numpy as np
 
 from .. import _recording, backend, dtypes
+from ..backend import _device_stack, placement as _placement
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
 
@@ -16,6 +25,7 @@ record = _recording.record
 needs = _recording.needs
 tapes = _recording.active
 _np_ndarray = np.ndarray
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def as_tensor(x, dtype=None):
@@ -43,6 +53,12 @@ def _convert_like(value, dtype, op):
         raise DTypeMismatchError(
             f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a "
             f"{dtype.name} tensor; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
+    if (type(value) is float or type(value) is int) and dtype.is_floating and dtype.size >= 4 \
+            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX and not _device_stack:
+        # The common case in gradients and user code (``1 - y``, ``x * 0.5``): a finite
+        # Python number meets a float32/float64 tensor. np.array rounds it exactly as
+        # convert_to_tensor would, without its general checks.
+        return _wrap(np.array(value, dtype.np))
     return convert_to_tensor(value, dtype=dtype)
 
 
@@ -84,6 +100,13 @@ def _dtype_clash(x, y, op):
 
 def arrays(op, *tensors):
     """The tensors' arrays on one device (the requested one, else where they live)."""
+    if not _device_stack and not _placement.log_device_placement:
+        values = [t._value for t in tensors]
+        for v in values:
+            if type(v) is not _np_ndarray:
+                break
+        else:
+            return values       # plain and all on the host: nothing to move or log
     dev = backend.current_device()
     if dev is None:
         for t in tensors:

@@ -13,60 +13,121 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import (arrays, as_tensor, broadcast_shape, check_dtype, needs, no_bool, pair, record,
-                  tapes, wrap)
+from ..tensor import Tensor
+from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, broadcast_shape,
+                  check_dtype, needs, no_bool, pair, record, tapes, wrap)
 
 
 # ================================================================ helpers
+#
+# _binary and _unary are the hot path of every elementwise op. Their fast
+# path (plain Tensors holding NumPy arrays, see ops/_op.py) goes straight to
+# the kernel; anything else (Variables, Python numbers, CuPy arrays, a device
+# scope, placement logging) takes the general route through pair/arrays.
+# The backward closure is made in a separate function, only when a tape is
+# recording, so the op itself creates no closure cells.
 
 def _binary(op, x, y, kernel, grad=None):
     """Run a broadcasting two-input op and record it when a tape is watching."""
-    x, y = pair(x, y, op)
-    a, b = arrays(op, x, y)
+    if (type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype
+            and type(x._value) is _np_ndarray and type(y._value) is _np_ndarray
+            and not _device_stack and not _placement.log_device_placement):
+        a, b = x._value, y._value
+    else:
+        x, y = pair(x, y, op)
+        a, b = arrays(op, x, y)
     try:
         z = wrap(kernel(a, b))
     except ValueError:
         broadcast_shape(op, a.shape, b.shape)
         raise
     if grad is not None and tapes:
-        record(op, (x, y), z, lambda dz: grad(dz, x, y, z))
+        _record_binary(op, x, y, z, grad)
     return z
+
+
+def _record_binary(op, x, y, z, grad):
+    record(op, (x, y), z, lambda dz: grad(dz, x, y, z))
 
 
 def _arith(op, x, y, kernel, grad=None):
     """``_binary`` for arithmetic, which TensorFlow does not define on bool tensors."""
     x, y = pair(x, y, op)
-    no_bool(op, x)
+    if x._dtype.is_bool:
+        no_bool(op, x)
     return _binary(op, x, y, kernel, grad)
 
 
 def _unary(op, x, kernel, grad=None):
-    x = as_tensor(x)
-    (a,) = arrays(op, x)
+    if type(x) is not Tensor:
+        x = as_tensor(x)
+    a = x._value
+    if type(a) is not _np_ndarray or _device_stack or _placement.log_device_placement:
+        (a,) = arrays(op, x)
     y = wrap(kernel(a))
     if grad is not None and tapes:
-        record(op, (x,), y, lambda dy: grad(dy, x, y))
+        _record_unary(op, x, y, grad)
     return y
+
+
+def _record_unary(op, x, y, grad):
+    record(op, (x,), y, lambda dy: grad(dy, x, y))
+
+
+def _is_float_or_complex(d):
+    return d.is_floating or d.is_complex
 
 
 def _float_only(op, x):
     x = as_tensor(x)
-    check_dtype(op, x, lambda d: d.is_floating or d.is_complex, "a floating-point")
+    check_dtype(op, x, _is_float_or_complex, "a floating-point")
     return x
 
 
 def _numeric(op, x):
     x = as_tensor(x)
-    no_bool(op, x)
+    if x._dtype.is_bool:
+        no_bool(op, x)
     return x
 
 
+try:    # NumPy >= 2 keeps its floating-point error state in a context variable
+    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
+except ImportError:
+    _extobj_contextvar = _make_extobj = None
+_quiet_state = (None, None)    # (an error state, the same with warnings off), made on demand
+
+
 def _quiet(kernel):
-    """``kernel`` without NumPy's divide-by-zero/invalid warnings: like TF, give inf/nan."""
+    """``kernel`` without NumPy's divide-by-zero/invalid warnings: like TF, give inf/nan.
+
+    Entering ``np.errstate`` costs about 3 µs, several times a small kernel, so on
+    NumPy 2 the quiet error state is prepared once (per caller's state) and set
+    directly on NumPy's context variable; elsewhere ``np.errstate`` does it.
+    """
+    if _extobj_contextvar is None:
+        def run(*arrays):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return kernel(*arrays)
+        return run
+
     def run(*arrays):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        global _quiet_state
+        made_for, quiet = _quiet_state
+        now = _extobj_contextvar.get()
+        if now is not made_for:
+            quiet = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
+            _quiet_state = (now, quiet)
+        token = _extobj_contextvar.set(quiet)
+        try:
             return kernel(*arrays)
+        finally:
+            _extobj_contextvar.reset(token)
     return run
+
+
+_quiet_true_divide, _quiet_exp = _quiet(np.true_divide), _quiet(np.exp)
+_quiet_log, _quiet_sqrt = _quiet(np.log), _quiet(np.sqrt)
 
 
 # ================================================================ arithmetic
@@ -135,7 +196,7 @@ def divide(x, y, name=None):
     target = _true_div_dtype.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
-    return _binary("divide", x, y, _quiet(np.true_divide), _divide_grad)
+    return _binary("divide", x, y, _quiet_true_divide, _divide_grad)
 
 
 def _divide_grad(dz, x, y, z):
@@ -313,7 +374,7 @@ def exp(x, name=None):
     >>> d2l.exp([1.0]).numpy().round(4)
     array([2.7183], dtype=float32)
     """
-    return _unary("exp", _float_only("exp", x), _quiet(np.exp), _exp_grad)
+    return _unary("exp", _float_only("exp", x), _quiet_exp, _exp_grad)
 
 
 def _exp_grad(dy, x, y):
@@ -339,7 +400,7 @@ def log(x, name=None):
     >>> d2l.math.log([1.0, 2.718281828]).numpy()
     array([0., 1.], dtype=float32)
     """
-    return _unary("log", _float_only("log", x), _quiet(np.log), _log_grad)
+    return _unary("log", _float_only("log", x), _quiet_log, _log_grad)
 
 
 def _log_grad(dy, x, y):
@@ -365,7 +426,7 @@ def sqrt(x, name=None):
     >>> d2l.sqrt([4.0, 9.0]).numpy()
     array([2., 3.], dtype=float32)
     """
-    return _unary("sqrt", _float_only("sqrt", x), _quiet(np.sqrt), _sqrt_grad)
+    return _unary("sqrt", _float_only("sqrt", x), _quiet_sqrt, _sqrt_grad)
 
 
 def _sqrt_grad(dy, x, y):
