@@ -36,6 +36,14 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
+def _unconnected(value):
+    try:
+        return UnconnectedGradients(getattr(value, "value", value))
+    except ValueError:
+        raise ValueError(f"unconnected_gradients must be 'none' or 'zero' "
+                         f"(d2l.UnconnectedGradients.NONE or .ZERO), got {value!r}") from None
+
+
 def _flatten(structure):
     """Leaves of nested lists/tuples/dicts, in order, and a function rebuilding the structure."""
     if isinstance(structure, dict):
@@ -178,14 +186,18 @@ class GradientTape:
         if self._used:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians)")
-        unconnected = UnconnectedGradients(getattr(unconnected_gradients, "value",
-                                                   unconnected_gradients))
+        unconnected = _unconnected(unconnected_gradients)
         targets, _ = _flatten(target)
         for t in targets:
             if not isinstance(t, Tensor):
                 raise TypeError(f"gradient: the target must be a Tensor (or a list of them), "
                                 f"got {type(t).__name__} {t!r:.40}; compute it with d2l ops "
                                 "inside the tape")
+            if not t._dtype.is_differentiable:
+                _logging.warning(
+                    f"The dtype of the target tensor must be floating (e.g. tf.float32) when "
+                    f"calling GradientTape.gradient, got {t._dtype!r}: an integer or bool "
+                    "result has no gradient, so every gradient is None")
         flat_sources, rebuild = _flatten(sources)
         for s in flat_sources:
             if not isinstance(s, Tensor):
@@ -287,8 +299,7 @@ class GradientTape:
                                "set of gradients (or jacobians)")
         if self._recording and not self._persistent:
             self._pop()
-        unconnected = UnconnectedGradients(getattr(unconnected_gradients, "value",
-                                                   unconnected_gradients))
+        unconnected = _unconnected(unconnected_gradients)
         target = as_tensor(target)
         flat_sources, rebuild = _flatten(sources)
         n = target._value.size

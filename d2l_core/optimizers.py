@@ -132,9 +132,12 @@ class Optimizer:
         self.learning_rate = value
 
     def _current_lr(self):
+        # As in Keras: a schedule gets the step count; any other callable takes no arguments.
         lr = self.learning_rate
-        if callable(lr):
+        if isinstance(lr, LearningRateSchedule):
             lr = lr(int(self.iterations))
+        elif callable(lr):
+            lr = lr()
         return float(lr)
 
     def variables(self):
@@ -170,6 +173,12 @@ class Optimizer:
                     f"variable '{v.name}' shape {tuple(v._value.shape)}; did you pair the "
                     "gradients and variables in the same order?")
             pairs.append((g, v))
+        if missing and not pairs:
+            raise ValueError(
+                f"No gradients provided for any variable: {missing}. Every gradient is None, "
+                "which means the tape saw no path from these variables to the loss: compute the "
+                "loss from them with d2l ops inside the GradientTape (not NumPy, .numpy() or "
+                "float()), and pass the loss as the target of tape.gradient")
         if missing:
             _logging.warning(f"Gradients do not exist for variables {missing} when minimizing "
                              "the loss. If you're using `model.compile()`, did you forget to "
@@ -182,7 +191,10 @@ class Optimizer:
 
         Returns the step counter ``iterations`` (after incrementing it).
         """
-        pairs = self._pairs(grads_and_vars)
+        items = list(grads_and_vars)
+        if not items:           # nothing to update: a no-op, as in Keras
+            return self.iterations
+        pairs = self._pairs(items)
         lr = self._current_lr()
         step = int(self.iterations) + 1
         for g, v in pairs:
