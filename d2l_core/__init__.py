@@ -39,5 +39,6 @@ from .autodiff import GradientTape, UnconnectedGradients
 
 newaxis = None
 from . import optimizers, keras  # noqa: E402
+from . import test_util  # noqa: E402  (check_gradients: tape vs finite differences)
 from . import plot  # noqa: E402  (imports matplotlib only when a figure is drawn)
 from .selfcheck import check  # noqa: E402  (exercise self-checks)
