@@ -593,7 +593,8 @@ def _label(v):
 
 # ====================================================================== plot_curves
 
-def plot_curves(xs, ys_dict, xlabel, ylabel, logy=False, ax=None, title=None, figsize=(5, 3)):
+def plot_curves(xs, ys_dict, xlabel, ylabel, logy=False, ax=None, title=None, figsize=(5, 3),
+                legend_loc="best"):
     """Plot one or more curves (losses per epoch, timings per size, ...) on shared axes.
 
     Args:
@@ -604,6 +605,9 @@ def plot_curves(xs, ys_dict, xlabel, ylabel, logy=False, ax=None, title=None, fi
         logy: use a logarithmic y axis (for losses that fall by orders of magnitude).
         ax: the Axes to draw on; a new figure of ``figsize`` when None.
         title: an optional title.
+        legend_loc: where the legend goes: a matplotlib location such as
+            ``"upper right"``, or ``"outside"`` (right of the plot) when the
+            curves fill the whole plot.
 
     Returns:
         The matplotlib Axes.
@@ -631,6 +635,8 @@ def plot_curves(xs, ys_dict, xlabel, ylabel, logy=False, ax=None, title=None, fi
     if title:
         ax.set_title(title)
     ax.grid(True, alpha=0.3)
-    if len(ys_dict) > 1 or any(str(k) for k in ys_dict):
-        ax.legend()
+    if legend_loc == "outside":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    else:
+        ax.legend(loc=legend_loc)
     return ax

@@ -209,3 +209,11 @@ def test_plot_curves_shared_and_separate_xs(tmp_path):
     assert ax2.get_yscale() == "log"
     assert list(ax2.get_lines()[1].get_xdata()) == [1, 2, 4]
     _renders(ax, tmp_path)
+
+
+def test_plot_curves_legend_outside():
+    ax = plot.plot_curves([0, 1], {"a": [0, 1], "b": [1, 0]}, "x", "y", legend_loc="outside")
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().x0 > ax.get_window_extent().x1   # right of the plot
