@@ -216,6 +216,14 @@ class _Checker:
             moved = [constant(p + delta) if k == j else constant(p) for k, p in enumerate(base)]
             return float(phi(moved).numpy())
 
+        first, again = float(value.numpy()), value_at(0, 0.0)
+        if not (first == again or abs(first - again) <= 1e-12 * abs(again)
+                or (np.isnan(first) and np.isnan(again))):
+            raise GradientCheckError(
+                f"f gives different results at the same point ({first!r}, then {again!r}), "
+                "so finite differences mean nothing. Random numbers inside f "
+                "(d2l.random, dropout)? Draw them once outside f, or set a fixed seed inside it.")
+
         def slope(j, direction):
             return (value_at(j, self.eps * direction) - value_at(j, -self.eps * direction)) / (
                 2 * self.eps)

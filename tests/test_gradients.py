@@ -9,6 +9,8 @@ finite differences straddling a kink measure neither slope.
 ``check_gradients(..., order=2)`` checks the gradient, then the gradient of
 (gradient · random direction) through nested tapes.
 """
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,7 +20,9 @@ from hypothesis.extra import numpy as hnp
 import d2l_core as d2l
 from d2l_core.test_util import check_gradients
 
-SETTINGS = settings(max_examples=8, deadline=None, database=None)
+# D2L_GRADIENT_EXAMPLES=200 searches harder (slowly); the default keeps the suite quick.
+SETTINGS = settings(max_examples=int(os.environ.get("D2L_GRADIENT_EXAMPLES", 8)), deadline=None,
+                    database=None)
 CASES = {}
 
 
@@ -176,6 +180,13 @@ def _clip(draw, rng):
     return d2l.clip_by_value, [t, lo, hi]
 
 
+@case("fill")
+def _fill(draw, rng):
+    shape = draw(shapes())
+    weights = d2l.constant(uniform(rng, shape))
+    return (lambda v: d2l.fill(shape, v) * weights), [float(rng.uniform(-2, 2))]
+
+
 @case("add_n")
 def _add_n(draw, rng):
     shape = draw(shapes())
@@ -218,6 +229,17 @@ def _norm(draw, rng):
 def _frobenius(draw, rng):
     shape = draw(shapes(min_dims=2, max_dims=3))
     return (lambda t: d2l.norm(t, axis=[-2, -1])), [away_from_zero(rng, shape)]
+
+
+@case("norm_matrix_1_and_inf")
+def _matrix_norms(draw, rng):
+    shape = draw(shapes(min_dims=2, max_dims=3))
+    ord_ = draw(st.sampled_from([1, np.inf]))
+    axis = draw(st.permutations(range(len(shape))))[:2]
+    keepdims = draw(st.booleans())
+    # sums of |x| of distinct continuous values: no ties between the summed rows or columns
+    return ((lambda t: d2l.norm(t, ord=ord_, axis=list(axis), keepdims=keepdims)),
+            [away_from_zero(rng, shape)])
 
 
 @case("cumsum")
@@ -466,7 +488,7 @@ def test_every_differentiable_op_is_checked():
                "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits",
                "bias_add", "reshape", "transpose", "expand_dims", "squeeze", "broadcast_to",
                "tile", "concat", "split", "stack", "unstack", "gather", "boolean_mask", "matmul",
-               "tensordot"}
+               "tensordot", "fill"}
     assert covered <= set(CASES)
 
 
@@ -638,6 +660,12 @@ def test_check_gradients_passes_integer_arguments_through_and_honours_wrt():
     check_gradients(lambda a, b: a * 3.0 + broken_in_b(b), [1.0, 0.5], wrt=[0])
     with pytest.raises(ValueError, match="not a floating-point argument"):
         check_gradients(lambda a, z: a * 2.0, [1.0, labels], wrt=1)
+
+
+def test_check_gradients_notices_a_function_that_is_not_deterministic():
+    rng = np.random.default_rng(0)
+    with pytest.raises(AssertionError, match="different results at the same point"):
+        check_gradients(lambda x: x * d2l.constant(rng.uniform(size=2)), [np.array([1.0, 2.0])])
 
 
 def test_check_gradients_needs_float64_tensor_outputs():

@@ -80,7 +80,11 @@ def fill(dims, value, name=None):
         raise InvalidArgumentError(f"fill: value must be a scalar, got shape {v.shape}", op="fill")
     shape = _shape_tuple("fill", dims)
     (a,) = arrays("fill", v)
-    return wrap(xp_of(a).full(shape, a, dtype=a.dtype))
+    y = wrap(xp_of(a).full(shape, a, dtype=a.dtype))
+    if tapes:      # every element is the value: its gradient is the sum of them all
+        from .reduce import reduce_sum
+        record("fill", (v,), y, lambda dy: (reduce_sum(dy),))
+    return y
 
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002
