@@ -102,6 +102,8 @@ class GradientTape:
         if self._recording:
             raise ValueError("GradientTape: this tape is already recording; "
                              "use a new tape for a nested context")
+        if self._used:      # a spent plain tape starts afresh, as TensorFlow's does
+            self.reset()
         self._push()
         return self
 

@@ -263,6 +263,28 @@ def test_reset_makes_a_spent_tape_usable_again():
     assert value(tape.gradient(y, x)) == 12.0
 
 
+def test_entering_a_spent_plain_tape_again_starts_a_fresh_record():
+    x = d2l.Variable(2.0)
+    tape = d2l.GradientTape()
+    with tape:
+        y = x * x
+    assert value(tape.gradient(y, x)) == 4.0
+    with tape:
+        z = x * x * x
+    assert value(tape.gradient(z, x)) == 12.0
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        tape.gradient(z, x)
+
+
+def test_a_persistent_tape_differentiates_its_own_gradients():
+    x = d2l.Variable(2.0)
+    with d2l.GradientTape(persistent=True) as tape:
+        y = x ** 3
+        g = tape.gradient(y, x)            # recorded, since the tape is still recording
+        h = tape.gradient(g, x)
+    assert (value(g), value(h), value(tape.gradient(h, x))) == (12.0, 12.0, 6.0)
+
+
 def test_stop_recording_hides_computations_from_the_tape():
     x = d2l.Variable(2.0)
     with d2l.GradientTape() as tape:
