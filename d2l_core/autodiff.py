@@ -141,7 +141,16 @@ class GradientTape:
             self._push()
 
     def reset(self):
-        """Forget everything recorded so far; keep recording if inside the context."""
+        """Forget everything recorded so far; keep recording if inside the context.
+
+        >>> x = d2l.Variable(2.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     y = x * x * x
+        ...     tape.reset()            # start over: only what follows counts
+        ...     y = x * x
+        >>> float(tape.gradient(y, x))
+        4.0
+        """
         self._records.clear()
         self._tracked.clear()
         self._variables.clear()
@@ -153,6 +162,13 @@ class GradientTape:
 
         Only floating-point tensors can have gradients; watching an integer
         tensor logs a warning and its gradient will be None, as in TensorFlow.
+
+        >>> a, b = d2l.constant(1.0), d2l.constant(2.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     tape.watch([a, b])          # constants are only tracked when watched
+        ...     y = a * b
+        >>> [float(g) for g in tape.gradient(y, [a, b])]
+        [2.0, 1.0]
         """
         for t in _flatten(tensor)[0]:
             if not isinstance(t, Tensor):
@@ -172,7 +188,14 @@ class GradientTape:
         self._variables.setdefault(id(v), v)
 
     def watched_variables(self):
-        """The Variables this tape watched, in the order it first saw them."""
+        """The Variables this tape watched, in the order it first saw them.
+
+        >>> w, b = d2l.Variable(1.0, name="w"), d2l.Variable(0.0, name="b")
+        >>> with d2l.GradientTape() as tape:
+        ...     y = w * 3.0 + b
+        >>> [v.name for v in tape.watched_variables()]
+        ['w:0', 'b:0']
+        """
         return tuple(self._variables.values())
 
     # ------------------------------------------------------------ differentiation
@@ -184,6 +207,13 @@ class GradientTape:
         result is the gradient of ``reduce_sum(target)``; ``output_gradients``
         weights each target element instead. Sources the target does not
         depend on give None, or zeros with ``unconnected_gradients='zero'``.
+
+        >>> w, unused = d2l.Variable([1.0, 2.0]), d2l.Variable(5.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     y = w * w                   # not a scalar: the gradient of its sum
+        >>> grads = tape.gradient(y, {"w": w, "unused": unused})
+        >>> grads["w"].numpy(), grads["unused"]
+        (array([2., 4.], dtype=float32), None)
         """
         if self._used:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "

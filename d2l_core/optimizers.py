@@ -189,7 +189,18 @@ class Optimizer:
     def apply_gradients(self, grads_and_vars, name=None, **kwargs):
         """Update each variable from its gradient; skips None gradients with a warning.
 
-        Returns the step counter ``iterations`` (after incrementing it).
+        ``grads_and_vars`` is any iterable of (gradient, Variable) pairs, usually
+        ``zip(grads, variables)``. Returns the step counter ``iterations`` (after
+        incrementing it). If every gradient is None, nothing could be learned:
+        that is a ValueError, as in Keras.
+
+        >>> w, b = d2l.Variable(1.0), d2l.Variable(0.0)
+        >>> opt = d2l.keras.optimizers.SGD(learning_rate=0.5)
+        >>> with d2l.GradientTape() as tape:
+        ...     loss = (w * 2.0 + b - 1.0) ** 2
+        >>> grads = tape.gradient(loss, [w, b])      # [4.0, 2.0]
+        >>> int(opt.apply_gradients(zip(grads, [w, b]))), float(w), float(b)
+        (1, -1.0, -1.0)
         """
         items = list(grads_and_vars)
         if not items:           # nothing to update: a no-op, as in Keras
@@ -256,6 +267,13 @@ class SGD(Optimizer):
 
     Plain: w ← w - lr·g. With momentum m: v ← m·v - lr·g, then w ← w + v
     (Nesterov: w ← w + m·v - lr·g).
+
+    >>> w = d2l.Variable(1.0)
+    >>> opt = SGD(learning_rate=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     _ = opt.apply_gradients([(d2l.constant(1.0), w)])
+    >>> round(float(w), 4)         # v = -0.1, then v = -0.09 - 0.1 = -0.19
+    0.71
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
@@ -278,6 +296,12 @@ class Adam(Optimizer):
     m ← β₁m + (1-β₁)g,  v ← β₂v + (1-β₂)g²,
     w ← w - lr·√(1-β₂ᵗ)/(1-β₁ᵗ) · m / (√v + ε)   (ε outside the root, as in Keras).
     ``amsgrad`` uses the running maximum of v instead of v.
+
+    >>> w = d2l.Variable(1.0)
+    >>> opt = Adam(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(d2l.constant(3.0), w)])
+    >>> round(float(w), 4)         # the first step is about lr, whatever the gradient's size
+    0.9
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -302,6 +326,12 @@ class RMSprop(Optimizer):
 
     s ← ρs + (1-ρ)g²;  w ← w - lr·g / √(s + ε)  (``centered`` subtracts the mean
     gradient's square from s; ``momentum`` accumulates the steps).
+
+    >>> w = d2l.Variable(1.0)
+    >>> opt = RMSprop(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(d2l.constant(2.0), w)])
+    >>> round(float(w), 4)         # s = 0.1·4 = 0.4; w = 1 - 0.1·2/√0.4
+    0.6838
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
@@ -329,6 +359,12 @@ class Adagrad(Optimizer):
     """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
 
     a ← a + g²  (a starts at ``initial_accumulator_value``);  w ← w - lr·g / √(a + ε).
+
+    >>> w = d2l.Variable(1.0)
+    >>> opt = Adagrad(learning_rate=0.1, initial_accumulator_value=0.0)
+    >>> _ = opt.apply_gradients([(d2l.constant(2.0), w)])
+    >>> round(float(w), 4)         # a = 4; w = 1 - 0.1·2/√4
+    0.9
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
