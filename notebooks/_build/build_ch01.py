@@ -207,7 +207,8 @@ yours may differ.
 """),
 
 code(r"""
-# NBVAL_IGNORE_OUTPUT   (versions differ from machine to machine)
+# NBVAL_IGNORE_OUTPUT
+# (the versions differ from machine to machine)
 import sys
 import matplotlib
 
@@ -225,7 +226,8 @@ list means the engine will compute on the CPU.
 """),
 
 code(r"""
-# NBVAL_IGNORE_OUTPUT   (the devices depend on the machine)
+# NBVAL_IGNORE_OUTPUT
+# (the devices depend on the machine)
 print(d2l.config.list_physical_devices())
 print(d2l.config.list_physical_devices('GPU'))
 """),
