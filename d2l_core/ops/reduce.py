@@ -9,6 +9,8 @@ back against the input.
 >>> d2l.reduce_sum(x).numpy(), d2l.reduce_sum(x, axis=0).numpy()
 (np.int32(21), array([5, 7, 9], dtype=int32))
 """
+import numbers
+
 import numpy as np
 
 from .. import dtypes
@@ -22,10 +24,18 @@ def normalize_axis(op, axis, ndim):
     if axis is None:
         return tuple(range(ndim))
     if hasattr(axis, "_value"):
+        if not axis.dtype.is_integer or axis.ndim > 1:
+            raise InvalidArgumentError(
+                f"{op}: axis must be an int or a 1-D list of ints, got a {axis.dtype.name} "
+                f"tensor of shape {axis.shape}; to reduce over all axes leave axis=None", op=op)
         axis = axis.numpy().tolist()
     axes = axis if isinstance(axis, (list, tuple)) else (axis,)
     out = []
     for a in axes:
+        if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+            raise InvalidArgumentError(
+                f"{op}: axis must be an int or a list of ints, got {axis!r:.60}; "
+                "axes are numbered 0 (first) to -1 (last)", op=op)
         a = int(a)
         if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
             raise InvalidArgumentError(
@@ -234,7 +244,8 @@ array([1, 2], dtype=int32)
 def _bool_reduce(op, kernel):
     def reduce_bool(input_tensor, axis=None, keepdims=False, name=None):
         x = as_tensor(input_tensor)
-        check_dtype(op, x, lambda d: d.is_bool, "a bool")
+        check_dtype(op, x, lambda d: d.is_bool, "a bool",
+                    "a comparison such as x > 0, or d2l.cast(x, d2l.bool)")
         return _reduce(op, x, axis, keepdims, kernel)
     reduce_bool.__name__ = op
     return reduce_bool
