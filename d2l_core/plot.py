@@ -18,7 +18,7 @@ import numpy as np
 __all__ = ["plot_tape", "show_broadcast", "show_matrices", "show_images", "plot_curves"]
 
 # Colours shared by the figures (matplotlib's tab10 palette, softened).
-_BLUE, _ORANGE, _GREEN, _RED, _GREY = "#a6cee3", "#fdbf6f", "#b2df8a", "#fb9a99", "#e0e0e0"
+_BLUE, _ORANGE, _GREEN, _GREY = "#a6cee3", "#fdbf6f", "#b2df8a", "#e0e0e0"
 _OP = "#fff2a8"
 
 
@@ -253,7 +253,7 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
 
     consumed = {a for a, _ in edges}
     for n in nodes:
-        if n[0] == "dummy" if isinstance(n, tuple) else False:
+        if isinstance(n, tuple) and n[0] == "dummy":
             continue
         x0, y0 = pos[n]
         if isinstance(n, tuple):
