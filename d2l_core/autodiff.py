@@ -44,6 +44,19 @@ def _unconnected(value):
                          f"(d2l.UnconnectedGradients.NONE or .ZERO), got {value!r}") from None
 
 
+def _check_target(op, target):
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{op}: the target must be a Tensor, got {type(target).__name__} "
+                        f"{target!r:.40}; compute it with d2l ops inside the tape")
+
+
+def _check_sources(op, flat_sources):
+    for s in flat_sources:
+        if not isinstance(s, Tensor):
+            raise TypeError(f"{op}: sources must be Tensors or Variables (or a list, tuple or "
+                            f"dict of them), got {type(s).__name__} {s!r:.40}")
+
+
 def _flatten(structure):
     """Leaves of nested lists/tuples/dicts, in order, and a function rebuilding the structure."""
     if isinstance(structure, dict):
@@ -231,10 +244,7 @@ class GradientTape:
                     f"calling GradientTape.gradient, got {t._dtype!r}: an integer or bool "
                     "result has no gradient, so every gradient is None")
         flat_sources, rebuild = _flatten(sources)
-        for s in flat_sources:
-            if not isinstance(s, Tensor):
-                raise TypeError(f"gradient: sources must be Tensors or Variables (or a list, "
-                                f"tuple or dict of them), got {type(s).__name__} {s!r:.40}")
+        _check_sources("gradient", flat_sources)
         if output_gradients is not None:
             out_grads, _ = _flatten(output_gradients)
             if len(out_grads) != len(targets):
@@ -332,8 +342,10 @@ class GradientTape:
         if self._recording and not self._persistent:
             self._pop()
         unconnected = _unconnected(unconnected_gradients)
+        _check_target("jacobian", target)
         target = as_tensor(target)
         flat_sources, rebuild = _flatten(sources)
+        _check_sources("jacobian", flat_sources)
         n = target._value.size
         # Row i of the Jacobian is the gradient of target element i: seed the
         # backward pass with the i-th one-hot tensor.
@@ -370,7 +382,13 @@ class GradientTape:
         >>> g.batch_jacobian(y, x).shape
         TensorShape([2, 2, 2])
         """
+        _check_target("batch_jacobian", target)
+        _check_sources("batch_jacobian", [source])
         target = as_tensor(target)
+        if target.ndim == 0 or source.ndim == 0:
+            raise ValueError(f"batch_jacobian: target and source need a batch axis first (rank "
+                             f">= 1), got shapes {target.shape} and {source.shape}; use "
+                             "jacobian for unbatched tensors")
         b = target._value.shape[0]
         if source._value.shape[0] != b:
             raise ValueError(f"batch_jacobian: target and source need the same batch size, got "

@@ -38,7 +38,6 @@ import inspect
 import numpy as np
 
 from .autodiff import GradientTape
-from .ops import array as _array
 from .ops import math as _math
 from .ops import reduce as _reduce
 from .tensor import Tensor, constant
@@ -59,8 +58,9 @@ def check_gradients(f, args, order=1, wrt=None, eps=1e-5, rtol=1e-4, atol=1e-6, 
             tuple of them; they are weighted and summed). It is called with
             float64 tensors, so it should keep its inputs' dtype (write
             ``x * 2.0``, not ``x * d2l.constant(2.0)``, which is float32).
-        args: the point, as a list or tuple of arguments to ``f`` (a single
-            argument may be passed alone). Float arguments (NumPy arrays, Python
+        args: the point, as a list or tuple of arguments to ``f`` (an array or
+            number may be passed alone; a list is always read as the list of
+            arguments, so write ``[np.array([1.0, 2.0])]`` for one vector). Float arguments (NumPy arrays, Python
             floats, float Tensors) become float64 tensors and are checked; other
             arguments (integer labels or indices, Python objects) are passed
             through unchanged.

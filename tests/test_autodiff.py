@@ -449,11 +449,18 @@ def test_batch_jacobian_gives_one_jacobian_per_example():
 
 def test_batch_jacobian_needs_matching_batch_sizes():
     x = d2l.constant([[1.0], [2.0]])
-    with d2l.GradientTape() as tape:
+    with d2l.GradientTape(persistent=True) as tape:
         tape.watch(x)
         y = d2l.reshape(x, (1, 2))
+        s = d2l.reduce_sum(x)
     with pytest.raises(ValueError, match="batch size"):
         tape.batch_jacobian(y, x)
+    with pytest.raises(ValueError, match=r"rank >= 1"):
+        tape.batch_jacobian(s, x)
+    with pytest.raises(TypeError, match="sources must be Tensors.*got list"):
+        tape.batch_jacobian(y, [[1.0]][0])
+    with pytest.raises(TypeError, match="jacobian: the target must be a Tensor, got float"):
+        tape.jacobian(1.0, x)
 
 
 # ================================================================ mistakes, explained
