@@ -1,0 +1,788 @@
+"""Layers: the building blocks of models (``tf.keras.layers``).
+
+A layer holds weights (Variables) and maps input tensors to output tensors.
+Weights are created lazily: ``Dense(256)`` does not know its input size until
+it is first called, then ``build`` makes a kernel of shape (inputs, 256).
+
+>>> import d2l_core as d2l
+>>> from d2l_core.keras import layers
+>>> dense = layers.Dense(3, activation='relu')
+>>> dense.built
+False
+>>> y = dense(d2l.ones((2, 4)))
+>>> y.shape, [w.shape for w in dense.weights]
+(TensorShape([2, 3]), [TensorShape([4, 3]), TensorShape([3])])
+
+To write your own layer, subclass :class:`Layer`: create weights in
+``build(input_shape)`` with ``add_weight`` and compute in ``call(inputs)``.
+"""
+import inspect
+import re
+from collections import Counter
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..ops import array as _array
+from ..ops import linalg as _linalg
+from ..ops import math as _math
+from ..ops import nn as _nn
+from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
+from ..tensor_shape import TensorShape
+from . import activations as _activations
+from . import initializers as _initializers
+
+__all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Dropout", "Activation", "ReLU",
+           "Softmax", "LeakyReLU", "Reshape", "Lambda", "KerasTensor"]
+
+
+# ==================================================================== names
+
+_name_counts = Counter()
+
+
+def _snake(name):
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+def _unique_name(base):
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers (reset by clear_session)."""
+    n = _name_counts[base]
+    _name_counts[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _reset_names():
+    _name_counts.clear()
+
+
+def _shape_text(shape):
+    s = tuple(shape)
+    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
+
+
+# ==================================================================== nested structures
+
+def _map(fn, s):
+    if isinstance(s, dict):
+        return {k: _map(fn, v) for k, v in s.items()}
+    if isinstance(s, (list, tuple)):
+        return type(s)(_map(fn, v) for v in s)
+    return fn(s)
+
+
+def _flatten(s):
+    if isinstance(s, dict):
+        return [x for v in s.values() for x in _flatten(v)]
+    if isinstance(s, (list, tuple)):
+        return [x for v in s for x in _flatten(v)]
+    return [s]
+
+
+# ==================================================================== the training flag
+
+_training_stack = []    # the ``training`` value of the enclosing layer calls
+_loss_layers = []       # layers holding add_loss values, cleared by the next outermost call
+
+
+def _call_has_training(cls, cache={}):     # noqa: B006  (a per-class cache on purpose)
+    has = cache.get(cls)
+    if has is None:
+        try:
+            params = inspect.signature(cls.call).parameters
+            has = "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+        except (TypeError, ValueError):
+            has = False
+        cache[cls] = has
+    return has
+
+
+# ==================================================================== symbolic inputs
+
+class KerasTensor:
+    """A symbolic tensor: what ``keras.Input`` returns and layers return when called on one.
+
+    It has a shape (``None`` for the batch) and a dtype but no values; calling
+    layers on it records a graph that ``keras.Model(inputs, outputs)`` runs.
+
+    >>> d2l.keras.backend.clear_session()     # restart automatic names
+    >>> x = d2l.keras.Input(shape=(784,))
+    >>> x
+    <KerasTensor: shape=(None, 784) dtype=float32 (created by layer 'input_1')>
+    """
+
+    def __init__(self, shape, dtype, layer, node=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self._layer, self._node = layer, node     # node None: made by an InputLayer
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def name(self):
+        return self._layer.name
+
+    def __repr__(self):
+        return (f"<KerasTensor: shape={_shape_text(self.shape)} dtype={self.dtype.name} "
+                f"(created by layer '{self._layer.name}')>")
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("A symbolic Keras input has no values, so d2l ops cannot run on it. Wrap "
+                        "the computation in a layer, e.g. layers.Lambda(lambda t: t * 2)(x), or "
+                        "subclass keras.Model and write it in call()")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = _refuse
+    __matmul__ = __rmatmul__ = __pow__ = __neg__ = __getitem__ = __array__ = _refuse
+
+    def __len__(self):
+        self._refuse()
+
+    def __bool__(self):
+        return True
+
+    def __hash__(self):
+        return id(self)
+
+
+class _Node:
+    """One recorded layer call in a functional graph: layer(inputs, **kwargs) -> outputs."""
+
+    __slots__ = ("layer", "inputs", "kwargs", "outputs")
+
+    def __init__(self, layer, inputs, kwargs):
+        self.layer, self.inputs, self.kwargs, self.outputs = layer, inputs, kwargs, None
+
+
+def _dummy(shape, dtype, size):
+    return _wrap(np.zeros([size if d is None else d for d in shape], dtype=dtypes.as_dtype(dtype).np))
+
+
+# ==================================================================== Layer
+
+class Layer:
+    """Base class of all layers (``tf.keras.layers.Layer``).
+
+    Subclasses create weights in ``build(input_shape)`` (called once, on the
+    first call, when the input's shape is known) and compute in ``call``.
+    Layers, Variables, and lists or dicts of them assigned as attributes are
+    tracked: their weights show up in ``weights`` and ``trainable_weights``.
+
+    >>> class Scale(d2l.keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight('w', shape=(input_shape[-1],), initializer='ones')
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> s = Scale()
+    >>> s(d2l.constant([[1.0, 2.0]])).numpy(), s.name
+    (array([[1., 2.]], dtype=float32), 'scale')
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, input_shape=None,
+                 batch_input_shape=None, input_dim=None, batch_size=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: keyword argument(s) not understood: "
+                            f"{sorted(kwargs)}")
+        self._own_weights = []          # created by add_weight, in order
+        self._losses = []
+        self._name = name or _unique_name(_snake(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+        if not (self._dtype.is_floating):
+            raise TypeError(f"{type(self).__name__}: a layer's dtype must be a float type, got "
+                            f"{self._dtype.name}")
+        self.built = False
+        self._out_shape = None          # last output shape (batch dim as None) for summary()
+        if batch_input_shape is None and input_shape is not None:
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            batch_input_shape = (batch_size,) + tuple(input_shape)
+        if batch_input_shape is None and input_dim is not None:
+            batch_input_shape = (batch_size, int(input_dim))
+        self._batch_input_shape = (None if batch_input_shape is None
+                                   else tuple(batch_input_shape))
+
+    # ---------------------------------------------------------------- properties
+    @property
+    def name(self):
+        """The layer's unique name ('dense', 'dense_1', ...)."""
+        return self._name
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's weights and computations, as a name ('float32')."""
+        return self._dtype.name
+
+    @property
+    def trainable(self):
+        """False freezes the layer: its weights leave ``trainable_weights``."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    # ---------------------------------------------------------------- weights
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
+                   trainable=True, constraint=None, **kwargs):
+        """Create a Variable owned by this layer (call it from ``build``).
+
+        ``initializer`` is a name ('zeros', 'glorot_uniform', ...), an
+        initializer object or a function of (shape, dtype); by default
+        'glorot_uniform'.
+
+        >>> layer = d2l.keras.layers.Layer(name='demo')
+        >>> w = layer.add_weight('w', shape=(2, 3), initializer='zeros')
+        >>> w.name, w.shape
+        ('demo/w:0', TensorShape([2, 3]))
+        """
+        if regularizer is not None or constraint is not None:
+            raise NotImplementedError("add_weight: regularizers and constraints are not "
+                                      "supported; add a penalty to the loss instead")
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = self._dtype if dtype is None else dtypes.as_dtype(dtype)
+        init = _initializers.get("glorot_uniform" if initializer is None and dtype.is_floating
+                                 else "zeros" if initializer is None else initializer)
+        value = init(shape, dtype=dtype)
+        v = Variable(value, trainable=trainable, name=f"{self.name}/{name or 'Variable'}",
+                     dtype=dtype)
+        self._own_weights.append(v)
+        return v
+
+    def _children(self):
+        """Direct sublayers and Variables found in attributes (lists, tuples, dicts too)."""
+        d = self.__dict__
+        if "_own_weights" not in d:
+            _forgot_super(self)
+        layers, variables = [], list(self._own_weights)
+        seen = {id(v) for v in variables}
+        seen.add(id(self))
+        todo = [v for k, v in d.items() if isinstance(v, _TRACKABLE) and k not in _UNTRACKED]
+        todo.reverse()
+        while todo:                        # depth-first, in attribute order
+            value = todo.pop()
+            if isinstance(value, Layer):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    layers.append(value)
+            elif isinstance(value, Variable):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    variables.append(value)
+            else:
+                items = value.values() if isinstance(value, dict) else value
+                todo.extend(reversed([v for v in items if isinstance(v, _TRACKABLE)]))
+        return layers, variables
+
+    def _gather(self, trainable):
+        layers, own = self._children()
+        if trainable:
+            if not self._trainable:
+                return []
+            out = [v for v in own if v.trainable]
+            for layer in layers:
+                out.extend(layer._gather(True))
+        else:
+            out = [v for v in own if not v.trainable or not self._trainable]
+            for layer in layers:
+                out.extend(layer._gather(False) if self._trainable else layer.weights)
+        seen, unique = set(), []
+        for v in out:
+            if id(v) not in seen:
+                seen.add(id(v))
+                unique.append(v)
+        return unique
+
+    @property
+    def trainable_weights(self):
+        """The Variables a optimizer should update (none when ``trainable`` is False)."""
+        return self._gather(True)
+
+    @property
+    def non_trainable_weights(self):
+        """Variables that training leaves alone."""
+        return self._gather(False)
+
+    @property
+    def weights(self):
+        """All Variables: trainable ones first."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_variables(self):
+        """Same as ``trainable_weights``: what ``tape.gradient`` and ``apply_gradients`` take."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
+    @property
+    def variables(self):
+        """Same as ``weights``."""
+        return self.weights
+
+    @property
+    def losses(self):
+        """Extra losses added with ``add_loss`` during the last call (this layer and sublayers)."""
+        if not _loss_layers:       # the usual case: nobody called add_loss
+            return []
+        out = list(self._losses)
+        for layer in self._children()[0]:
+            out.extend(layer.losses)
+        return out
+
+    def add_loss(self, loss):
+        """Add a value (e.g. a penalty) that ``fit`` adds to the loss of this step.
+
+        >>> layer = d2l.keras.layers.Layer()
+        >>> layer.add_loss(d2l.constant(0.5)); len(layer.losses)
+        1
+        """
+        self._losses.append(loss() if callable(loss) else loss)
+        _loss_layers.append(self)
+
+    def get_weights(self):
+        """The weights' values as a list of NumPy arrays (the order of ``weights``).
+
+        >>> d = d2l.keras.layers.Dense(2)
+        >>> _ = d(d2l.ones((1, 3)))
+        >>> [w.shape for w in d.get_weights()]
+        [(3, 2), (2,)]
+        """
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Set the weights from a list of arrays shaped like ``get_weights()``'s.
+
+        >>> d = d2l.keras.layers.Dense(1)
+        >>> _ = d(d2l.ones((1, 2)))
+        >>> d.set_weights([np.array([[1.0], [2.0]]), np.array([0.5])])
+        >>> d(d2l.ones((1, 2))).numpy()
+        array([[3.5]], dtype=float32)
+        """
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"set_weights: layer '{self.name}' has {len(variables)} weights "
+                f"({', '.join(v.name for v in variables) or 'none; is it built?'}) but "
+                f"{len(weights)} arrays were given; pass a list like get_weights() returns")
+        for i, (v, w) in enumerate(zip(variables, weights)):
+            w = np.asarray(w)
+            if tuple(w.shape) != tuple(v._value.shape):
+                raise ValueError(
+                    f"set_weights: weight {i} ('{v.name}') has shape {_shape_text(v.shape)} but "
+                    f"the array given has shape {_shape_text(w.shape)}; the arrays must be in the "
+                    "order of get_weights(), with the same shapes")
+        for v, w in zip(variables, weights):
+            v.assign(np.asarray(w).astype(v.dtype.np, copy=False))
+
+    def count_params(self):
+        """The number of numbers in all the weights.
+
+        >>> d = d2l.keras.layers.Dense(10)
+        >>> d.build((None, 784)); d.count_params()
+        7850
+        """
+        if not self.built and not self.weights:
+            raise ValueError(f"You tried to call count_params on layer '{self.name}', but the "
+                             "layer isn't built. Build it first with "
+                             f"{self.name}.build(input_shape) or by calling it on data")
+        return int(sum(int(np.prod(v.shape.as_list())) for v in self.weights))
+
+    # ---------------------------------------------------------------- building and calling
+    def build(self, input_shape):
+        """Create the weights, knowing the input's shape; called once before the first ``call``."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The computation; subclasses override it. The base layer returns its input."""
+        return inputs
+
+    def _convert(self, inputs):
+        if type(inputs) is Tensor:
+            x = inputs
+        elif isinstance(inputs, Variable):
+            x = inputs.value()
+        elif isinstance(inputs, (dict, tuple)) or (
+                isinstance(inputs, list) and inputs and isinstance(inputs[0], (Tensor, np.ndarray))):
+            return _map(self._convert, inputs)
+        elif isinstance(inputs, Tensor):
+            x = inputs
+        else:
+            try:
+                x = convert_to_tensor(inputs)
+            except (TypeError, ValueError) as e:
+                raise TypeError(f"Layer '{self.name}' ({type(self).__name__}): cannot use a "
+                                f"{type(inputs).__name__} as input ({e}); pass a tensor or a "
+                                "NumPy array") from None
+        if x._dtype is not self._dtype and x._dtype.is_floating:
+            x = _math.cast(x, self._dtype)      # Keras casts float inputs to the layer's dtype
+        return x
+
+    def _maybe_build(self, inputs):
+        shapes = _map(lambda t: t.shape, inputs)
+        self.build(shapes)
+        self.built = True
+
+    def __call__(self, inputs, *args, **kwargs):
+        if "_own_weights" not in self.__dict__:
+            _forgot_super(self)
+        if type(inputs) is not Tensor:
+            if any(isinstance(t, KerasTensor) for t in _flatten(inputs)):
+                return self._symbolic_call(inputs, args, kwargs)
+            inputs = self._convert(inputs)
+        elif inputs._dtype is not self._dtype and inputs._dtype.is_floating:
+            inputs = _math.cast(inputs, self._dtype)
+        training = kwargs.pop("training", None)
+        if training is None and _training_stack:
+            training = _training_stack[-1]
+        if not self.built:
+            self._maybe_build(inputs)
+        if training is not None and _call_has_training(type(self)):
+            kwargs["training"] = training
+        if _loss_layers and not _training_stack:     # a new outermost call: forget old losses
+            for layer in _loss_layers:
+                layer._losses = []
+            _loss_layers.clear()
+        _training_stack.append(training)
+        try:
+            outputs = self.call(inputs, *args, **kwargs)
+        finally:
+            _training_stack.pop()
+        if type(outputs) is Tensor:
+            shape = (None,) + outputs._value.shape[1:] if outputs._value.ndim else ()
+            if self._out_shape != shape:
+                self._out_shape = shape if self._out_shape is None else "multiple"
+        return outputs
+
+    def _symbolic_call(self, inputs, args, kwargs):
+        """Calling a layer on ``keras.Input`` results: record the call, return KerasTensors."""
+        kwargs = dict(kwargs)
+        kwargs.pop("training", None)
+
+        def run(size):
+            dummy = _map(lambda t: _dummy(t.shape, t.dtype, size) if isinstance(t, KerasTensor)
+                         else t, inputs)
+            return self(dummy, *args, training=False, **kwargs)
+
+        out1 = run(1)
+        out2 = run(2)
+        leaves1, leaves2 = _flatten(out1), _flatten(out2)
+        node = _Node(self, inputs, kwargs)
+        made = [KerasTensor([a if a == b else None for a, b in zip(t1.shape, t2.shape)],
+                            t1.dtype, self, node)
+                for t1, t2 in zip(leaves1, leaves2)]
+        self._out_shape = tuple(made[0].shape) if len(made) == 1 else "multiple"
+        it = iter(made)
+        node.outputs = _map(lambda _: next(it), out1)
+        return node.outputs
+
+    # ---------------------------------------------------------------- misc
+    def get_config(self):
+        """The constructor arguments, as a dict."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer made from ``get_config()``'s dict."""
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_TRACKABLE = (Layer, Variable, list, tuple, dict)
+_UNTRACKED = frozenset({"_own_weights", "_losses", "_out_shape", "_batch_input_shape",
+                        "_inbound", "_keras_tensor", "_compiled", "optimizer", "_history",
+                        "_fit_state", "_output_tensors", "_input_tensors", "_nodes"})
+
+
+def _forgot_super(layer):
+    kind = "Model" if type(layer).__mro__[1].__name__ in ("Model", "Sequential") else "Layer"
+    raise RuntimeError(f"It looks like you are subclassing `{kind}` and you forgot to call "
+                       f"`super().__init__()` in {type(layer).__name__}.__init__. Always start "
+                       "__init__ with that line, before creating sublayers or weights")
+
+
+# ==================================================================== input
+
+class InputLayer(Layer):
+    """The entry point of a model: it only fixes the input's shape (``keras.layers.InputLayer``).
+
+    >>> d2l.keras.backend.clear_session()     # restart automatic names
+    >>> d2l.keras.layers.InputLayer(input_shape=(784,)).name
+    'input_1'
+    """
+
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None,
+                 batch_input_shape=None, **kwargs):
+        if batch_input_shape is None:
+            if input_shape is None:
+                raise ValueError("InputLayer: give input_shape (without the batch dimension), "
+                                 "e.g. input_shape=(784,)")
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            batch_input_shape = (batch_size,) + tuple(input_shape)
+        if name is None:
+            name = _unique_name("input")
+            if name == "input":
+                name = _unique_name("input")
+        super().__init__(name=name, dtype=dtype, batch_input_shape=batch_input_shape, **kwargs)
+        self.built = True
+        self._out_shape = tuple(batch_input_shape)
+        self._keras_tensor = KerasTensor(batch_input_shape, self._dtype, self)
+
+    def call(self, inputs):
+        return inputs
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None, **kwargs):  # noqa: N802
+    """A symbolic input of the given shape (without the batch dimension) (``keras.Input``).
+
+    Use it as the first element of a ``Sequential`` model, or to start a
+    functional model: ``keras.Model(inputs, outputs)``.
+
+    >>> inputs = d2l.keras.Input(shape=(4,))
+    >>> outputs = d2l.keras.layers.Dense(2)(inputs)
+    >>> outputs.shape
+    TensorShape([None, 2])
+    """
+    if batch_shape is None and shape is None:
+        raise ValueError("Input: give shape (without the batch dimension), e.g. "
+                         "keras.Input(shape=(784,))")
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, dtype=dtype, name=name,
+                       batch_input_shape=batch_shape, **kwargs)
+    return layer._keras_tensor
+
+
+# ==================================================================== core layers
+
+class Dense(Layer):
+    """A fully connected layer: ``activation(inputs @ kernel + bias)`` (``keras.layers.Dense``).
+
+    The kernel has shape (last input dimension, units) and is created on the
+    first call. Inputs must be floats: cast integer data first.
+
+    >>> layer = d2l.keras.layers.Dense(4, activation='relu', input_shape=(3,))
+    >>> layer(d2l.ones((2, 3))).shape
+    TensorShape([2, 4])
+    >>> layer.kernel.shape, layer.bias.shape
+    (TensorShape([3, 4]), TensorShape([4]))
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, (tuple, list)) or isinstance(units, bool) or not isinstance(
+                units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer (the number of outputs), "
+                             f"got {units!r}")
+        self.units = int(units)
+        self.activation = _activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = _initializers.get(kernel_initializer)
+        self.bias_initializer = _initializers.get(bias_initializer)
+        self.kernel = self.bias = None
+        self._linear = self.activation is _activations.linear
+
+    def build(self, input_shape):
+        """Create ``kernel`` (last input dimension × units) and ``bias`` (units)."""
+        input_shape = TensorShape(input_shape)
+        if input_shape.rank is not None and input_shape.rank < 2 and self._batch_input_shape is None:
+            pass   # checked in call, with the actual tensor
+        last = input_shape[-1] if input_shape.rank else None
+        if last is None:
+            raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be "
+                             f"known to build the kernel, got shape {input_shape}")
+        self.kernel = self.add_weight("kernel", shape=(last, self.units),
+                                      initializer=self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", shape=(self.units,),
+                                        initializer=self.bias_initializer)
+        self.built = True
+
+    def call(self, inputs):
+        dt = inputs._dtype
+        if not dt.is_floating:
+            raise TypeError(
+                f"Dense '{self.name}': got an input of dtype {dt.name}, but the layer computes "
+                f"in {self._dtype.name}. Convert and scale the data first, e.g. "
+                f"d2l.cast(x, d2l.float32) / 255.0 for uint8 pixels")
+        shape = inputs._value.shape
+        kernel = self.kernel
+        if len(shape) < 2:
+            raise InvalidArgumentError(
+                f"Dense '{self.name}': expected inputs with a batch dimension (rank >= 2), got "
+                f"shape {_shape_text(shape)}; for one example add it with "
+                "d2l.reshape(x, (1, -1))", op="Dense")
+        if shape[-1] != kernel._value.shape[0]:
+            raise InvalidArgumentError(
+                f"Dense '{self.name}': expected inputs with last dimension "
+                f"{kernel._value.shape[0]} (the layer was built for that), got shape "
+                f"{_shape_text(shape)}. Reshape the inputs (Flatten images first) or use a new "
+                "layer", op="Dense")
+        if len(shape) == 2:
+            y = _linalg.matmul(inputs, kernel)
+        else:
+            y = _linalg.tensordot(inputs, kernel, [[len(shape) - 1], [0]])
+        if self.bias is not None:
+            y = _math.add(y, self.bias)
+        return y if self._linear else self.activation(y)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": _activations.serialize(self.activation), "use_bias": self.use_bias}
+
+
+class Flatten(Layer):
+    """Flatten each example into a vector: (batch, 28, 28) becomes (batch, 784).
+
+    >>> d2l.keras.layers.Flatten()(d2l.zeros((32, 28, 28))).shape
+    TensorShape([32, 784])
+    """
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+
+    def call(self, inputs):
+        shape = inputs._value.shape
+        if not shape:
+            raise InvalidArgumentError(f"Flatten '{self.name}': needs a batch dimension, got a "
+                                       "scalar", op="Flatten")
+        return _array.reshape(inputs, (shape[0], -1) if shape[0] else (0, int(np.prod(shape[1:]))))
+
+
+class Dropout(Layer):
+    """Randomly zero a fraction ``rate`` of the inputs while training, scaling the rest by
+    1/(1 - rate); at inference (``training`` not True) it passes inputs unchanged.
+
+    >>> drop = d2l.keras.layers.Dropout(0.5)
+    >>> drop(d2l.ones((2, 2))).numpy()          # not training: unchanged
+    array([[1., 1.],
+           [1., 1.]], dtype=float32)
+    >>> sorted(set(drop(d2l.ones((100,)), training=True).numpy().tolist()))
+    [0.0, 2.0]
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= float(rate) < 1:
+            raise ValueError(f"Dropout: rate must be in [0, 1) (the fraction to drop), got {rate}")
+        self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+
+    def call(self, inputs, training=None):
+        if training is True and self.rate > 0:
+            return _nn.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        return inputs
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
+                "seed": self.seed}
+
+
+class Activation(Layer):
+    """Apply an activation function, by name or as a function.
+
+    >>> d2l.keras.layers.Activation('relu')(d2l.constant([[-1.0, 2.0]])).numpy()
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = _activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": _activations.serialize(self.activation)}
+
+
+class ReLU(Layer):
+    """max(x, 0) as a layer, optionally capped (``max_value``), leaky or shifted.
+
+    >>> d2l.keras.layers.ReLU(max_value=1.0)(d2l.constant([[-1.0, 0.5, 3.0]])).numpy()
+    array([[0. , 0.5, 1. ]], dtype=float32)
+    """
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        if max_value is not None and max_value < 0:
+            raise ValueError(f"ReLU: max_value must be >= 0, got {max_value}")
+        if negative_slope < 0:
+            raise ValueError(f"ReLU: negative_slope must be >= 0, got {negative_slope}")
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, inputs):
+        return _activations.relu(inputs, alpha=self.negative_slope, max_value=self.max_value,
+                                 threshold=self.threshold)
+
+
+class LeakyReLU(Layer):
+    """x for x > 0, else alpha·x (Keras's default alpha 0.3).
+
+    >>> d2l.keras.layers.LeakyReLU()(d2l.constant([[-1.0, 1.0]])).numpy()
+    array([[-0.3,  1. ]], dtype=float32)
+    """
+
+    def __init__(self, alpha=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = float(alpha)
+
+    def call(self, inputs):
+        return _nn.leaky_relu(inputs, alpha=self.alpha)
+
+
+class Softmax(Layer):
+    """Softmax along ``axis`` (default the last): scores to probabilities.
+
+    >>> d2l.keras.layers.Softmax()(d2l.constant([[2.0, 2.0]])).numpy()
+    array([[0.5, 0.5]], dtype=float32)
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        return _nn.softmax(inputs, axis=self.axis)
+
+
+class Reshape(Layer):
+    """Reshape each example to ``target_shape`` (the batch dimension is kept).
+
+    >>> d2l.keras.layers.Reshape((28, 28))(d2l.zeros((5, 784))).shape
+    TensorShape([5, 28, 28])
+    """
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def call(self, inputs):
+        return _array.reshape(inputs, (inputs._value.shape[0],) + self.target_shape)
+
+
+class Lambda(Layer):
+    """Wrap a function of tensors as a layer (it has no weights).
+
+    >>> d2l.keras.layers.Lambda(lambda x: x * 2.0)(d2l.constant([[1.0]])).numpy()
+    array([[2.]], dtype=float32)
+    """
+
+    def __init__(self, function, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda: function must be callable, got {type(function).__name__}")
+        self.function = function
+
+    def call(self, inputs):
+        return self.function(inputs)

@@ -1,0 +1,378 @@
+"""Metrics that accumulate over batches (``tf.keras.metrics``).
+
+A metric object keeps a running state: ``update_state(...)`` adds a batch,
+``result()`` gives the value so far and ``reset_state()`` starts over, which
+``fit`` does at the start of every epoch. Metrics only watch training: they
+are computed outside any gradient tape, with NumPy.
+
+>>> import d2l_core as d2l
+>>> m = d2l.keras.metrics.SparseCategoricalAccuracy()
+>>> m.update_state([1, 0], [[0.1, 0.9], [0.2, 0.8]])    # one right, one wrong
+>>> float(m.result())
+0.5
+>>> m.update_state([1], [[0.3, 0.7]])
+>>> round(float(m.result()), 4)
+0.6667
+"""
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from ..tensor import Tensor, _wrap
+from . import losses as _losses
+
+__all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
+           "CategoricalAccuracy", "SparseCategoricalAccuracy", "MeanSquaredError",
+           "MeanAbsoluteError", "accuracy", "binary_accuracy", "categorical_accuracy",
+           "sparse_categorical_accuracy", "get"]
+
+
+def _np(x):
+    """A host NumPy array for a Tensor, array, list or number."""
+    if isinstance(x, Tensor):
+        return np.asarray(x)
+    return np.asarray(x)
+
+
+def _shape(a):
+    s = tuple(a.shape)
+    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
+
+
+def _scalar_tensor(value):
+    return _wrap(np.asarray(value, dtype=np.float32))
+
+
+class Metric:
+    """Base class: subclasses implement ``update_state``, ``result`` and ``reset_state``.
+
+    Calling a metric updates it with one batch and returns the result so far.
+
+    >>> m = d2l.keras.metrics.Mean()
+    >>> float(m([1.0, 3.0]))
+    2.0
+    """
+
+    def __init__(self, name=None, dtype=None):
+        from .losses import _snake
+        self.name = name or _snake(type(self).__name__)
+        self.dtype = dtype or "float32"
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    def reset_states(self):
+        """The older spelling of ``reset_state``."""
+        self.reset_state()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"
+
+
+class Mean(Metric):
+    """The (weighted) mean of everything given so far.
+
+    >>> m = d2l.keras.metrics.Mean()
+    >>> m.update_state([1.0, 2.0, 3.0])
+    >>> m.update_state(10.0, sample_weight=3)
+    >>> float(m.result())     # (1 + 2 + 3 + 10·3) / (3 + 3)
+    6.0
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0.0
+
+    def update_state(self, values, sample_weight=None):
+        v = _np(values).astype(np.float64, copy=False)
+        if sample_weight is None:
+            self.total += float(v.sum())
+            self.count += v.size
+            return
+        w = _np(sample_weight).astype(np.float64, copy=False)
+        if w.ndim == v.ndim + 1 and w.shape[-1] == 1:
+            w = w[..., 0]
+        try:
+            w = np.broadcast_to(w, v.shape) if w.ndim <= v.ndim else w
+            self.total += float((v * w).sum())
+        except ValueError:
+            raise InvalidArgumentError(f"{self.name}: sample_weight of shape {_shape(w)} does "
+                                       f"not fit values of shape {_shape(v)}", op=self.name) from None
+        self.count += float(w.sum())
+
+    def result(self):
+        return _scalar_tensor(self._float())
+
+    def _float(self):
+        return float(np.float32(self.total / self.count if self.count else 0.0))
+
+
+class Sum(Metric):
+    """The running sum.
+
+    >>> m = d2l.keras.metrics.Sum()
+    >>> float(m([1.0, 2.0]))
+    3.0
+    """
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        v = _np(values).astype(np.float64, copy=False)
+        if sample_weight is not None:
+            v = v * _np(sample_weight)
+        self.total += float(v.sum())
+
+    def result(self):
+        return _scalar_tensor(self.total)
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of ``fn(y_true, y_pred)`` over all examples seen.
+
+    >>> m = d2l.keras.metrics.MeanMetricWrapper(d2l.keras.metrics.binary_accuracy, name='acc')
+    >>> float(m([[1.0], [0.0]], [[0.9], [0.8]]))
+    0.5
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name or getattr(fn, "__name__", "metric"), dtype)
+        self._fn, self._fn_kwargs = fn, kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+
+
+# ==================================================================== functions (per example)
+
+def _pair(op, y_true, y_pred):
+    t, p = _np(y_true), _np(y_pred)
+    if t.ndim == p.ndim - 1 and p.shape and p.shape[-1] == 1:
+        t = t[..., None]
+    elif p.ndim == t.ndim - 1 and t.shape and t.shape[-1] == 1:
+        t = t[..., 0]
+    if t.shape != p.shape:
+        raise InvalidArgumentError(f"{op}: y_true has shape {_shape(t)} but y_pred has shape "
+                                   f"{_shape(p)}; they must match", op=op)
+    return t, p
+
+
+def _per_example(values):
+    """A float32 tensor with the last axis averaged away (Keras's metric functions)."""
+    values = values.astype(np.float32)
+    return _wrap(values.mean(axis=-1) if values.ndim > 1 else values)
+
+
+def accuracy(y_true, y_pred):
+    """1.0 where y_pred equals y_true exactly, else 0.0.
+
+    >>> d2l.keras.metrics.accuracy([1, 2, 3], [1, 2, 0]).numpy()
+    array([1., 1., 0.], dtype=float32)
+    """
+    t, p = _pair("accuracy", y_true, y_pred)
+    return _wrap((t == p).astype(np.float32))
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1.0 where (y_pred > threshold) matches the 0/1 label, averaged over the last axis.
+
+    >>> d2l.keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
+    array([1., 0.], dtype=float32)
+    """
+    t, p = _pair("binary_accuracy", y_true, y_pred)
+    return _per_example((p > threshold) == (t > 0.5))
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1.0 where the highest-scoring class is the one-hot label's class.
+
+    >>> d2l.keras.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]).numpy()
+    array([1., 0.], dtype=float32)
+    """
+    t, p = _np(y_true), _np(y_pred)
+    if t.shape != p.shape:
+        hint = (" (for class-number labels use sparse_categorical_accuracy)"
+                if t.ndim == p.ndim - 1 or (t.shape and t.shape[-1] == 1) else "")
+        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {_shape(t)} but "
+                                   f"y_pred has shape {_shape(p)}; they must match{hint}",
+                                   op="categorical_accuracy")
+    return _wrap((t.argmax(axis=-1) == p.argmax(axis=-1)).astype(np.float32))
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1.0 where the highest-scoring class equals the integer label.
+
+    >>> d2l.keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy()
+    array([1., 0.], dtype=float32)
+    """
+    t, p = _np(y_true), _np(y_pred)
+    if t.ndim == p.ndim and t.shape and t.shape[-1] == 1:
+        t = t[..., 0]
+    if t.shape != p.shape[:-1]:
+        hint = (" (for one-hot labels use categorical_accuracy)" if t.shape == p.shape else "")
+        raise InvalidArgumentError(f"sparse_categorical_accuracy: y_true has shape {_shape(t)} "
+                                   f"but y_pred has shape {_shape(p)}; y_true should hold one "
+                                   f"class number per example{hint}",
+                                   op="sparse_categorical_accuracy")
+    return _wrap((p.argmax(axis=-1) == t).astype(np.float32))
+
+
+# ==================================================================== metric objects
+
+class Accuracy(MeanMetricWrapper):
+    """How often predictions equal labels exactly (compare rounded or argmax'ed values).
+
+    >>> float(d2l.keras.metrics.Accuracy()([1, 2, 3, 4], [0, 2, 3, 4]))
+    0.75
+    """
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(accuracy, name, dtype)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    """How often (y_pred > threshold) matches 0/1 labels.
+
+    >>> float(d2l.keras.metrics.BinaryAccuracy()([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]]))
+    0.75
+    """
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name, dtype, threshold=threshold)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    """How often the highest-scoring class is the one-hot label's class.
+
+    >>> float(d2l.keras.metrics.CategoricalAccuracy()([[0, 0, 1], [0, 1, 0]],
+    ...                                                [[0.1, 0.9, 0.8], [0.05, 0.95, 0]]))
+    0.5
+    """
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name, dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    """How often the highest-scoring class equals the integer label.
+
+    >>> float(d2l.keras.metrics.SparseCategoricalAccuracy()([[2], [1]],
+    ...                                                      [[0.1, 0.6, 0.3], [0.05, 0.95, 0]]))
+    0.5
+    """
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name, dtype)
+
+
+def _loss_metric(fn):
+    def metric(y_true, y_pred):
+        return _losses_np(fn, y_true, y_pred)
+    metric.__name__ = fn.__name__
+    return metric
+
+
+def _losses_np(fn, y_true, y_pred):
+    from ..tensor import convert_to_tensor
+    p = y_pred if isinstance(y_pred, Tensor) else convert_to_tensor(np.asarray(y_pred, np.float32))
+    return fn(y_true, p)
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """The mean of (y_true - y_pred)² over all examples seen.
+
+    >>> float(d2l.keras.metrics.MeanSquaredError()([[0.0, 1.0]], [[1.0, 1.0]]))
+    0.5
+    """
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(_loss_metric(_losses.mean_squared_error), name, dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """The mean of |y_true - y_pred| over all examples seen.
+
+    >>> float(d2l.keras.metrics.MeanAbsoluteError()([[0.0, 1.0]], [[2.0, 1.0]]))
+    1.0
+    """
+
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(_loss_metric(_losses.mean_absolute_error), name, dtype)
+
+
+_FUNCTIONS = {
+    "accuracy": accuracy, "acc": accuracy, "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "mse": _losses.mean_squared_error, "mean_squared_error": _losses.mean_squared_error,
+    "mae": _losses.mean_absolute_error, "mean_absolute_error": _losses.mean_absolute_error,
+    "categorical_crossentropy": _losses.categorical_crossentropy,
+    "sparse_categorical_crossentropy": _losses.sparse_categorical_crossentropy,
+    "binary_crossentropy": _losses.binary_crossentropy,
+}
+mse = MSE = mean_squared_error = _losses.mean_squared_error
+mae = MAE = mean_absolute_error = _losses.mean_absolute_error
+
+
+def get(identifier):
+    """A metric function from a name, or the function/Metric itself.
+
+    >>> d2l.keras.metrics.get('categorical_accuracy').__name__
+    'categorical_accuracy'
+    """
+    if isinstance(identifier, Metric) or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, str):
+        fn = _FUNCTIONS.get(identifier.lower())
+        if fn is None:
+            raise ValueError(f"Unknown metric function: {identifier!r}. Use one of "
+                             f"{sorted(_FUNCTIONS)}, a Metric object, or a function "
+                             "metric(y_true, y_pred)")
+        return fn
+    raise TypeError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+def _resolve(identifier, y_true, y_pred, loss=None):
+    """The Metric object ``compile(metrics=[...])`` means, with Keras's rules for 'accuracy'
+    (binary, sparse or categorical, chosen from the shapes and the loss)."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    name = identifier if isinstance(identifier, str) else getattr(identifier, "__name__", "metric")
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        ts, ps = tuple(y_true.shape), tuple(y_pred.shape)
+        binary = (ps[-1:] == (1,)) or getattr(loss, "__name__", None) == "binary_crossentropy" \
+            or isinstance(loss, _losses.BinaryCrossentropy)
+        sparse = len(ts) < len(ps) or (ts[-1:] == (1,) and ps[-1:] != (1,))
+        fn = binary_accuracy if binary else sparse_categorical_accuracy if sparse \
+            else categorical_accuracy
+        return MeanMetricWrapper(fn, name=identifier)
+    fn = get(identifier)
+    if fn in (_losses.mean_squared_error, _losses.mean_absolute_error,
+              _losses.categorical_crossentropy, _losses.sparse_categorical_crossentropy,
+              _losses.binary_crossentropy):
+        fn = _loss_metric(fn)
+    return MeanMetricWrapper(fn, name=name)
