@@ -38,6 +38,7 @@ from . import config, linalg, math, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients
 
 newaxis = None
+from . import data  # noqa: E402
 from . import optimizers, keras  # noqa: E402
 from . import test_util  # noqa: E402  (check_gradients: tape vs finite differences)
 from . import plot  # noqa: E402  (imports matplotlib only when a figure is drawn)
