@@ -45,7 +45,7 @@ class Check:
     >>> c.equal((2, 3), (3, 2), 'shape of the transpose',
     ...         hint='transposing swaps the two axes')
     Traceback (most recent call last):
-    AssertionError: ✘ q2 (shapes): check 'shape of the transpose' failed
+    AssertionError: ✘ q2 (shapes) failed the check: shape of the transpose
         expected: (3, 2)
         actual:   (2, 3)
         hint:     transposing swaps the two axes
@@ -118,7 +118,7 @@ class Check:
     def done(self):
         """Print a one-line summary: what ran and passed, never more."""
         n, h = self.public_passed, self.hidden_passed
-        checks = "check" if n == 1 else "checks"
+        checks = "check" if n + h == 1 else "checks"
         if h:
             print(f"✔ {self.name}: {n} public and {h} hidden {checks} passed.")
         else:
@@ -136,7 +136,7 @@ class Check:
     def _fail(self, what, hint, expected=None, actual=None):
         __tracebackhide__ = True
         kind = "hidden check" if self.in_hidden else "check"
-        lines = [f"✘ {self.name}: {kind} '{what}' failed"]
+        lines = [f"✘ {self.name} failed the {kind}: {what}"]
         if expected is not None:
             lines.append(f"    expected: {expected}")
         if actual is not None:

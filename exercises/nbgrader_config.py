@@ -1,0 +1,41 @@
+# nbgrader configuration of the d2l-course exercises.
+#
+# Run every nbgrader command from this folder (exercises/), with the course's
+# environment activated so that `alembic` is on PATH; see README.md here for
+# the whole instructor workflow.
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config)
+
+# The course: source/<assignment>/ holds the instructor's notebooks; nbgrader
+# writes release/, submitted/, autograded/, feedback/ and gradebook.db next to
+# this file (all ignored by git).
+c.CourseDirectory.course_id = "d2l-course"
+
+# Every assignment runs in seconds; a cell that takes longer than this is
+# stuck (an infinite loop, say): it is interrupted, counted as failed, and
+# grading goes on with the next cell and the next student.
+c.Execute.timeout = 60
+
+# Grade against the instructor's test cells even when a student deleted some:
+# edited test cells are always restored; deleted ones only with this setting.
+c.OverwriteCells.add_missing_cells = True
+
+# What the release notebooks show in place of the solutions.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# The exchange (release_assignment / fetch_assignment / submit / collect) is a
+# folder every instructor and student can write to. nbgrader's default is
+# /srv/nbgrader/exchange; override it per command with --Exchange.root=DIR.
+# c.Exchange.root = "/srv/nbgrader/exchange"
+
+# Feedback shows each test cell's output (a failed hidden check names itself,
+# with expected and actual values) but not the hidden tests' code, so the same
+# assignment can be given again next term. Kernels that grade print errors in
+# IPython's "Minimal" mode (the error and its message, no quoted code), so a
+# failing hidden check's traceback does not quote the hidden code either.
+# Delete these lines to show everything in the feedback.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.xmode=Minimal"]

@@ -1,0 +1,495 @@
+"""The exercises' nbgrader pipeline, run for real in a temporary copy of the course.
+
+One module-scoped fixture does the instructor's work once, with the commands
+of exercises/README.md: generate the release versions, collect submissions
+(one through the exchange, the rest copied into submitted/<student>/), then a
+single `nbgrader autograde`, `generate_feedback` and `export`. The tests then
+read what it produced. The students:
+
+    solver    every source notebook as is: full marks on every test cell
+    blank     every release notebook untouched: zero everywhere
+    partial   ch03: one public check wrong, one answer passing only the public
+              checks, two right: exactly 6 of 11 points
+    tamper    ch03: deletes one test cell and rewrites two, yet is graded
+              against the instructor's tests
+    looper    ch03: an infinite loop; its cell times out, the rest is graded
+    alice     ch02 through the exchange: fetch, submit, collect
+
+Every Jupyter, IPython and Matplotlib folder points into the temporary
+course, so grading never writes into the home folder or the repository.
+"""
+import csv
+import html
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXERCISES = REPO / "exercises"
+ASSIGNMENTS = sorted(p.name for p in (EXERCISES / "source").iterdir() if p.is_dir())
+LOOP_TIMEOUT = 10  # seconds; the course's own setting (nbgrader_config.py) is 60
+PARTIAL = "ch03_broadcasting"  # the assignment the crafted submissions use
+
+
+def _graph_mode_ready():
+    try:
+        import d2l_core.compat.v1 as v1
+    except ImportError:
+        return False
+    return hasattr(v1, "Session")
+
+
+# ch08 needs d2l_core.compat.v1 (graph mode), which lands after the core engine.
+NEEDS_ENGINE = {"ch08_graphs": _graph_mode_ready()}
+
+
+def _skip_if_engine_missing(assignment):
+    if not NEEDS_ENGINE.get(assignment, True):
+        pytest.skip(f"{assignment} needs d2l_core.compat.v1 (graph mode), not implemented yet")
+
+
+# -- reading notebooks ---------------------------------------------------------
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def role(cell):
+    """'tests', 'solution', 'written' or None, from nbgrader's cell metadata."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("grade") and meta.get("solution"):
+        return "written"
+    if meta.get("grade"):
+        return "tests"
+    if meta.get("solution"):
+        return "solution"
+    return None
+
+
+def cells_by_id(nb):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell
+            for cell in nb.cells if "nbgrader" in cell.metadata}
+
+
+def region(source, begin, end):
+    """The meaningful lines strictly inside ### BEGIN X / ### END X markers."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside and line.strip() and not line.strip().startswith("#"):
+            lines.append(line.strip())
+    return lines
+
+
+STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
+
+
+def replace_region(source, name, stub):
+    """The source with each ### BEGIN name ... ### END name region replaced by stub."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if f"### BEGIN {name}" in line:
+            inside = True
+            indent = line[:len(line) - len(line.lstrip())]
+            out.extend(indent + s for s in stub)
+        elif f"### END {name}" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def source_nb(assignment):
+    return read(EXERCISES / "source" / assignment / f"{assignment}.ipynb")
+
+
+# -- the course ------------------------------------------------------------------
+
+class Course:
+    def __init__(self, root, env):
+        self.root, self.env = root, env
+        self.logs = {}
+
+    def nbgrader(self, *args, cwd=None, check=True):
+        """Run one nbgrader command as an instructor would type it."""
+        started = time.perf_counter()
+        result = subprocess.run(["nbgrader", *args], cwd=cwd or self.root, env=self.env,
+                                capture_output=True, text=True, timeout=600)
+        self.logs[" ".join(args)] = (time.perf_counter() - started, result.stdout + result.stderr)
+        if check:
+            assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+        return result
+
+    def release(self, assignment):
+        return read(self.root / "release" / assignment / f"{assignment}.ipynb")
+
+    def autograded(self, student, assignment):
+        return read(self.root / "autograded" / student / assignment / f"{assignment}.ipynb")
+
+    def submit(self, student, assignment, nb):
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+
+    def scores(self, student, assignment):
+        """{grade_id: (auto_score, manual_score, max_score)} from the gradebook."""
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            submission = gb.find_submission(assignment, student)
+            return {grade.name: (grade.auto_score, grade.manual_score, grade.max_score)
+                    for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def answered(release, source, use_solution=(), replace=None):
+    """A release notebook with some answers filled in, as a student would."""
+    nb = nbformat.from_dict(release)
+    solutions, replace = cells_by_id(source), replace or {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in replace:
+            cell.source = replace[grade_id]
+        elif grade_id in use_solution:
+            cell.source = solutions[grade_id].source
+    return nb
+
+
+def isolated_env(home):
+    """The environment of every grading process: all caches under `home`."""
+    env = dict(os.environ)
+    for name, sub in [("HOME", ""), ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+                      ("JUPYTER_DATA_DIR", "jupyter-data"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+                      ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib")]:
+        env[name] = str(home / sub)
+    env.pop("JUPYTER_PATH", None)
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    # nbgrader and alembic from this environment; the kernel imports this checkout
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+PARTIAL_ANSWERS = {
+    # q1: 'p' predicted wrong: fails a public check
+    "q1": "predicted = {'p': (3, 1), 'q': (3, 4), 'r': (2, 3, 5), 's': None, 't': (6, 7, 2)}",
+    # q2: max() of the sizes: right for the public checks, wrong for size-0 axes (hidden)
+    "q2": """def broadcast_shape(shape_a, shape_b):
+    a, b = list(shape_a), list(shape_b)
+    n = max(len(a), len(b))
+    a, b = [1] * (n - len(a)) + a, [1] * (n - len(b)) + b
+    if any(x != y and 1 not in (x, y) for x, y in zip(a, b)):
+        raise ValueError('shapes do not broadcast')
+    return tuple(max(x, y) for x, y in zip(a, b))""",
+}
+PARTIAL_EXPECTED = {"q1_tests": 0.0, "q2_tests": 0.0, "q3_tests": 3.0, "q4_tests": 3.0}
+
+TAMPERED_TESTS = {
+    "q2_tests": "check = d2l.check('q2')\ncheck.done()",   # the answer is wrong; the checks gutted
+    "q3_tests": "assert False",                            # the answer is right; the checks broken
+}
+TAMPER_EXPECTED = {"q1_tests": 2.0, "q2_tests": 0.0, "q3_tests": 3.0, "q4_tests": 3.0}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    base = tmp_path_factory.mktemp("nbgrader-course")
+    root, home = base / "course", base / "home"
+    root.mkdir()
+    home.mkdir()
+    shutil.copytree(EXERCISES / "source", root / "source")
+    shutil.copy(EXERCISES / "nbgrader_config.py", root)
+    env = isolated_env(home)
+    repo_before = tree(EXERCISES)
+
+    with pytest.MonkeyPatch.context() as mp:
+        # the in-process Validator starts kernels from this process: same isolation
+        for name in ["HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                     "IPYTHONDIR", "MPLCONFIGDIR", "PATH", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"]:
+            mp.setenv(name, env[name])
+        mp.delenv("JUPYTER_PATH", raising=False)
+        mp.delenv("JUPYTER_CONFIG_PATH", raising=False)
+
+        c = Course(root, env)
+        c.home, c.repo_before = home, repo_before
+        c.nbgrader("generate_assignment", "*")
+
+        for assignment in ASSIGNMENTS:
+            c.submit("solver", assignment, source_nb(assignment))
+            c.submit("blank", assignment, c.release(assignment))
+
+        release, source = c.release(PARTIAL), source_nb(PARTIAL)
+        c.submit("partial", PARTIAL, answered(release, source, {"q3", "q4"}, PARTIAL_ANSWERS))
+        tampered = answered(release, source, {"q1", "q3", "q4"}, TAMPERED_TESTS)
+        tampered.cells = [cell for cell in tampered.cells if cells_by_id_key(cell) != "q1_tests"]
+        c.submit("tamper", PARTIAL, tampered)
+        c.submit("looper", PARTIAL, answered(release, source, {"q2", "q3", "q4"},
+                                             {"q1": "while True:\n    pass"}))
+
+        # alice goes through the exchange
+        exchange, alice = base / "exchange", home / "alice"
+        exchange.mkdir()
+        alice.mkdir()
+        where = f"--Exchange.root={exchange}"
+        c.nbgrader("release_assignment", "ch02_data", where)
+        c.nbgrader("fetch_assignment", "ch02_data", "--course=d2l-course", where, cwd=alice)
+        fetched = alice / "ch02_data" / "ch02_data.ipynb"
+        nbformat.write(answered(read(fetched), source_nb("ch02_data"),
+                                {"q1", "q2", "q3", "q4", "q5"}), str(fetched))
+        c.nbgrader("submit", "ch02_data", "--course=d2l-course", "--student=alice", where, cwd=alice)
+        c.nbgrader("collect", "ch02_data", where)
+
+        started = time.perf_counter()
+        c.nbgrader("autograde", "*", f"--Execute.timeout={LOOP_TIMEOUT}")
+        c.autograde_seconds = time.perf_counter() - started
+
+        # manual grading, as formgrader does it: the solver's written answers get full marks
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            for assignment in ASSIGNMENTS:
+                for notebook in gb.find_submission(assignment, "solver").notebooks:
+                    for grade in notebook.grades:
+                        if grade.cell.cell_type == "markdown":
+                            grade.manual_score = grade.max_score
+            gb.db.commit()
+
+        c.nbgrader("generate_feedback", "*")
+        c.nbgrader("export")
+        yield c
+
+
+def cells_by_id_key(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+# -- the content, before nbgrader ------------------------------------------------------
+
+def test_source_notebooks_match_content_files():
+    result = subprocess.run([sys.executable, str(EXERCISES / "make_source.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_assignment_shape(assignment):
+    nb = source_nb(assignment)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code[0].source.startswith("import d2l_core as d2l")
+    tests = [cell for cell in nb.cells if role(cell) == "tests"]
+    written = [cell for cell in nb.cells if role(cell) == "written"]
+    assert len(tests) >= 3 and len(written) >= 1
+    for cell in tests:
+        meta = cell.metadata["nbgrader"]
+        assert meta["points"] > 0 and meta["locked"] and meta["schema_version"] == 3
+        assert "d2l.check(" in cell.source and cell.source.rstrip().endswith("check.done()")
+        assert region(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"), \
+            f"{meta['grade_id']} has no hidden tests"
+        assert region(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")[0] == "check.hidden()"
+
+
+# -- generate_assignment -------------------------------------------------------------------
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_has_stubs_and_no_solutions_or_hidden_tests(course, assignment):
+    source, release = source_nb(assignment), course.release(assignment)
+    assert [c.id for c in release.cells] == [c.id for c in source.cells]
+    released = cells_by_id(release)
+    for grade_id, cell in cells_by_id(source).items():
+        out = released[grade_id].source
+        assert "### BEGIN" not in out and "### END" not in out
+        if role(cell) == "solution":
+            assert out == replace_region(cell.source, "SOLUTION", STUB)
+        elif role(cell) == "written":
+            assert out == "YOUR ANSWER HERE"
+        elif role(cell) == "tests":
+            assert out == replace_region(cell.source, "HIDDEN TESTS", [])
+            assert "check.hidden()" not in out
+        else:
+            assert out == cell.source
+    assert not any(cell.outputs for cell in release.cells if cell.cell_type == "code")
+
+
+# -- validation (nbgrader validate exits 0 even on failures: use the API) -------------------
+
+def validate(path):
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+    return Validator(config=Config({"Execute": {"timeout": 60}})).validate(str(path))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validator_source_passes_release_fails(course, assignment):
+    _skip_if_engine_missing(assignment)
+    assert validate(course.root / "source" / assignment / f"{assignment}.ipynb") == {}
+    results = validate(course.root / "release" / assignment / f"{assignment}.ipynb")
+    graded = sum(role(cell) in ("tests", "written") for cell in source_nb(assignment).cells)
+    assert set(results) == {"failed"} and len(results["failed"]) == graded  # unanswered = failed
+
+
+# -- autograde ----------------------------------------------------------------------------
+
+def submissions(course):
+    """(student, assignment) of every autograded submission."""
+    return {(student.name, assignment.name) for student in (course.root / "autograded").iterdir()
+            for assignment in student.iterdir()}
+
+
+def test_every_submission_was_autograded(course):
+    expected = {(student, a) for student in ["solver", "blank"] for a in ASSIGNMENTS}
+    expected |= {("partial", PARTIAL), ("tamper", PARTIAL), ("looper", PARTIAL), ("alice", "ch02_data")}
+    assert submissions(course) == expected
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_solutions_get_full_marks(course, assignment):
+    _skip_if_engine_missing(assignment)
+    for grade_id, (auto, manual, maximum) in course.scores("solver", assignment).items():
+        if grade_id.endswith("_tests"):
+            assert auto == maximum, f"{assignment}/{grade_id}: {auto} of {maximum}"
+        else:  # the written answer waits for a person (and got full marks from the fixture)
+            assert auto is None and manual == maximum
+    for cell in course.autograded("solver", assignment).cells:
+        if role(cell) == "tests":
+            text = "".join(out.get("text", "") for out in cell.outputs)
+            assert re.search(r"✔ .*: \d+ public and \d+ hidden checks? passed\.", text), text
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_released_stubs_get_zero(course, assignment):
+    scores = course.scores("blank", assignment)
+    assert scores and all(auto == 0 for auto, _, _ in scores.values()), scores
+
+
+def test_partly_correct_submission_gets_exact_partial_score(course):
+    scores = course.scores("partial", PARTIAL)
+    assert {k: v[0] for k, v in scores.items() if k.endswith("_tests")} == PARTIAL_EXPECTED
+    # q2 passed its public checks but a hidden one failed, with a message saying so
+    q2 = cells_by_id(course.autograded("partial", PARTIAL))["q2_tests"]
+    (error,) = q2.outputs
+    assert error.ename == "AssertionError"
+    assert error.evalue.splitlines() == [
+        "✘ q2 (broadcast_shape) failed the hidden check: size 0 with size 1 gives size 0",
+        "    expected: (0,)",
+        "    actual:   (1,)",
+    ]
+    assert error.traceback == [f"\x1b[31mAssertionError\x1b[39m\x1b[31m:\x1b[39m {error.evalue}\n"], \
+        "graded kernels print errors in Minimal mode, quoting no hidden code"
+
+
+def test_self_check_in_a_learners_copy(course):
+    """Run the partial submission as the learner sees it: public checks only."""
+    from nbclient import NotebookClient
+    nb = read(course.root / "submitted" / "partial" / PARTIAL / f"{PARTIAL}.ipynb")
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": str(course.home)}}).execute()
+    tests = {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells if role(cell) == "tests"}
+    error = next(out for out in tests["q1_tests"].outputs if out.output_type == "error")
+    assert error.ename == "AssertionError"
+    assert error.evalue.splitlines() == [
+        "✘ q1 (predict broadcast shapes) failed the check: predicted['p']",
+        "    expected: (3, 2)",
+        "    actual:   (3, 1)",
+        "    hint:     each size-1 axis stretches to the other size",
+    ]
+    for grade_id in ["q2_tests", "q3_tests", "q4_tests"]:  # q2 is wrong, but only hidden checks see it
+        (out,) = tests[grade_id].outputs
+        assert out.name == "stdout" and out.text.endswith(
+            "public checks passed. Hidden checks run at grading.\n"), out.text
+    everything = "".join(str(cell.outputs) for cell in nb.cells if cell.cell_type == "code").lower()
+    assert "all tests passed" not in everything and "all checks passed" not in everything
+
+
+def test_edited_and_deleted_test_cells_are_restored(course):
+    scores = course.scores("tamper", PARTIAL)
+    assert {k: v[0] for k, v in scores.items() if k.endswith("_tests")} == TAMPER_EXPECTED
+    graded, source = cells_by_id(course.autograded("tamper", PARTIAL)), cells_by_id(source_nb(PARTIAL))
+
+    for grade_id in TAMPERED_TESTS:
+        assert graded[grade_id].source == source[grade_id].source  # hidden tests included
+    restored = next(cell for cell in course.autograded("tamper", PARTIAL).cells if cells_by_id_key(cell) == "q1_tests")
+    assert restored.source.startswith("# This cell (id:q1_tests) was missing from the submission.")
+    assert restored.source.endswith(source["q1_tests"].source)
+
+
+def test_infinite_loop_times_out_and_grading_goes_on(course):
+    scores = course.scores("looper", PARTIAL)
+    assert {k: v[0] for k, v in scores.items() if k.endswith("_tests")} == \
+        {"q1_tests": 0.0, "q2_tests": 3.0, "q3_tests": 3.0, "q4_tests": 3.0}
+    loop_cell = cells_by_id(course.autograded("looper", PARTIAL))["q1"]
+    assert "CellTimeoutError" in [out.ename for out in loop_cell.outputs if out.output_type == "error"]
+    # the students graded after the looper in the same run were graded too
+    assert course.scores("partial", PARTIAL) and course.scores("tamper", PARTIAL)
+
+
+def test_exchange_submission_is_collected_and_graded(course):
+    scores = course.scores("alice", "ch02_data")
+    assert all(auto == maximum for grade_id, (auto, _, maximum) in scores.items() if grade_id.endswith("_tests"))
+    assert scores["q5"][0] is None  # her written answer waits for manual grading
+
+
+# -- gradebook, feedback, export ----------------------------------------------------------------
+
+def test_gradebook_holds_every_score(course):
+    with sqlite3.connect(course.root / "gradebook.db") as db:
+        rows = db.execute("""
+            SELECT assignment.name, student.id, base_cell.name, grade.auto_score, grade.manual_score
+            FROM grade
+            JOIN base_cell ON grade.cell_id = base_cell.id
+            JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
+            JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
+            JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+            JOIN student ON submitted_assignment.student_id = student.id""").fetchall()
+    graded = submissions(course)
+    cells = {a: sum(role(c) in ("tests", "written") for c in source_nb(a).cells) for a in ASSIGNMENTS}
+    assert len(rows) == sum(cells[assignment] for _, assignment in graded)
+    for assignment, student, cell, auto, manual in rows:
+        if cell.endswith("_tests"):
+            assert auto is not None, (assignment, student, cell)
+
+
+def test_feedback_for_every_submission_without_hidden_test_code(course):
+    def text(student, assignment):
+        page = (course.root / "feedback" / student / assignment / f"{assignment}.html").read_text()
+        return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+    for student, assignment in submissions(course):
+        page = text(student, assignment)
+        assert f"{assignment} (Score:" in page
+        assert "BEGIN HIDDEN TESTS" not in page and "check.hidden()" not in page
+    # what a failed hidden check tells the learner is still there
+    assert "failed the hidden check: size 0 with size 1 gives size 0" in text("partial", PARTIAL)
+
+
+def test_export_writes_every_score_to_csv(course):
+    with open(course.root / "grades.csv", newline="") as f:
+        rows = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
+    for student, assignment in submissions(course):
+        expected = sum(manual if manual is not None else (auto or 0)
+                       for auto, manual, _ in course.scores(student, assignment).values())
+        assert float(rows[(assignment, student)]["score"]) == pytest.approx(expected)
+    for assignment in ASSIGNMENTS:
+        assert float(rows[(assignment, "blank")]["score"]) == 0
+        if NEEDS_ENGINE.get(assignment, True):
+            row = rows[(assignment, "solver")]
+            assert float(row["score"]) == float(row["max_score"])
+    assert float(rows[(PARTIAL, "partial")]["score"]) == sum(PARTIAL_EXPECTED.values())
+
+
+def test_grading_wrote_nothing_into_the_repository_or_home(course):
+    assert tree(EXERCISES) == course.repo_before
+    assert (course.home / "ipython").is_dir()  # the kernels used the temporary folders
+    assert not (course.root / "source" / PARTIAL / ".ipynb_checkpoints").exists()
