@@ -51,8 +51,8 @@ def _convert_like(value, dtype, op):
         fix = ("compare first to get bools, e.g. x > 0" if dtype.is_bool else
                f"write the number as an int, or cast the tensor first: d2l.cast(x, d2l.float32)")
         raise DTypeMismatchError(
-            f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a "
-            f"{dtype.name} tensor; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
+            f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a tensor "
+            f"of dtype {dtype.name}; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
     if (type(value) is float or type(value) is int) and dtype.is_floating and dtype.size >= 4 \
             and -_FLOAT32_MAX <= value <= _FLOAT32_MAX and not _device_stack:
         # The common case in gradients and user code (``1 - y``, ``x * 0.5``): a finite

@@ -75,6 +75,8 @@ def build(cells, filename, execute=True, timeout=300):
         if errors:
             raise SystemExit(f"{filename}: a cell raised an error; fix the chapter first")
         nb.metadata["language_info"] = {"name": "python"}     # no version numbers in the file
+        for c in nb.cells:
+            c.metadata.pop("execution", None)                 # timestamps: noise in every diff
         print(f"{filename}: executed in {seconds:.1f} s")
     nbformat.write(nb, path)
     return path
