@@ -43,3 +43,4 @@ from . import optimizers, keras  # noqa: E402
 from . import test_util  # noqa: E402  (check_gradients: tape vs finite differences)
 from . import plot  # noqa: E402  (imports matplotlib only when a figure is drawn)
 from .selfcheck import check  # noqa: E402  (exercise self-checks)
+from . import compat  # noqa: E402  (TensorFlow 1 graph mode: d2l_core.compat.v1)
