@@ -17,6 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+playwright = pytest.importorskip("playwright.sync_api", reason="needs Playwright (the dev extra)")
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"   # the `artifacts` fixture empties it first
 # D2L_E2E_NOTEBOOKS=DIR tries the suite on other notebooks (conftest.py copies the same folder).
@@ -112,21 +114,26 @@ def code_of(cell):
     ids=lambda p: p.stem if p else "none")
 def test_chapter_runs_in_jupyterlab(page, lab, artifacts, chapter):
     """Run > Run All Cells: every cell runs, no error shows, every figure appears."""
-    committed = nbformat.read(chapter, as_version=4)
     path = f"notebooks/{chapter.name}"
+    committed = nbformat.read(lab.root / path, as_version=4)   # the served copy
     open_notebook(page, lab, path)
     menu(page, "Edit", "Clear Outputs of All Cells")   # what shows next is from this run
     started = time.monotonic()
     menu(page, "Run", "Run All Cells")
     try:
         wait_until_run(page, RUN_TIMEOUT)
-    finally:
-        seconds = time.monotonic() - started
-        shots = screenshot_notebook(page, f"chapter-{chapter.stem}")
+        finished = True
+    except playwright.TimeoutError:
+        finished = False
+    seconds = time.monotonic() - started
+    shots = screenshot_notebook(page, f"chapter-{chapter.stem}")
     print(f"{chapter.name}: ran in {seconds:.1f} s; screenshot {shots[0]}")
     where = f"(screenshot: {shots[0]})"
-
     shown = cells_in_page(page)
+    if not finished:
+        waiting = [i for i, seen in enumerate(shown) if "*" in seen["prompt"]]
+        pytest.fail(f"{chapter.name} still running after {RUN_TIMEOUT:.0f} s "
+                    f"(D2L_E2E_TIMEOUT); cells still waiting: {waiting} {where}")
     assert len(shown) == len(committed.cells), f"the page shows {len(shown)} cells {where}"
     problems = []
     for index, (cell, seen) in enumerate(zip(committed.cells, shown)):
