@@ -181,6 +181,7 @@ class Tensor:
 
 _ndarray = np.ndarray
 _np_scalar = np.generic
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _wrap(array):
@@ -242,13 +243,15 @@ def _python_array(value, dtype, op):
             if raw.size and kind == "u" and raw.max() >= 2**63:
                 raise _out_of_range(op, value, "a 64-bit integer tensor")
         elif kind == "f":
-            dtype = dtypes.float32
-            with np.errstate(over="ignore"):
-                out = raw.astype(np.float32)
-            if raw.size and np.isinf(out).any() and not np.isinf(raw).any():
+            # A finite Python float beyond float32's range would silently become inf.
+            too_big = (abs(value) > _FLOAT32_MAX and abs(value) != np.inf
+                       if type(value) is float else
+                       raw.size and not (np.abs(raw) <= _FLOAT32_MAX).all()
+                       and (np.isfinite(raw) & (np.abs(raw) > _FLOAT32_MAX)).any())
+            if too_big:
                 raise _out_of_range(op, value, "float32, the default float dtype",
                                     "pass dtype=d2l.float64 to keep it")
-            return out
+            return raw.astype(np.float32)
         elif kind == "c":
             dtype = dtypes.complex128
         else:
@@ -492,8 +495,10 @@ class Variable(Tensor):
             f"instead: v{_format_key(key)}.assign(value)")
 
     def __getitem__(self, key):
-        from .ops.array import _getitem, _parse_index
+        from .ops.array import _getitem, _is_mask, _parse_index
         sliced = _getitem(self.value(), key)
+        if _is_mask(key):       # picks scattered elements: a plain Tensor, nothing to assign into
+            return sliced
         view = _VariableSlice.__new__(_VariableSlice)
         view._value, view._dtype = sliced._value, sliced._dtype
         view._variable, view._key = self, key

@@ -691,6 +691,10 @@ def test_boolean_mask(case):
     a, axis, mask = case
     expected = a[(slice(None),) * axis + (mask,)]
     assert_same(d2l.boolean_mask(a, mask, axis=axis if axis else None), expected)
+    if axis == 0:                     # x[mask] is boolean_mask(x, mask), as in TensorFlow 2
+        assert_same(d2l.constant(a)[d2l.constant(mask)], expected)
+        assert_same(d2l.constant(a)[mask], expected)
+        assert_same(d2l.Variable(a)[d2l.constant(mask)], expected)
 
 
 @SETTINGS
@@ -804,3 +808,89 @@ def test_the_numpy_value_is_a_copy(data):
     if a.ndim:
         a[...] = 1
         assert_same(t, a_copy)        # nor does mutating the array the tensor was made from
+
+
+# ============================================================ more math: cumulative, logsumexp, products
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@SETTINGS
+@given(data=arrays_and_dtype(NUMERIC_DTYPES, shape=shapes(min_dims=1), min_value=-2,
+                             max_value=2),
+       exclusive=st.booleans(), reverse=st.booleans(), pick=st.data())
+def test_cumulative_sums_and_products(name, data, exclusive, reverse, pick):
+    a, _ = data
+    axis = pick.draw(st.integers(-a.ndim, a.ndim - 1))
+    b = np.flip(a, axis) if reverse else a
+    run = (np.cumsum if name == "cumsum" else np.cumprod)(b, axis=axis, dtype=a.dtype)
+    if exclusive and a.shape[axis]:     # shift by one along axis, starting from the identity
+        first = np.zeros_like(np.take(run, [0], axis=axis)) + (0 if name == "cumsum" else 1)
+        run = np.concatenate([first, np.take(run, range(a.shape[axis] - 1), axis=axis)],
+                             axis=axis)
+    expected = np.flip(run, axis) if reverse else run
+    assert_same(getattr(d2l.math, name)(a, axis=axis, exclusive=exclusive, reverse=reverse),
+                expected, rtol=1e-5)
+
+
+@SETTINGS
+@given(case=reduction_case(FLOAT_DTYPES, min_side=1, min_value=-50, max_value=50))
+def test_reduce_logsumexp(case):
+    a, dtype, axis, keepdims = case
+    np_axis = normalized_axes(axis, a.ndim)
+    a64 = a.astype(np.float64)
+    m = np.max(a64, axis=np_axis, keepdims=True) if np_axis else a64
+    expected = np.log(np.sum(np.exp(a64 - m), axis=np_axis, keepdims=True)) + m
+    if not keepdims:
+        expected = np.squeeze(expected, axis=np_axis)
+    assert_same(d2l.math.reduce_logsumexp(a, axis=axis, keepdims=keepdims),
+                expected.astype(a.dtype), rtol=1e-5, atol=1e-6)
+
+
+@SETTINGS
+@given(data=broadcastable_arrays(NUMERIC_DTYPES))
+def test_squared_difference(data):
+    (a, b), _ = data
+    assert_same(d2l.math.squared_difference(a, b), np.square(a - b))
+
+
+@SETTINGS
+@given(data=arrays_and_dtype(NUMERIC_DTYPES), n=st.integers(1, 4))
+def test_add_n(data, n):
+    a, _ = data
+    parts = [a + a.dtype.type(i) for i in range(n)]
+    expected = parts[0]
+    for p in parts[1:]:
+        expected = expected + p
+    assert_same(d2l.add_n(parts), expected)
+
+
+@st.composite
+def matmul_case(draw):
+    dtype = draw(dtypes(NUMERIC_DTYPES))
+    n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
+    batch_a, batch_b = draw(broadcastable_shapes(2, max_dims=2))
+    ta, tb = draw(st.booleans()), draw(st.booleans())
+    a = draw(arrays(dtype, batch_a + ((k, n) if ta else (n, k)), min_value=-5, max_value=5))
+    b = draw(arrays(dtype, batch_b + ((m, k) if tb else (k, m)), min_value=-5, max_value=5))
+    return a, b, ta, tb
+
+
+@SETTINGS
+@given(case=matmul_case())
+def test_matmul_batches_broadcast_and_transposes(case):
+    a, b, ta, tb = case
+    expected = np.matmul(np.swapaxes(a, -1, -2) if ta else a, np.swapaxes(b, -1, -2) if tb else b)
+    assert_same(d2l.matmul(a, b, transpose_a=ta, transpose_b=tb), expected, rtol=1e-5)
+    if not (ta or tb):
+        assert_same(d2l.constant(a) @ d2l.constant(b), expected, rtol=1e-5)
+        assert_same(d2l.linalg.matmul(a, b), expected, rtol=1e-5)
+
+
+@SETTINGS
+@given(dtype=dtypes(NUMERIC_DTYPES), dims=st.lists(st.integers(1, 3), min_size=1, max_size=4),
+       pick=st.data())
+def test_tensordot(dtype, dims, pick):
+    k = pick.draw(st.integers(0, len(dims)))
+    extra = pick.draw(st.lists(st.integers(1, 3), max_size=2))
+    a = pick.draw(arrays(dtype, tuple(dims), min_value=-5, max_value=5))
+    b = pick.draw(arrays(dtype, tuple(dims[len(dims) - k:] + extra), min_value=-5, max_value=5))
+    assert_same(d2l.tensordot(a, b, axes=k), np.tensordot(a, b, axes=k), rtol=1e-5)

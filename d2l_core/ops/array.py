@@ -694,7 +694,15 @@ def _numpy_index_shape(array, index):
     return array[index].shape
 
 
+def _is_mask(key):
+    """A bool tensor or array used as an index: ``x[x > 0]`` means ``boolean_mask(x, x > 0)``."""
+    return ((isinstance(key, Tensor) and key._dtype.is_bool) or
+            (isinstance(key, np.ndarray) and key.dtype == np.bool_))
+
+
 def _getitem(x, key):
-    """``x[key]`` for Tensors: ints, negative ints, slices with steps, ``...`` and None."""
+    """``x[key]`` for Tensors: ints, negative ints, slices with steps, ``...``, None, or a bool mask."""
     x = as_tensor(x)
+    if _is_mask(key):
+        return boolean_mask(x, key)
     return _take("getitem", x, _parse_index(x._value.shape, key))

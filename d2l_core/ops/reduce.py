@@ -110,7 +110,7 @@ def _mean_kernel(a, axis, keepdims):
         total = a.sum(axis=axis, keepdims=keepdims, dtype=np.int64 if a.dtype.kind == "i" else np.uint64)
         quotient = np.abs(total) // count               # C's division truncates toward zero
         return np.where(total < 0, -quotient, quotient).astype(a.dtype)
-    if a.size == 0 or any(a.shape[i] == 0 for i in axis):     # nan, without NumPy's warning
+    if a.size == 0:                    # the mean of nothing is nan, without NumPy's warning
         with np.errstate(invalid="ignore", divide="ignore"):
             return a.sum(axis=axis, keepdims=keepdims, dtype=a.dtype) / a.dtype.type(0)
     return a.mean(axis=axis, keepdims=keepdims, dtype=a.dtype)
