@@ -143,7 +143,8 @@ class Check:
             lines.append(f"    actual:   {actual}")
         if hint:
             lines.append(f"    hint:     {hint}")
-        raise AssertionError("\n".join(lines))
+        message = "\n".join(lines)
+        raise AssertionError(message)  # a check failed: the message below says which, and why
 
     def _compare_arrays(self, actual, expected, what, hint, exact=False,
                         rtol=0.0, atol=0.0):

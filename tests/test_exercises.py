@@ -276,6 +276,43 @@ def cells_by_id_key(cell):
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
+# -- the self-check helper ----------------------------------------------------------------
+
+def test_check_summary_never_claims_more_than_what_ran(capsys):
+    import d2l_core as d2l
+    check = d2l.check("q1", "demo")
+    check.equal(d2l.ones((2, 3)).shape, [2, 3], "a TensorShape equals a list")
+    check.close(d2l.constant([0.1 + 0.2]), [0.3], "close values")
+    check.done()
+    check.hidden()
+    check.raises(ValueError, lambda: int("x"), "a ValueError")
+    check.done()
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == "✔ q1 (demo): 2 public checks passed. Hidden checks run at grading."
+    assert second == "✔ q1 (demo): 2 public and 1 hidden checks passed."
+
+
+@pytest.mark.parametrize("run, message", [
+    (lambda c: c.close([1., 2.], [1., 3.], "values", hint="look"),
+     ["✘ q2 failed the check: values", "    expected: [1., 3.] (shape (2,))",
+      "    actual:   [1., 2.] (shape (2,))", "    hint:     look"]),
+    (lambda c: c.close([[1.], [2.]], [1., 2.], "shape first"),
+     ["✘ q2 failed the check: shape first", "    expected: shape (2,)", "    actual:   shape (2, 1)"]),
+    (lambda c: c.close(None, 6., "a gradient"),
+     ["✘ q2 failed the check: a gradient", "    expected: 6.0", "    actual:   None (not a tensor or number)"]),
+    (lambda c: c.raises(ValueError, lambda: 1, "an error"),
+     ["✘ q2 failed the check: an error", "    expected: an error of type ValueError",
+      "    actual:   no error; it returned 1"]),
+    (lambda c: (c.hidden(), c.true(False, "edge case", actual=0.5)),
+     ["✘ q2 failed the hidden check: edge case", "    actual:   0.5"]),
+])
+def test_a_failing_check_raises_assertion_error_with_expected_actual_hint(run, message):
+    import d2l_core as d2l
+    with pytest.raises(AssertionError) as failure:
+        run(d2l.check("q2"))
+    assert str(failure.value).splitlines() == message
+
+
 # -- the content, before nbgrader ------------------------------------------------------
 
 def test_source_notebooks_match_content_files():
