@@ -984,7 +984,8 @@ class _BatchDataset(_Unary):
 
     def _compute_spec(self):
         batch = self._batch_size if self._drop else None
-        return _map(lambda s: TensorSpec([batch] + s.shape.as_list(), s.dtype),
+        return _map(lambda s: TensorSpec(None if s.shape.rank is None else
+                                         [batch] + s.shape.as_list(), s.dtype),
                     self._input.element_spec)
 
 
@@ -1056,8 +1057,10 @@ class _MapDataset(_Unary):
         """TensorFlow traces the function; here it runs on zeros shaped like the input spec
         (twice when a dimension is unknown, to see which output dimensions follow it)."""
         spec = self._input.element_spec
-        unknown = any(None in s.shape.as_list() for s in _flatten(spec))
         try:
+            if any(s.shape.rank is None for s in _flatten(spec)):
+                raise ValueError("unknown rank: no dummy input can stand for it")
+            unknown = any(None in s.shape.as_list() for s in _flatten(spec))
             one = _spec_of(self._apply(_dummy(spec, 1)))
             if not unknown:
                 return one
@@ -1115,10 +1118,10 @@ class _ZipDataset(Dataset):
 
     def _cardinality(self):
         ns = [d._cardinality() for d in _flatten(self._datasets)]
+        if UNKNOWN_CARDINALITY in ns:          # TensorFlow's rule: unknown wins
+            return UNKNOWN_CARDINALITY
         finite = [n for n in ns if n >= 0]
-        if finite:
-            return min(finite)
-        return UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in ns else INFINITE_CARDINALITY
+        return min(finite) if finite else INFINITE_CARDINALITY
 
     def _compute_spec(self):
         return _map(lambda d: d.element_spec, self._datasets)
@@ -1141,10 +1144,10 @@ class _ConcatenateDataset(Dataset):
 
     def _cardinality(self):
         a, b = self._first._cardinality(), self._second._cardinality()
-        if INFINITE_CARDINALITY in (a, b):
-            return INFINITE_CARDINALITY
         if UNKNOWN_CARDINALITY in (a, b):
             return UNKNOWN_CARDINALITY
+        if INFINITE_CARDINALITY in (a, b):
+            return INFINITE_CARDINALITY
         return a + b
 
     def _compute_spec(self):

@@ -387,3 +387,25 @@ def test_tensorspec():
     assert not spec.is_compatible_with(d2l.zeros((7, 4)))
     assert not spec.is_compatible_with(d2l.zeros((7, 3), d2l.int32))
     assert TensorSpec.from_tensor(d2l.zeros((2,))) == TensorSpec((2,), d2l.float32)
+
+
+def test_cardinality_of_combinations_follows_tensorflow():
+    unknown = Dataset.range(5).filter(lambda x: x > 1)
+    forever = Dataset.range(2).repeat()
+    assert int(Dataset.zip((Dataset.range(3), forever)).cardinality()) == 3
+    assert int(Dataset.zip((forever, forever)).cardinality()) == INFINITE_CARDINALITY
+    assert int(Dataset.zip((Dataset.range(3), unknown)).cardinality()) == UNKNOWN_CARDINALITY
+    assert int(Dataset.range(3).concatenate(forever).cardinality()) == INFINITE_CARDINALITY
+    assert int(unknown.concatenate(forever).cardinality()) == UNKNOWN_CARDINALITY
+    assert int(unknown.take(2).cardinality()) == UNKNOWN_CARDINALITY
+    assert int(forever.take(4).batch(3).cardinality()) == 2
+    assert int(unknown.repeat().cardinality()) == INFINITE_CARDINALITY
+
+
+def test_generator_without_shapes_has_unknown_rank_specs():
+    def gen():
+        yield np.zeros((2, 2), np.float32)
+    ds = Dataset.from_generator(gen, output_types=d2l.float32)
+    assert ds.element_spec.shape.rank is None
+    assert ds.batch(2).element_spec.shape.rank is None
+    assert ds.map(lambda x: x + 1.0).element_spec == TensorSpec((2, 2), d2l.float32)

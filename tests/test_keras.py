@@ -228,6 +228,16 @@ def test_summary_prints_a_keras_table(capsys):
     assert lines[0] == 'Model: "sequential"' and len(lines) == 14
 
 
+def test_summary_of_nested_models(capsys):
+    inner = keras.Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(10)])
+    outer = keras.Sequential([inner, layers.Softmax()])
+    assert outer.built and outer(np.zeros((2, 28, 28))).shape == (2, 10)
+    outer.summary()
+    text = capsys.readouterr().out
+    assert "sequential (Sequential)      (None, 10)                7850" in text
+    assert "softmax (Softmax)            (None, 10)                0" in text
+
+
 def test_summary_of_an_unbuilt_model_says_how_to_build_it():
     model = mlp(4, 2)
     with pytest.raises(ValueError, match=r"not yet been built.*build\(\(None, 784\)\)"):

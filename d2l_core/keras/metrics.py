@@ -17,7 +17,8 @@ are computed outside any gradient tape, with NumPy.
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor, _wrap
+from .. import backend
+from ..tensor import Tensor, Variable, _wrap
 from . import losses as _losses
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
@@ -27,9 +28,9 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccu
 
 
 def _np(x):
-    """A host NumPy array for a Tensor, array, list or number."""
+    """A host NumPy array for a Tensor, array, list or number (no copy for CPU tensors)."""
     if isinstance(x, Tensor):
-        return np.asarray(x)
+        return backend.to_numpy(x.value()._value if isinstance(x, Variable) else x._value)
     return np.asarray(x)
 
 
@@ -99,11 +100,16 @@ class Mean(Metric):
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, values, sample_weight=None):
-        v = _np(values).astype(np.float64, copy=False)
+        v = _np(values)
         if sample_weight is None:
-            self.total += float(v.sum())
+            self.total += float(v.sum(dtype=np.float64))
             self.count += v.size
             return
+        if v.ndim == 0 and isinstance(sample_weight, (int, float)):   # fit's loss tracker
+            self.total += float(v) * sample_weight
+            self.count += sample_weight
+            return
+        v = v.astype(np.float64, copy=False)
         w = _np(sample_weight).astype(np.float64, copy=False)
         if w.ndim == v.ndim + 1 and w.shape[-1] == 1:
             w = w[..., 0]
@@ -160,7 +166,8 @@ class MeanMetricWrapper(Mean):
         self._fn, self._fn_kwargs = fn, kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+        fn = getattr(self._fn, "_numpy", self._fn)     # built-in metrics skip the Tensor wrap
+        super().update_state(fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
 
 # ==================================================================== functions (per example)
@@ -178,9 +185,19 @@ def _pair(op, y_true, y_pred):
 
 
 def _per_example(values):
-    """A float32 tensor with the last axis averaged away (Keras's metric functions)."""
+    """float32 values with the last axis averaged away (Keras's metric functions)."""
     values = values.astype(np.float32)
-    return _wrap(values.mean(axis=-1) if values.ndim > 1 else values)
+    return values.mean(axis=-1) if values.ndim > 1 else values
+
+
+def _accuracy(y_true, y_pred):
+    t, p = _pair("accuracy", y_true, y_pred)
+    return (t == p).astype(np.float32)
+
+
+def _binary_accuracy(y_true, y_pred, threshold=0.5):
+    t, p = _pair("binary_accuracy", y_true, y_pred)
+    return _per_example((p > threshold) == (t > 0.5))
 
 
 def accuracy(y_true, y_pred):
@@ -189,8 +206,7 @@ def accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.accuracy([1, 2, 3], [1, 2, 0]).numpy()
     array([1., 1., 0.], dtype=float32)
     """
-    t, p = _pair("accuracy", y_true, y_pred)
-    return _wrap((t == p).astype(np.float32))
+    return _wrap(_accuracy(y_true, y_pred))
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -199,8 +215,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     >>> d2l.keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    t, p = _pair("binary_accuracy", y_true, y_pred)
-    return _per_example((p > threshold) == (t > 0.5))
+    return _wrap(_binary_accuracy(y_true, y_pred, threshold))
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -209,14 +224,7 @@ def categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    t, p = _np(y_true), _np(y_pred)
-    if t.shape != p.shape:
-        hint = (" (for class-number labels use sparse_categorical_accuracy)"
-                if t.ndim == p.ndim - 1 or (t.shape and t.shape[-1] == 1) else "")
-        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {_shape(t)} but "
-                                   f"y_pred has shape {_shape(p)}; they must match{hint}",
-                                   op="categorical_accuracy")
-    return _wrap((t.argmax(axis=-1) == p.argmax(axis=-1)).astype(np.float32))
+    return _wrap(_categorical_accuracy(y_true, y_pred))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -225,6 +233,21 @@ def sparse_categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
+    return _wrap(_sparse_categorical_accuracy(y_true, y_pred))
+
+
+def _categorical_accuracy(y_true, y_pred):
+    t, p = _np(y_true), _np(y_pred)
+    if t.shape != p.shape:
+        hint = (" (for class-number labels use sparse_categorical_accuracy)"
+                if t.ndim == p.ndim - 1 or (t.shape and t.shape[-1] == 1) else "")
+        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {_shape(t)} but "
+                                   f"y_pred has shape {_shape(p)}; they must match{hint}",
+                                   op="categorical_accuracy")
+    return (t.argmax(axis=-1) == p.argmax(axis=-1)).astype(np.float32)
+
+
+def _sparse_categorical_accuracy(y_true, y_pred):
     t, p = _np(y_true), _np(y_pred)
     if t.ndim == p.ndim and t.shape and t.shape[-1] == 1:
         t = t[..., 0]
@@ -234,7 +257,14 @@ def sparse_categorical_accuracy(y_true, y_pred):
                                    f"but y_pred has shape {_shape(p)}; y_true should hold one "
                                    f"class number per example{hint}",
                                    op="sparse_categorical_accuracy")
-    return _wrap((p.argmax(axis=-1) == t).astype(np.float32))
+    return (p.argmax(axis=-1) == t).astype(np.float32)
+
+
+# The metric objects call these NumPy cores directly (no Tensor round trip).
+accuracy._numpy = _accuracy
+binary_accuracy._numpy = _binary_accuracy
+categorical_accuracy._numpy = _categorical_accuracy
+sparse_categorical_accuracy._numpy = _sparse_categorical_accuracy
 
 
 # ==================================================================== metric objects

@@ -154,7 +154,7 @@ class _CompiledLoss:
             loss = _math.add(loss, _math.add_n(list(regularization_losses)))
         batch = _flatten(y_pred)[0]
         n = batch._value.shape[0] if isinstance(batch, Tensor) and batch._value.ndim else 1
-        self._model._loss_tracker.update_state(loss._value, sample_weight=n)
+        self._model._loss_tracker.update_state(loss, sample_weight=int(n))
         return loss
 
 
@@ -1010,6 +1010,7 @@ class Sequential(Model):
                             else input_shape)
         self._batch_input_shape = input_shape
         if self._layers:
+            self._out_shape = None             # the stack changed: forget the old output shape
             self(_dummy(input_shape, self._dtype, 1), training=False)
         self.built = True
 
