@@ -9,13 +9,14 @@ back against the input.
 >>> d2l.reduce_sum(x).numpy(), d2l.reduce_sum(x, axis=0).numpy()
 (np.int32(21), array([5, 7, 9], dtype=int32))
 """
+import math
 import numbers
 
 import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, no_bool, record, tapes, wrap
+from ._op import arrays, as_tensor, check_dtype, no_bool, record, tapes, wrap, xp_of
 from .math import abs, cast, divide, equal, multiply, sqrt, square  # noqa: A004
 
 
@@ -32,7 +33,7 @@ def normalize_axis(op, axis, ndim):
     axes = axis if isinstance(axis, (list, tuple)) else (axis,)
     out = []
     for a in axes:
-        if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+        if type(a) is not int and (not isinstance(a, numbers.Integral) or isinstance(a, bool)):
             raise InvalidArgumentError(
                 f"{op}: axis must be an int or a list of ints, got {axis!r:.60}; "
                 "axes are numbered 0 (first) to -1 (last)", op=op)
@@ -57,7 +58,7 @@ def _reduce(op, x, axis, keepdims, kernel, grad=None):
         no_bool(op, x)
     (a,) = arrays(op, x)
     axes = normalize_axis(op, axis, a.ndim)
-    y = wrap(np.asarray(kernel(a, axis=axes, keepdims=keepdims)))
+    y = wrap(xp_of(a).asarray(kernel(a, axis=axes, keepdims=keepdims)))   # NumPy or CuPy
     if grad is not None and tapes:
         record(op, (x,), y, lambda dy: (grad(dy, x, y, axes, keepdims),))
     return y
@@ -106,7 +107,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
 
 def _mean_kernel(a, axis, keepdims):
     if a.dtype.kind in "iu":
-        count = max(int(np.prod([a.shape[i] for i in axis])), 1)
+        count = max(math.prod([a.shape[i] for i in axis]), 1)
         total = a.sum(axis=axis, keepdims=keepdims, dtype=np.int64 if a.dtype.kind == "i" else np.uint64)
         quotient = np.abs(total) // count               # C's division truncates toward zero
         return np.where(total < 0, -quotient, quotient).astype(a.dtype)
@@ -117,7 +118,7 @@ def _mean_kernel(a, axis, keepdims):
 
 
 def _mean_grad(dy, x, y, axes, keepdims):
-    count = int(np.prod([x._value.shape[i] for i in axes]))
+    count = math.prod([x._value.shape[i] for i in axes])
     return divide(_sum_grad(dy, x, y, axes, keepdims), max(count, 1))
 
 
@@ -183,7 +184,7 @@ def _cumulative(op, x, axis, exclusive, reverse, kernel):
         out = np.take(out, range(a.shape[ax]), axis=ax)
     if reverse:
         out = np.flip(out, ax)
-    y = wrap(np.ascontiguousarray(out))
+    y = wrap(xp_of(a).ascontiguousarray(out))
     if tapes and op == "cumsum":
         record(op, (x,), y, lambda dy: (cumsum(dy, ax, exclusive, not reverse),))
     elif tapes:
@@ -207,7 +208,9 @@ def _extreme(op, kernel, lowest):
         else:
             info = np.iinfo(a.dtype)
             initial = info.min if lowest else info.max
-        return kernel(a, axis=axis, keepdims=keepdims, initial=initial)
+        shape = tuple(1 if i in axis else d for i, d in enumerate(a.shape)
+                      if keepdims or i not in axis)
+        return xp_of(a).full(shape, initial, dtype=a.dtype)
 
     def reduce_extreme(input_tensor, axis=None, keepdims=False, name=None):
         return _reduce(op, input_tensor, axis, keepdims, run, _extreme_grad)
