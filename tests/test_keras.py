@@ -827,3 +827,54 @@ def test_every_public_name_has_a_docstring_with_an_example(module):
                 or not doc.strip():
             missing.append(name)
     assert missing == []
+
+
+def test_validation_freq_and_steps_per_epoch_past_the_data(caplog):
+    x, y = regression_data(n=20)
+    model = keras.Sequential([layers.Dense(1)])
+    model.compile("sgd", loss="mse")
+    h = model.fit(x, y, epochs=4, batch_size=10, validation_data=(x, y), validation_freq=2,
+                  verbose=0)
+    assert len(h.history["loss"]) == 4 and len(h.history["val_loss"]) == 2
+    h = model.fit(x, y, epochs=3, batch_size=10, validation_data=(x, y), validation_freq=[1, 3],
+                  verbose=0)
+    assert len(h.history["val_loss"]) == 2
+    ds = d2l.data.Dataset.from_tensor_slices((x, y)).batch(10)      # 2 batches
+    h = model.fit(ds, steps_per_epoch=3, epochs=2, verbose=0)
+    assert len(h.history["loss"]) == 2
+
+
+def test_custom_train_step_with_own_metric_trackers():
+    loss_tracker = metrics.Mean(name="loss")
+    mae = metrics.MeanAbsoluteError(name="mae")
+
+    class Custom(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(1)
+
+        def call(self, x):
+            return self.d(x)
+
+        def train_step(self, data):
+            x, y = data
+            with d2l.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = d2l.reduce_mean(d2l.square(y_pred - y))
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            loss_tracker.update_state(loss)
+            mae.update_state(y, y_pred)
+            return {"loss": loss_tracker.result(), "mae": mae.result(), "steps": 1}
+
+        @property
+        def metrics(self):
+            return [loss_tracker, mae]
+
+    x, y = regression_data(n=64)
+    model = Custom()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    h = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert set(h.history) == {"loss", "mae", "steps"}
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    assert loss_tracker.count == 4         # reset each epoch: 4 batches in the last one

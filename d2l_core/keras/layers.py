@@ -596,8 +596,6 @@ class Dense(Layer):
     def build(self, input_shape):
         """Create ``kernel`` (last input dimension × units) and ``bias`` (units)."""
         input_shape = TensorShape(input_shape)
-        if input_shape.rank is not None and input_shape.rank < 2 and self._batch_input_shape is None:
-            pass   # checked in call, with the actual tensor
         last = input_shape[-1] if input_shape.rank else None
         if last is None:
             raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be "

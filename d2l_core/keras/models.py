@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from .. import dtypes
+from .. import _logging
 from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
 from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
@@ -93,6 +93,11 @@ def _display_mode(verbose):
     if verbose == 1 and _interactive():
         return "bar"
     return "line"
+
+
+def _floats(logs):
+    """Step logs (Tensors, NumPy or Python numbers) as Python floats."""
+    return {k: float(v) for k, v in logs.items()}
 
 
 def _format_logs(logs):
@@ -450,8 +455,9 @@ class Model(Layer):
 
     def reset_metrics(self):
         """Reset every metric's running state (fit does this each epoch)."""
+        for m in self.metrics:
+            m.reset_state()
         if self._compiled:
-            self._loss_tracker.reset_state()
             self._compiled_metrics_obj.reset_state()
 
     def _require_compiled(self, what):
@@ -632,6 +638,10 @@ class Model(Layer):
                     data = next(batches)
                 except StopIteration:
                     if iterator is not None:      # steps_per_epoch ran past the data
+                        _logging.warning(
+                            f"fit: the input ran out of data after {step} of {steps} steps in "
+                            f"epoch {epoch + 1}; it starts again next epoch. Use "
+                            "dataset.repeat() so steps_per_epoch * epochs batches exist")
                         iterator = iter(ds)
                     break
                 if batch_begin:
@@ -647,8 +657,10 @@ class Model(Layer):
                 progress.close(0, {})
                 raise ValueError("fit: the training data produced no batches (is the dataset "
                                  "empty, or exhausted by take()/a generator?)")
-            logs = dict(self.get_metrics_result())
-            if val_ds is not None and (epoch + 1) % validation_freq == 0:
+            logs = _floats(logs)      # as Keras: the last step's logs (running means)
+            if val_ds is not None and ((epoch + 1) in validation_freq
+                                       if isinstance(validation_freq, (list, tuple, set, range))
+                                       else (epoch + 1) % validation_freq == 0):
                 val_logs = self.evaluate(val_ds, steps=validation_steps, verbose=0,
                                          return_dict=True)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -692,8 +704,8 @@ class Model(Layer):
                 cbs.call("on_test_batch_end", step, logs)
             step += 1
             progress.update(logs)
-        logs = self.get_metrics_result()
-        if self._compiled_loss_obj._fn is None:
+        logs = _floats(logs) if step else self.get_metrics_result()
+        if self._compiled_loss_obj._fn is None and type(self).test_step is Model.test_step:
             logs.pop("loss", None)
         progress.close(step, logs)
         if cbs:
