@@ -571,6 +571,27 @@ def test_eager_switches_are_accepted():
         assert isinstance(tf.constant(1.0), tf.Tensor)
 
 
+def test_print_shows_values_when_run(capsys):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32)
+        y = tf.Print(x * 2.0, [x, tf.range(5)], message="x, range: ", summarize=4, first_n=2)
+        sess = tf.Session()
+        for value in (1.0, 2.0, 3.0):
+            assert sess.run(y, {x: value}) == 2 * value
+    assert capsys.readouterr().out == "x, range: [1][0 1 2 3...]\nx, range: [2][0 1 2 3...]\n"
+
+
+def test_device_count_hides_gpus():
+    g = tf.Graph()
+    with g.as_default(), g.device("/gpu:0"):
+        y = tf.constant(1.0) + 1.0
+    config = tf.ConfigProto(device_count={"GPU": 0}, allow_soft_placement=False)
+    with pytest.raises(InvalidArgumentError, match="Cannot assign a device for operation (Const|add)"):
+        tf.Session(graph=g, config=config).run(y)
+    config.allow_soft_placement = True
+    assert tf.Session(graph=g, config=config).run(y) == 2.0
+
+
 # ====================================================================== variables
 
 def test_uninitialized_variable_is_a_failed_precondition_naming_it():
@@ -803,8 +824,9 @@ def test_building_graphs_leaves_the_eager_random_state_alone():
 
 
 def test_random_op_kinds():
-    with tf.Graph().as_default():
-        tf.set_random_seed(0)
+    with tf.Graph().as_default() as g:
+        tf.random.set_random_seed(0)
+        assert g.seed == 0
         out = {"gamma": tf.random_gamma([500], alpha=2.0, beta=2.0),
                "poisson": tf.random_poisson(3.0, [500]), "shuffle": tf.random_shuffle(tf.range(10)),
                "multi": tf.multinomial([[0.0, -1e9]], 4), "trunc": tf.truncated_normal([500])}

@@ -49,8 +49,8 @@ from .aliases import (arg_max, arg_min, argmax, argmin, div, multinomial,  # noq
 from .control_flow import cond, while_loop  # noqa: F401
 from .graph import (Graph, GraphKeys, Operation, Tensor, get_default_graph,  # noqa: F401
                     reset_default_graph)
-from .ops import (constant, control_dependencies, convert_to_tensor, device,  # noqa: F401
-                  gradients, graph_op, group, name_scope, no_op, placeholder,
+from .ops import (Print, constant, control_dependencies, convert_to_tensor,  # noqa: F401
+                  device, gradients, graph_op, group, name_scope, no_op, placeholder,
                   placeholder_with_default, set_random_seed)
 from .session import (ConfigProto, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       RunMetadata, RunOptions, Session, get_default_session)
@@ -142,7 +142,7 @@ linalg = _Namespace("linalg", _linalg_ns, None, "Linear algebra (``tf.linalg``) 
 random = _Namespace("random", _random_ns, {
     "normal": random_normal, "truncated_normal": truncated_normal, "uniform": random_uniform,
     "gamma": random_gamma, "poisson": random_poisson, "shuffle": random_shuffle,
-    "multinomial": multinomial, "set_random_seed": set_random_seed,
+    "multinomial": multinomial, "set_random_seed": set_random_seed, "set_seed": set_random_seed,
 }, "Random ops (``tf.random``) in graph mode; they draw anew at every Session.run.")
 random.categorical = graph_op(_random.categorical, "categorical")
 initializers = _types.ModuleType("d2l_core.compat.v1.initializers", "Initializers (``tf.initializers``).")

@@ -24,7 +24,6 @@ import os
 import re
 import sys
 
-from ... import dtypes
 from ...tensor_shape import TensorShape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")

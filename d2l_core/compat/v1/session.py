@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from ... import _logging, backend, dtypes
+from ... import _logging, backend
 from ... import tensor as _eager_tensor
 from ...autodiff import GradientTape
 from ...errors import FailedPreconditionError, InvalidArgumentError
@@ -585,17 +585,25 @@ class Session:
             return bool(self._config.allow_soft_placement)
         return backend.placement.allow_soft_placement
 
+    def _gpus(self):
+        """How many GPUs this session may use (ConfigProto(device_count={'GPU': 0}) hides them)."""
+        n = backend.gpu_count()
+        if self._config is not None and "GPU" in self._config.device_count:
+            n = min(n, int(self._config.device_count["GPU"]))
+        return n
+
     def _resolve(self, op):
         spec = op.device
         if not spec:
             return None
         dev = backend.Device.parse(spec)
-        if dev.kind == "GPU" and dev.index >= backend.gpu_count():
+        n = self._gpus()
+        if dev.kind == "GPU" and dev.index >= n:
             if self._soft_placement():
                 return backend.CPU
-            n = backend.gpu_count()
             why = ("no GPU is available (CuPy is not installed)" if not backend.cupy_installed()
-                   else "no GPU is available (no CUDA GPU is visible)" if n == 0
+                   else "no GPU is available (no CUDA GPU is visible)" if backend.gpu_count() == 0
+                   else "the session's ConfigProto(device_count=...) hides the GPUs" if n == 0
                    else f"only {n} GPU(s) exist")
             raise InvalidArgumentError(
                 f"Cannot assign a device for operation {op.name}: Could not satisfy explicit "
