@@ -124,7 +124,8 @@ def to_int64(x, name="ToInt64"):
 
 def div(x, y, name=None):
     """Python 2 division (``tf.div``): floor division for integers, true division for floats."""
-    dt = x.dtype if isinstance(x, Tensor) else y.dtype if isinstance(y, Tensor) else None
+    dt = x.dtype if isinstance(x, Tensor) else y.dtype if isinstance(y, Tensor) else \
+        dtypes.int32 if isinstance(x, int) and isinstance(y, int) else None
     if dt is not None and (dt.is_integer or dt.is_bool):
         return _floordiv(x, y, name=name)
     return _divide(x, y, name=name)

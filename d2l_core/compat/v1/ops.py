@@ -753,7 +753,14 @@ def infer(fn, op_type, bound, arguments, tensors):
     if full and outs is not None:
         shapes = [TensorShape(o._value.shape) for o in outs]
     elif rule is not None:
-        shapes = rule(arguments) if rule.__code__.co_argcount == 1 else rule(arguments, op_type)
+        try:
+            shapes = rule(arguments) if rule.__code__.co_argcount == 1 else \
+                rule(arguments, op_type)
+        except (KeyError, IndexError, AttributeError, TypeError):
+            # the eager op's arguments changed under the rule: fall back to "unknown"
+            if fn in (_array.unstack, _array.split):
+                raise
+            shapes = [TensorShape(None)] * (len(outs) if outs else 1)
     elif outs is not None and len(outs) == 1 and not isinstance(out, (list, tuple)):
         shapes = [TensorShape(None)]
     else:

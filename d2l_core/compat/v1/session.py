@@ -515,7 +515,8 @@ class Session:
         plan = self._plans.get(key)
         if plan is not None:
             return plan
-        order = _topological(list(targets), fed)
+        order = [op for op in _topological(list(targets), fed)
+                 if not (op.type == "Placeholder" and op._outputs[0] in fed)]
         for op in order:
             if op.type == "Placeholder":
                 raise missing_feed_error(op._outputs[0])
