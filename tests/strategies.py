@@ -85,10 +85,13 @@ def arrays_and_dtype(draw, names=ALL_DTYPES, shape=None, **bounds):
 
 
 @st.composite
-def broadcastable_arrays(draw, names=NUMERIC_DTYPES, num_shapes=2, **bounds):
-    """``(arrays, dtype name)``: ``num_shapes`` arrays of one dtype whose shapes broadcast."""
+def broadcastable_arrays(draw, names=NUMERIC_DTYPES, num_shapes=2, min_side=0, **bounds):
+    """``(arrays, dtype name)``: ``num_shapes`` arrays of one dtype whose shapes broadcast.
+
+    Dimensions of length 0 appear too (``min_side=1`` keeps them out).
+    """
     name = draw(dtypes(names))
-    shape_tuple = draw(broadcastable_shapes(num_shapes))
+    shape_tuple = draw(broadcastable_shapes(num_shapes, min_side=min_side))
     return tuple(draw(arrays(name, s, **bounds)) for s in shape_tuple), name
 
 
