@@ -12,6 +12,7 @@ array([[1, 2],
        [4, 5]], dtype=int32)
 """
 import builtins
+import math
 import numbers
 
 import numpy as np
@@ -225,11 +226,12 @@ def reshape(tensor, shape, name=None):
     TensorShape([3, 4])
     """
     x = as_tensor(tensor)
-    if isinstance(shape, Tensor):
-        shape = shape.numpy().tolist()
-    if isinstance(shape, numbers.Integral):
-        shape = (shape,)
-    shape = tuple(int(d) for d in shape)
+    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
+        if isinstance(shape, Tensor):
+            shape = shape.numpy().tolist()
+        if isinstance(shape, numbers.Integral):
+            shape = (shape,)
+    shape = tuple(map(int, shape))
     (a,) = arrays("reshape", x)
     if shape != a.shape:
         _check_reshape(a.shape, shape)
@@ -240,9 +242,9 @@ def reshape(tensor, shape, name=None):
 
 
 def _check_reshape(old, new):
-    n = int(np.prod(old))
+    n = math.prod(old)
     unknown = [i for i, d in enumerate(new) if d == -1]
-    known = int(np.prod([d for d in new if d != -1]))
+    known = math.prod([d for d in new if d != -1])
     bad = len(unknown) > 1 or any(d < -1 for d in new) or (
         n != known if not unknown else (known == 0 or n % known))
     if bad:

@@ -44,13 +44,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"matmul: inner dimensions differ: {x.shape} @ {y.shape}"
             f"{' (after transposes)' if ta or tb else ''} needs {xm.shape[-1]} == "
             f"{ym.shape[-2]}{hint}", op="matmul")
-    try:
-        np.broadcast_shapes(xm.shape[:-2], ym.shape[:-2])
-    except ValueError:
-        raise InvalidArgumentError(
-            f"matmul: the batch dimensions of {x.shape} @ {y.shape}, {xm.shape[:-2]} and "
-            f"{ym.shape[:-2]}, cannot be broadcast together; they must be equal or 1 "
-            "(aligned from the right)", op="matmul") from None
+    if xm.ndim > 2 or ym.ndim > 2:      # plain matrices have no batch axes to check
+        try:
+            np.broadcast_shapes(xm.shape[:-2], ym.shape[:-2])
+        except ValueError:
+            raise InvalidArgumentError(
+                f"matmul: the batch dimensions of {x.shape} @ {y.shape}, {xm.shape[:-2]} and "
+                f"{ym.shape[:-2]}, cannot be broadcast together; they must be equal or 1 "
+                "(aligned from the right)", op="matmul") from None
     z = wrap(np.matmul(xm, ym))
     if tapes:
         record("matmul", (a, b), z, lambda dz: _matmul_grad(dz, a, b, ta, tb))
