@@ -807,6 +807,16 @@ def test_op_seed_alone_is_reproducible_and_same_seed_variables_share_a_start():
         assert not np.allclose(sess.run(again), first)
 
 
+def test_one_run_computes_each_node_once():
+    with tf.Graph().as_default():
+        r = tf.random_uniform([3])
+        a, b, total = tf.Session().run([r, r, r + r])
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(total, 2 * a)
+        x = tf.placeholder(tf.float32)
+        assert tf.Session().run([x.op, x], {x: 1.0}) == [None, 1.0]
+
+
 def test_unseeded_random_ops_differ_between_sessions():
     with tf.Graph().as_default():
         r = tf.random_uniform([8])

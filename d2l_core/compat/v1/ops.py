@@ -854,7 +854,7 @@ _OP_TYPES = {
     "categorical": "multinomial", "clip_by_value": "clip_by_value", "_getitem": "strided_slice",
     "shape": "Shape", "size": "Size", "rank": "Rank", "expand_dims": "ExpandDims",
     "squeeze": "Squeeze", "gather": "GatherV2", "one_hot": "one_hot", "where": "Select",
-    "tile": "Tile", "split": "split", "range": "range", "exp1m": "Expm1", "round": "Round",
+    "tile": "Tile", "split": "split", "range": "range", "expm1": "Expm1", "round": "Round",
     "floor": "Floor", "ceil": "Ceil", "sin": "Sin", "cos": "Cos", "tan": "Tan",
     "reciprocal": "Reciprocal", "rsqrt": "Rsqrt", "log1p": "Log1p", "softplus": "Softplus",
     "add_n": "AddN", "zeros_like": "zeros_like", "ones_like": "ones_like", "eye": "eye",

@@ -340,6 +340,10 @@ class Session:
     sess:`` it is the default session and its graph the default graph, and
     it is closed at the end. Each session has its own variable values.
 
+    ``config`` is a ``tf.ConfigProto``. Without one, an op asked for a GPU
+    the machine lacks runs on the CPU when the engine allows soft placement
+    (``d2l.config.get_soft_device_placement()``, True unless you change it).
+
     >>> import d2l_core.compat.v1 as tf
     >>> g = tf.Graph()
     >>> with g.as_default():
@@ -438,6 +442,10 @@ class Session:
         the same structure: NumPy arrays (NumPy scalars for rank 0) for
         tensors, None for operations. ``feed_dict`` maps placeholders (or
         any tensor) to values, which are checked against their dtype and shape.
+
+        Only the ops the fetches need run, each once per call: a random op
+        fetched twice in one call gives the same numbers, and new ones the
+        next call.
         """
         self._check_open()
         leaves, rebuild = _flatten_fetches(fetches)
