@@ -122,12 +122,12 @@ def test_fit_reaches_90_percent_on_the_held_out_subset(offline_mnist):
     d2l.random.set_seed(0)
     x, y = prepare(x, y)
     x_test, y_test = prepare(x_test, y_test)
-    train = d2l.data.Dataset.from_tensor_slices((x, y)).shuffle(4000).batch(64)
+    train = d2l.data.Dataset.from_tensor_slices((x, y)).shuffle(4000).batch(128)
     model = keras.Sequential([keras.layers.Flatten(input_shape=(28, 28)),
                               keras.layers.Dense(256, activation="relu"),
                               keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(10)])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+    model.compile(optimizer=keras.optimizers.Adam(2e-3),
                   loss=keras.losses.CategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     history = model.fit(train, epochs=5, validation_data=(x_test, y_test), verbose=0)

@@ -29,7 +29,7 @@ from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
 from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
 from ..ops import math as _math
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor
 from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
