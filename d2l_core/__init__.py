@@ -32,15 +32,17 @@ from .ops.math import (abs, add, add_n, cast, clip_by_value, cos, divide, equal,
                        logical_not, logical_or, maximum, minimum, mod, multiply, negative,
                        not_equal, pow, round, sigmoid, sign, sin, sqrt, square, subtract, tanh,
                        truediv, where)
-from .ops.reduce import (argmax, argmin, norm, reduce_all, reduce_any, reduce_max, reduce_mean,
-                         reduce_min, reduce_prod, reduce_sum)
+from .ops.reduce import (argmax, argmin, norm, reduce_all, reduce_any, reduce_logsumexp,
+                         reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum)
 from . import config, linalg, math, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients
+from .eager import executing_eagerly, function
+from . import optimizers, keras, data
+from .data import TensorSpec
+from .keras import losses, metrics          # tf.losses and tf.metrics are Keras's
+from . import test_util                     # check_gradients: tape vs finite differences
+from . import plot                          # imports matplotlib only when a figure is drawn
+from .selfcheck import check                # exercise self-checks
+from . import compat                        # TensorFlow 1 graph mode: d2l_core.compat.v1
 
 newaxis = None
-from . import data  # noqa: E402
-from . import optimizers, keras  # noqa: E402
-from . import test_util  # noqa: E402  (check_gradients: tape vs finite differences)
-from . import plot  # noqa: E402  (imports matplotlib only when a figure is drawn)
-from .selfcheck import check  # noqa: E402  (exercise self-checks)
-from . import compat  # noqa: E402  (TensorFlow 1 graph mode: d2l_core.compat.v1)
