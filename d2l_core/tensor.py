@@ -131,7 +131,7 @@ class Tensor:
         return format(self.numpy(), spec)
 
     def __hash__(self):
-        return id(self)     # tensors hash by identity, as in TensorFlow 2
+        return id(self)     # by identity; TF 2 refuses to hash tensors, but dict keys are handy
 
     def __setitem__(self, key, value):
         raise TypeError(
