@@ -62,7 +62,7 @@ def accuracy(logits, labels):
 #
 # Write `glorot_uniform(fan_in, fan_out)`: a `float32` tensor of shape
 # `(fan_in, fan_out)` with values drawn uniformly from $[-a, a]$ where
-# $a = \sqrt{6 / (\text{fan\_in} + \text{fan\_out})}$. This keeps the variance
+# $a = \sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})}$. This keeps the variance
 # of a layer's outputs about the same as that of its inputs. Use
 # `d2l.random.uniform`.
 
