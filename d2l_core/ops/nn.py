@@ -7,8 +7,8 @@ array([0., 2.], dtype=float32)
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap
-from .array import one_hot
+from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap, xp_of
+from .array import expand_dims, one_hot
 from .math import (abs, add, cast, exp, greater, log1p, maximum, multiply, negative,  # noqa: A004
                    sigmoid, subtract, where, zeros_like)
 from .reduce import normalize_axis, reduce_sum
@@ -133,9 +133,14 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
 
+    One fused op, as in TensorFlow: the loss is ln Σ exp(logits) - logits[label]
+    (computed with the largest logit subtracted, so it never overflows), and its
+    gradient with respect to the logits is softmax(logits) - one_hot(labels).
+
     >>> d2l.nn.sparse_softmax_cross_entropy_with_logits([1], [[0.0, 0.0]]).numpy()
     array([0.6931472], dtype=float32)
     """
+    op = "sparse_softmax_cross_entropy_with_logits"
     logits = _float("sparse_softmax_cross_entropy_with_logits", logits)
     labels = as_tensor(labels)
     if not labels._dtype.is_integer:
@@ -152,8 +157,31 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
                                    f"value of {bad} which is outside the valid range of [0, {n})",
                                    op="sparse_softmax_cross_entropy")
-    picked = multiply(one_hot(labels, n, dtype=logits._dtype), log_softmax(logits))
-    return negative(reduce_sum(picked, axis=-1))
+    lv, a = arrays(op, labels, logits)
+    xp = xp_of(a)
+    shifted = a - a.max(axis=-1, keepdims=True)
+    e = xp.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
+    loss = wrap((xp.log(total) - picked)[..., 0])
+    if tapes:
+        _record_sparse_xent(logits, labels, loss, e / total, lv)
+    return loss
+
+
+def _record_sparse_xent(logits, labels, loss, probs, label_values):
+    op = "sparse_softmax_cross_entropy_with_logits"
+    n = probs.shape[-1]
+
+    def backward(dy):
+        if tapes:   # an outer tape records this backward pass: build it from d2l ops
+            g = subtract(softmax(logits), one_hot(labels, n, dtype=logits._dtype))
+            return (multiply(g, expand_dims(dy, -1)),)
+        (d,) = arrays(op, dy)   # first order only: one kernel on the saved softmax
+        xp = xp_of(probs)
+        hot = label_values[..., None] == xp.arange(n)
+        return (wrap((probs - hot) * d[..., None]),)
+    record(op, (logits,), loss, backward)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
