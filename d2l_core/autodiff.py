@@ -59,6 +59,9 @@ def _check_sources(op, flat_sources):
 
 def _flatten(structure):
     """Leaves of nested lists/tuples/dicts, in order, and a function rebuilding the structure."""
+    kind = type(structure)
+    if (kind is list or kind is tuple) and all(isinstance(s, Tensor) for s in structure):
+        return list(structure), kind        # the usual case: a flat list of variables
     if isinstance(structure, dict):
         keys = list(structure)
         parts = [_flatten(structure[k]) for k in keys]
@@ -289,10 +292,11 @@ class GradientTape:
         """Reverse sweep over the recorded ops; returns {id(tensor): gradient}."""
         keep = {id(s) for s in sources}
         grads = {}
+        add, sum_to = _math.add, _array.sum_to
 
         def accumulate(key, g):
             old = grads.get(key)
-            grads[key] = g if old is None else _math.add(old, g)
+            grads[key] = g if old is None else add(old, g)
 
         for t, og in zip(targets, out_grads):
             if not t._dtype.is_differentiable:
@@ -315,11 +319,13 @@ class GradientTape:
                 if dy is None:
                     continue
                 for x, g in zip(inputs, backward(dy)):
-                    if g is None or id(x) not in tracked:
+                    key = id(x)
+                    if g is None or key not in tracked:
                         continue
                     if g._value.shape != x._value.shape:
-                        g = _array.sum_to(g, x._value.shape)
-                    accumulate(id(x), g)
+                        g = sum_to(g, x._value.shape)
+                    old = grads.get(key)        # accumulate(key, g), inline: this is the hot loop
+                    grads[key] = g if old is None else add(old, g)
         finally:
             _recording._needed = saved
         return grads

@@ -141,9 +141,12 @@ class Optimizer:
         return float(lr)
 
     def variables(self):
-        """The optimizer's state: the step counter and every slot (as Tensors)."""
+        """The optimizer's state: the step counter and every slot (as Tensors).
+
+        The slots are copied: updates change the optimizer's own arrays in place.
+        """
         from .tensor import _wrap
-        return [self.iterations] + [_wrap(a) for _, slots in self._slots.values()
+        return [self.iterations] + [_wrap(a.copy()) for _, slots in self._slots.values()
                                     for a in slots.values()]
 
     def _pairs(self, grads_and_vars):
@@ -314,11 +317,24 @@ class Adam(Optimizer):
     def _update(self, xp, w, g, slots, lr, step):
         b1, b2 = self.beta_1, self.beta_2
         alpha = lr * math.sqrt(1 - b2 ** step) / (1 - b1 ** step)
-        m = slots["m"] = slots["m"] + (g - slots["m"]) * (1 - b1)
-        v = slots["v"] = slots["v"] + (g * g - slots["v"]) * (1 - b2)
+        # The slots are the optimizer's alone, so they are updated in place with one
+        # scratch array (same arithmetic, fewer temporaries); w is shared with
+        # snapshots on tapes, so it gets a new array.
+        m, v = slots["m"], slots["v"]
+        t = xp.subtract(g, m, out=xp.empty_like(m))   # (out= keeps 0-d results arrays)
+        t *= 1 - b1
+        m += t                                      # m ← m + (g - m)(1 - β₁)
+        xp.multiply(g, g, out=t)
+        t -= v
+        t *= 1 - b2
+        v += t                                      # v ← v + (g² - v)(1 - β₂)
         if self.amsgrad:
-            v = slots["vhat"] = xp.maximum(slots["vhat"], v)
-        return w - (m * alpha) / (xp.sqrt(v) + self.epsilon)
+            v = xp.maximum(slots["vhat"], v, out=slots["vhat"])
+        xp.sqrt(v, out=t)
+        t += self.epsilon
+        update = xp.multiply(m, alpha, out=xp.empty_like(m))
+        update /= t
+        return xp.subtract(w, update, out=update)   # w - α·m / (√v + ε)
 
 
 class RMSprop(Optimizer):
