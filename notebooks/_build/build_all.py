@@ -1,9 +1,10 @@
-"""Rebuild and execute chapters 1 to 5: ``python notebooks/_build/build_all.py``."""
+"""Rebuild and execute chapters 1 to 9: ``python notebooks/_build/build_all.py``."""
 import importlib
 import sys
 from pathlib import Path
 
-CHAPTERS = ["build_ch01", "build_ch02", "build_ch03", "build_ch04", "build_ch05"]
+CHAPTERS = ["build_ch01", "build_ch02", "build_ch03", "build_ch04", "build_ch05",
+            "build_ch06", "build_ch07", "build_ch08", "build_ch09"]
 
 
 def main(names=None):
