@@ -357,8 +357,10 @@ def sum_to(g, shape):
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(_range(lead)) + tuple(
-        i + lead for i, d in enumerate(shape) if d == 1 and gshape[i + lead] != 1)
+    stretched = tuple(i + lead for i, d in enumerate(shape) if d == 1 and gshape[i + lead] != 1)
+    if lead and not stretched:      # e.g. a bias (n,) added to a batch (b, n): one op
+        return reduce_sum(g, axis=tuple(_range(lead)))
+    axes = tuple(_range(lead)) + stretched
     if axes:
         g = reduce_sum(g, axis=axes, keepdims=True)
     return reshape(g, shape)
