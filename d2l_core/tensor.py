@@ -489,6 +489,16 @@ class Variable(Tensor):
         self._set_value(new)
         return self
 
+    def _no_inplace(self, other):
+        raise RuntimeError(
+            "In-place operators (+=, -=, *=, ...) are not supported on a Variable, as in "
+            "TensorFlow: they would silently replace it with a new Tensor. Use "
+            "v.assign_add(value) / v.assign_sub(value) / v.assign(v * value) to change it, "
+            "or out = v + value for a new Tensor.")
+
+    __iadd__ = __isub__ = __imul__ = __itruediv__ = __ifloordiv__ = __imod__ = __ipow__ = \
+        __imatmul__ = _no_inplace
+
     def __setitem__(self, key, value):
         raise TypeError(
             f"'Variable' object does not support item assignment; assign into the slice "

@@ -528,3 +528,28 @@ def test_rebinding_a_name_changes_identity_but_assign_add_does_not():
     assert id(X) == before
     X = X + Y                                 # a new Tensor, no longer the Variable
     assert id(X) != before and not isinstance(X, d2l.Variable)
+
+
+@pytest.mark.parametrize("op", ["+=", "-=", "*=", "/=", "**="])
+def test_in_place_operators_on_a_variable_raise_instead_of_rebinding(op):
+    # TensorFlow refuses `v += 1`: Python would rebind v to a new Tensor, silently
+    # dropping the Variable (and its id()) that an optimizer or model holds.
+    v = d2l.Variable([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"assign_add"):
+        exec(f"v {op} 1.0", {"v": v})
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
+
+
+def test_soft_placement_warning_points_at_the_callers_line():
+    code = ("import warnings, d2l_core as d2l\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    with d2l.device('/gpu:0'):\n"
+            "        d2l.ones(2)\n"
+            "print(w[0].filename, w[0].lineno)\n")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if "IndexError" in out.stderr:      # a GPU is present: nothing to fall back from
+        pytest.skip("a GPU is visible, so /gpu:0 does not fall back")
+    assert out.stdout.split() == ["<string>", "4"], out.stdout + out.stderr
