@@ -1,7 +1,7 @@
 """The exercises' nbgrader pipeline, run for real in a temporary copy of the course.
 
 One module-scoped fixture does the instructor's work once, with the commands
-of exercises/README.md: generate the release versions, collect submissions
+of the README's instructor section: generate the release versions, collect submissions
 (one through the exchange, the rest copied into submitted/<student>/), then a
 single `nbgrader autograde`, `generate_feedback` and `export`. The tests then
 read what it produced. The students:
