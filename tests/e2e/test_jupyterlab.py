@@ -83,7 +83,11 @@ def cells_in_page(page):
 
 
 def screenshot_notebook(page, name):
-    """Photograph the whole notebook: grow the window to its height (in parts if huge)."""
+    """Photograph the whole notebook: grow the window to its height.
+
+    A notebook taller than MAX_SHOT continues in -part2.png, -part3.png, ...:
+    each holds only the part of the notebook that scrolled into view.
+    """
     size = page.viewport_size
     scroller = f"document.querySelector('{NOTEBOOK} .jp-WindowedPanel-outer')"
     hidden = page.evaluate(f"() => {{ const s = {scroller}; s.scrollTop = 0;"
@@ -93,12 +97,17 @@ def screenshot_notebook(page, name):
     page.wait_for_timeout(500)
     shots = [ARTIFACTS / f"{name}.png"]
     page.screenshot(path=shots[0])
-    while page.evaluate(f"() => {{ const s = {scroller};"
-                        " if (s.scrollTop + s.clientHeight >= s.scrollHeight - 10) return false;"
-                        " s.scrollTop += s.clientHeight; return true; }"):
+    while True:
+        moved, bottom = page.evaluate(
+            f"() => {{ const s = {scroller}; const before = s.scrollTop;"
+            " s.scrollTop += s.clientHeight;"
+            " return [s.scrollTop - before, s.getBoundingClientRect().bottom]; }")
+        if moved < 10:
+            break
         page.wait_for_timeout(300)
         shots.append(ARTIFACTS / f"{name}-part{len(shots) + 1}.png")
-        page.screenshot(path=shots[-1])
+        page.screenshot(path=shots[-1], clip={"x": 0, "y": bottom - moved,
+                                              "width": size["width"], "height": moved})
     page.set_viewport_size(size)
     return shots
 
