@@ -180,8 +180,8 @@ def _cumulative(op, x, axis, exclusive, reverse, kernel):
         identity = 0 if kernel is np.cumsum else 1
         pad = [(0, 0)] * a.ndim
         pad[ax] = (1, 0)
-        out = np.pad(out, pad, constant_values=identity)
-        out = np.take(out, range(a.shape[ax]), axis=ax)
+        out = np.pad(out, pad, constant_values=identity)   # NumPy's or CuPy's pad, by dispatch
+        out = out[(slice(None),) * ax + (slice(0, a.shape[ax]),)]
     if reverse:
         out = np.flip(out, ax)
     y = wrap(xp_of(a).ascontiguousarray(out))
