@@ -1,0 +1,261 @@
+"""A stand-in for CuPy that runs on the CPU, strict where CuPy is strict.
+
+GPU tests need a GPU, and most machines that run this suite have none. This
+module lets ``tests/test_gpu.py`` run its device-parity suite anyway, on a
+pretend device "GPU:0" whose arrays are NumPy arrays in a wrapper that
+behaves like ``cupy.ndarray`` in the ways d2l_core's code can get wrong:
+
+* it is not a ``numpy.ndarray`` (``type(a) is np.ndarray`` is False);
+* converting it to NumPy implicitly (``np.asarray(a)``, ``np.array(a)``)
+  raises ``TypeError``, as CuPy does: only ``a.get()`` copies to the host;
+* a ufunc or NumPy function mixing it with a NumPy array raises
+  ``TypeError``, as CuPy does: inputs must be moved to the device first;
+* reductions and indexing return 0-d device arrays, never NumPy scalars;
+* it has ``__cuda_array_interface__`` and ``.device.id``.
+
+NumPy functions called on it dispatch through ``__array_ufunc__`` and
+``__array_function__`` exactly as they dispatch to CuPy. What it cannot
+show is whether a CuPy function exists or matches NumPy's signature:
+that needs a real GPU (the same suite runs there with ``gpu``).
+
+Install it with :func:`install` (pytest's ``monkeypatch``), which points
+``d2l_core.backend`` at it and says one GPU exists.
+"""
+import contextlib
+import types
+
+import numpy as np
+
+HOST_ERROR = ("Implicit conversion to a NumPy array is not allowed. "
+              "Please use `.get()` to construct a NumPy array explicitly.")
+
+
+class _DeviceId:
+    def __init__(self, i):
+        self.id = i
+
+    def __repr__(self):
+        return f"<CUDA Device {self.id}>"
+
+
+def _unwrap(x, where):
+    """The NumPy array inside ``x`` (recursively in lists/tuples); reject host arrays."""
+    if isinstance(x, ndarray):
+        return x._a
+    if type(x) is np.ndarray or isinstance(x, np.ndarray):
+        raise TypeError(f"Unsupported type {type(x)} in {where}: move NumPy arrays to the "
+                        "device first (cupy.asarray)")
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(v, where) for v in x)
+    if isinstance(x, dict):
+        return {k: _unwrap(v, where) for k, v in x.items()}
+    return x
+
+
+def _wrap(x):
+    """Device arrays for array results; 0-d arrays, never scalars, for NumPy scalars."""
+    if isinstance(x, np.ndarray):
+        return ndarray(x)
+    if isinstance(x, np.generic):
+        return ndarray(np.asarray(x))
+    if isinstance(x, tuple):
+        return tuple(_wrap(v) for v in x)
+    if isinstance(x, list):
+        return [_wrap(v) for v in x]
+    return x
+
+
+class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
+    """A NumPy array pretending to live on GPU 0."""
+
+    __slots__ = ("_a",)
+    __array_priority__ = 200
+
+    def __init__(self, a):
+        self._a = a
+
+    # -- what makes it a device array
+    @property
+    def __cuda_array_interface__(self):
+        return {"shape": self._a.shape, "typestr": self._a.dtype.str, "version": 3,
+                "data": (self._a.ctypes.data, False), "strides": None}
+
+    @property
+    def device(self):
+        return _DeviceId(0)
+
+    def get(self, stream=None, order="C", out=None):
+        return self._a.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(HOST_ERROR)
+
+    # -- NumPy dispatch, as CuPy implements it
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        where = f"{ufunc.__name__}.{method}" if method != "__call__" else ufunc.__name__
+        inputs = _unwrap(inputs, where)
+        if "out" in kwargs:
+            kwargs["out"] = _unwrap(kwargs["out"], where)
+        result = getattr(ufunc, method)(*inputs, **kwargs)
+        if method == "at":
+            return None
+        return _wrap(result)
+
+    def __array_function__(self, func, types, args, kwargs):
+        where = func.__name__
+        return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
+
+    # -- the ndarray interface: forward, keep results on the device
+    def __getattr__(self, name):
+        value = getattr(self._a, name)
+        if callable(value):
+            def method(*args, **kwargs):
+                return _wrap(value(*_unwrap(args, f"ndarray.{name}"),
+                                   **_unwrap(kwargs, f"ndarray.{name}")))
+            return method
+        return _wrap(value)
+
+    @property
+    def shape(self):
+        return self._a.shape
+
+    @property
+    def dtype(self):
+        return self._a.dtype
+
+    @property
+    def ndim(self):
+        return self._a.ndim
+
+    @property
+    def size(self):
+        return self._a.size
+
+    @property
+    def T(self):  # noqa: N802
+        return ndarray(self._a.T)
+
+    @property
+    def real(self):
+        return ndarray(self._a.real)
+
+    def __getitem__(self, key):
+        return _wrap(self._a[_unwrap(key, "indexing")])
+
+    def __setitem__(self, key, value):
+        self._a[_unwrap(key, "indexing")] = _unwrap(value, "indexing")
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        return (_wrap(v) for v in self._a)
+
+    def __bool__(self):
+        return bool(self._a)
+
+    def __int__(self):
+        return int(self._a)
+
+    def __float__(self):
+        return float(self._a)
+
+    def __index__(self):
+        return self._a.__index__()
+
+    def item(self):
+        return self._a.item()
+
+    def __repr__(self):
+        return repr(self._a).replace("array(", "fake_cupy.array(")
+
+    def __copy__(self):
+        return ndarray(self._a.copy())
+
+    def __deepcopy__(self, memo):
+        return ndarray(self._a.copy())
+
+    def __reduce__(self):
+        raise TypeError("fake_cupy arrays do not pickle")
+
+
+# ------------------------------------------------------------------ the module's functions
+
+def asarray(a, dtype=None, order=None):
+    if isinstance(a, ndarray):
+        return a if dtype is None or a.dtype == dtype else ndarray(a._a.astype(dtype))
+    return ndarray(np.array(a, dtype=dtype, order=order))   # a host -> device copy
+
+
+def array(a, dtype=None, copy=True, order="K", ndmin=0):
+    if isinstance(a, ndarray):
+        a = a._a
+    return ndarray(np.array(a, dtype=dtype, copy=copy, order=order, ndmin=ndmin))
+
+
+def asnumpy(a, stream=None):
+    return a.get() if isinstance(a, ndarray) else np.asarray(a)
+
+
+def get_array_module(*arrays):
+    return module if any(isinstance(a, ndarray) for a in arrays) else np
+
+
+def _forward(name):
+    func = getattr(np, name)
+    if isinstance(func, np.ufunc):
+        return func                     # ufuncs dispatch through __array_ufunc__
+
+    def device_function(*args, **kwargs):
+        # Results are device arrays: creation functions (zeros, arange, ...) included.
+        return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
+    device_function.__name__ = name
+    return device_function
+
+
+class _Cuda(types.SimpleNamespace):
+    pass
+
+
+@contextlib.contextmanager
+def _device_context(index=0):
+    if index != 0:
+        raise RuntimeError(f"fake_cupy has one device, not {index}")
+    yield
+
+
+class _Runtime:
+    @staticmethod
+    def getDeviceCount():  # noqa: N802  (CUDA's name)
+        return 1
+
+
+class _Module(types.ModuleType):
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if not hasattr(np, name):
+            raise AttributeError(f"fake_cupy has no attribute {name!r}")
+        value = getattr(np, name)
+        if callable(value) and not isinstance(value, type):
+            return _forward(name)
+        return value
+
+
+module = _Module("cupy")
+module.ndarray = ndarray
+module.asarray = asarray
+module.array = array
+module.asnumpy = asnumpy
+module.get_array_module = get_array_module
+module.cuda = _Cuda(Device=_device_context, is_available=lambda: True, runtime=_Runtime())
+module.__fake__ = True
+
+
+def install(monkeypatch):
+    """Point d2l_core's backend at this fake with one visible GPU (undone after the test)."""
+    from d2l_core import backend
+    monkeypatch.setattr(backend, "_cupy", module)
+    monkeypatch.setattr(backend, "_gpu_count", 1)
+    monkeypatch.setattr(backend.placement, "warned_fallback", False, raising=False)
+    return module
