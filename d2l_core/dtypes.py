@@ -60,6 +60,9 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
+    def __str__(self):
+        return f"<dtype: '{self.name}'>"      # TensorFlow's print(x.dtype)
+
     def __eq__(self, other):
         if isinstance(other, DType):
             return self is other

@@ -19,7 +19,7 @@ Static shapes keep unknown dimensions as None (``[None, 2] @ [2, 3]`` is
 ...     print(y.shape, y.dtype)
 ...     with tf.Session() as sess:
 ...         print(sess.run(y, feed_dict={x: [[0.0, 0.0]]}))
-(3,) tf.float32
+(3,) <dtype: 'float32'>
 [0.5 0.5 0.5]
 """
 import contextlib
