@@ -73,7 +73,9 @@ class Tensor:
     def numpy(self):
         """The value as a NumPy array, a copy (a NumPy scalar for a rank-0 tensor)."""
         a = backend.to_numpy(self._value)
-        return a[()] if a.ndim == 0 else a.copy()
+        if a.ndim == 0:
+            return a[()]
+        return a.copy() if a is self._value else a   # a device array's copy is already new
 
     def __array__(self, dtype=None, copy=None):
         a = backend.to_numpy(self._value)
@@ -280,8 +282,12 @@ def _python_array(value, dtype, op):
     return out
 
 
-def _to_array(value, dtype, op):
-    """An ndarray on the host for any value, in ``dtype`` if given."""
+def _to_array(value, dtype, op, copy=True):
+    """An ndarray on the host for any value, in ``dtype`` if given.
+
+    A NumPy array is copied (a tensor must not share memory the caller can change)
+    unless ``copy`` is False, for a caller that copies it anyway (to a GPU).
+    """
     if isinstance(value, Tensor):
         a = backend.to_numpy(value._value)
         return a if dtype is None else a.astype(dtype.np)
@@ -289,6 +295,8 @@ def _to_array(value, dtype, op):
         if value.dtype.kind in "OUSV":
             raise TypeError(f"{op}: cannot make a tensor from a NumPy array of dtype {value.dtype}")
         dtypes.from_numpy(value.dtype)   # a clear TypeError for dtypes d2l_core lacks
+        if not copy:
+            return np.asarray(value, dtype=None if dtype is None else dtype.np)
         return np.array(value, dtype=None if dtype is None else dtype.np, copy=True)
     if hasattr(value, "__cuda_array_interface__"):            # a CuPy array
         return backend.to_numpy(value) if dtype is None else backend.to_numpy(value).astype(dtype.np)
@@ -320,7 +328,8 @@ def constant(value, dtype=None, shape=None, name=None):
                 op="constant")
         if shape is None:
             return _wrap(backend.to_device(value._value, _target_device()))
-    array = _to_array(value, dtype, "constant")
+    target = _target_device()
+    array = _to_array(value, dtype, "constant", copy=target.kind == "CPU")  # a GPU copy is new
     if shape is not None:
         shape = tuple(int(d) for d in shape)
         if array.size == 1:
@@ -331,7 +340,7 @@ def constant(value, dtype=None, shape=None, name=None):
             raise InvalidArgumentError(
                 f"constant: {array.size} values given but shape {shape} needs {int(np.prod(shape))}; "
                 "pass a single value to fill the shape, or matching values")
-    return _wrap(backend.to_device(array, _target_device()))
+    return _wrap(backend.to_device(array, target))
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
