@@ -264,6 +264,14 @@ def test_tensor_protocols_work_on_device_tensors(device):
     assert "numpy=" in repr(x) and "1.5" in str(x)
     assert [t.numpy().tolist() for t in x] == [[1.5, -2.0], [3.0, 4.0]]
     assert len(x) == 2 and x.shape == (2, 2)
+    copy = x.numpy()
+    copy[0, 0] = 100.0                          # numpy() hands out a copy ...
+    assert float(x[0, 0]) == 1.5
+    host = np.ones(3, np.float32)
+    with d2l.device(device):
+        t = d2l.constant(host)
+    host[0] = 7.0                               # ... and constant() never aliases its input
+    assert t.numpy().tolist() == [1.0, 1.0, 1.0]
     assert_on(d2l.identity(x), device)
     assert_on(d2l.constant(x), "/cpu:0")       # creation uses the current scope: none, the CPU
 
