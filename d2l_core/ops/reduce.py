@@ -16,7 +16,9 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, no_bool, record, tapes, wrap, xp_of
+from ..tensor import Tensor
+from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, check_dtype, no_bool,
+                  record, tapes, wrap, xp_of)
 from .math import abs, cast, divide, equal, multiply, sqrt, square  # noqa: A004
 
 
@@ -53,15 +55,23 @@ def _kept_shape(shape, axes):
 
 
 def _reduce(op, x, axis, keepdims, kernel, grad=None):
-    x = as_tensor(x)
-    if grad is not None:     # the arithmetic reductions; reduce_all/any have no gradient
+    if type(x) is not Tensor:
+        x = as_tensor(x)
+    if grad is not None and x._dtype.is_bool:   # arithmetic reductions; reduce_all/any have no grad
         no_bool(op, x)
-    (a,) = arrays(op, x)
+    a = x._value
+    if type(a) is not _np_ndarray or _device_stack or _placement.log_device_placement:
+        (a,) = arrays(op, x)                    # the general route (see ops/_op.py)
     axes = normalize_axis(op, axis, a.ndim)
-    y = wrap(xp_of(a).asarray(kernel(a, axis=axes, keepdims=keepdims)))   # NumPy or CuPy
+    # NumPy returns a scalar for a full reduction, CuPy a 0-d array: wrap takes either.
+    y = wrap(kernel(a, axis=axes, keepdims=keepdims))
     if grad is not None and tapes:
-        record(op, (x,), y, lambda dy: (grad(dy, x, y, axes, keepdims),))
+        _record_reduce(op, x, y, grad, axes, keepdims)
     return y
+
+
+def _record_reduce(op, x, y, grad, axes, keepdims):
+    record(op, (x,), y, lambda dy: (grad(dy, x, y, axes, keepdims),))
 
 
 def _expand_back(dy, x, axes, keepdims):
