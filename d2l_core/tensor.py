@@ -397,7 +397,8 @@ class Variable(Tensor):
     __slots__ = ("_name", "trainable", "_shape_tuple", "__weakref__")
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
-                 **unused_tf_kwargs):
+                 validate_shape=True, caching_device=None, constraint=None,
+                 synchronization=None, aggregation=None, import_scope=None):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given, e.g. d2l.Variable(d2l.zeros((3,)))")
         if callable(initial_value):
@@ -553,13 +554,17 @@ class _VariableSlice(Tensor):
         """Write ``value`` into this slice of the Variable; returns the Variable."""
         return self._variable._assign_slice(self._key, self._index, value)
 
+    def _current(self):
+        """This slice of the variable as it is now (the view itself may be stale)."""
+        return _wrap(self._variable._value[self._index])
+
     def assign_add(self, delta, **kwargs):
         from .ops.math import add
-        return self.assign(add(self, delta))
+        return self.assign(add(self._current(), delta))
 
     def assign_sub(self, delta, **kwargs):
         from .ops.math import subtract
-        return self.assign(subtract(self, delta))
+        return self.assign(subtract(self._current(), delta))
 
 
 def _format_key(key):

@@ -421,3 +421,14 @@ def test_float_division_by_zero_gives_inf_and_nan_without_warnings(recwarn):
 ])
 def test_random_argument_errors(call, cls, words):
     expect_error(call, [cls], *words)
+
+
+def test_transpose_perm_outside_the_axes_is_an_error_not_wrapped():
+    with pytest.raises(d2l.errors.InvalidArgumentError,
+                       match=r"transpose: perm \[0, 1, 5\] must be a permutation"):
+        d2l.transpose(d2l.zeros((2, 3, 4)), perm=[0, 1, 5])
+
+
+def test_variable_keyword_typo_is_a_type_error():
+    with pytest.raises(TypeError, match="trainabel"):
+        d2l.Variable(1.0, trainabel=False)

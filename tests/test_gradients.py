@@ -677,3 +677,15 @@ def test_check_gradients_needs_float64_tensor_outputs():
         check_gradients(lambda x: 3.0, [np.array([1.0])])
     with pytest.raises(ValueError, match="no floating-point argument"):
         check_gradients(lambda n: n, [3])
+
+
+def test_sigmoid_cross_entropy_gradient_at_zero_logits_is_sigma_minus_label():
+    # Zero logits are where logistic regression starts; max(x, 0) and |x| have kinks
+    # there, so the formula must be written so that dL/dx = σ(x) - z exactly.
+    x = d2l.constant([0.0, 0.0, 1.0])
+    z = d2l.constant([1.0, 0.0, 1.0])
+    with d2l.GradientTape() as tape:
+        tape.watch(x)
+        loss = d2l.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x)
+    expected = 1 / (1 + np.exp(-x.numpy())) - z.numpy()
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), expected, rtol=1e-6)

@@ -553,3 +553,17 @@ def test_soft_placement_warning_points_at_the_callers_line():
     if "IndexError" in out.stderr:      # a GPU is present: nothing to fall back from
         pytest.skip("a GPU is visible, so /gpu:0 does not fall back")
     assert out.stdout.split() == ["<string>", "4"], out.stdout + out.stderr
+
+
+def test_uniform_never_returns_maxval_even_after_rounding_to_float32():
+    d2l.random.set_seed(0)
+    x = d2l.random.uniform([3_000_000], minval=2.0, maxval=3.0)
+    assert float(d2l.reduce_max(x)) < 3.0 and float(d2l.reduce_min(x)) >= 2.0
+
+
+def test_a_variable_slice_assign_add_reads_the_current_value():
+    v = d2l.Variable([1.0, 2.0])
+    first = v[0]                      # a view taken before the variable changes
+    v.assign([10.0, 20.0])
+    first.assign_add(1.0)
+    np.testing.assert_array_equal(v.numpy(), [11.0, 20.0])

@@ -269,10 +269,12 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
     else:
         if isinstance(perm, Tensor):
             perm = perm.numpy().tolist()
-        perm = tuple(int(p) % max(v.ndim, 1) for p in perm)
+        given = [int(p) for p in perm]
+        # Negative axes count from the end; anything outside -ndim..ndim-1 is an error.
+        perm = tuple(p % v.ndim if -v.ndim <= p < v.ndim else v.ndim for p in given)
         if sorted(perm) != list(_range(v.ndim)):
             raise InvalidArgumentError(
-                f"transpose: perm {list(perm)} must be a permutation of 0..{v.ndim - 1} "
+                f"transpose: perm {given} must be a permutation of 0..{v.ndim - 1} "
                 f"for a tensor of shape {v.shape}", op="transpose")
     out = v.transpose(perm)
     if conjugate and x._dtype.is_complex:

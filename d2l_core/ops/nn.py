@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap, xp_of
 from .array import expand_dims, one_hot
-from .math import (abs, add, cast, exp, greater, log1p, maximum, multiply, negative,  # noqa: A004
+from .math import (add, cast, exp, greater, greater_equal, log1p, multiply, negative,
                    sigmoid, subtract, where, zeros_like)
 from .reduce import normalize_axis, reduce_sum
 
@@ -197,7 +197,12 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     if z._value.shape != x._value.shape:
         raise InvalidArgumentError(f"sigmoid_cross_entropy_with_logits: labels shape {z.shape} "
                                    f"must equal logits shape {x.shape}", op="sigmoid_cross_entropy")
-    return add(subtract(maximum(x, 0), multiply(x, z)), log1p(exp(negative(abs(x)))))
+    # Written with one `where` on x >= 0 (as TensorFlow does) rather than max(x, 0)
+    # and |x|: their kinks at 0 would give the gradient 1 - z there instead of σ(0) - z.
+    non_negative = greater_equal(x, 0)
+    relu_x = where(non_negative, x, zeros_like(x))
+    minus_abs_x = where(non_negative, negative(x), x)
+    return add(subtract(relu_x, multiply(x, z)), log1p(exp(minus_abs_x)))
 
 
 def l2_loss(t, name=None):

@@ -137,7 +137,11 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
             raise InvalidArgumentError(f"uniform: need minval < maxval, got {lo} and {hi}", op="uniform")
         return _place(gen.integers(lo, hi, size=shape), dtype)
     hi = 1.0 if maxval is None else _scalar(maxval)
-    return _place(gen.random(shape) * (hi - lo) + lo, _float_dtype("uniform", dtype))
+    dtype = _float_dtype("uniform", dtype)
+    x = (gen.random(shape) * (hi - lo) + lo).astype(dtype.np)
+    # Rounding to a narrower float can land exactly on maxval; step back below it.
+    below_hi = np.nextafter(dtype.np.type(hi), dtype.np.type(lo))
+    return _place(np.minimum(x, below_hi) if hi > lo else x, dtype)
 
 
 def gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
