@@ -311,13 +311,30 @@ def test_more_than_one_ellipsis_and_zero_step():
     expect_error(lambda: x[::0], [InvalidArgument, ValueError], "step", "zero")
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: d2l.gather([1, 2], [0.0]), ["gather", "indices must be integers", "float32"]),
-    (lambda: d2l.one_hot([0.0, 1.0], 3), ["one_hot", "float32", "d2l.cast("]),
-    (lambda: d2l.boolean_mask([1, 2], [1, 0]), ["boolean_mask", "bool", "int32"]),
+@pytest.mark.parametrize("op, call, words", [
+    ("gather", lambda: d2l.gather([1, 2], [0.0]), ["indices must be integers", "float32"]),
+    ("one_hot", lambda: d2l.one_hot([0.0, 1.0], 3), ["float32", "d2l.cast("]),
+    ("boolean_mask", lambda: d2l.boolean_mask([1, 2], [1, 0]), ["bool", "int32"]),
 ])
-def test_index_arguments_of_the_wrong_dtype(call, words):
-    expect_error(call, [TypeError], *words)
+def test_index_arguments_of_the_wrong_dtype(op, call, words):
+    with pytest.raises(errors.DTypeMismatchError) as info:
+        call()
+    assert info.value.op == op
+    expect_error(call, [errors.DTypeMismatchError, InvalidArgument, TypeError, ValueError],
+                 op, *words)
+
+
+@pytest.mark.parametrize("op, call, words", [
+    ("where", lambda: d2l.where([True, False], [1, 2]), ["give both x and y, or neither"]),
+    ("where", lambda: d2l.where([True, False], y=[1, 2]), ["give both x and y, or neither"]),
+    ("dropout", lambda: d2l.nn.dropout(d2l.ones((2,)), rate=1.0), ["rate", "[0, 1)", "1.0"]),
+    ("dropout", lambda: d2l.nn.dropout(d2l.ones((2,)), rate=-0.5), ["rate", "-0.5"]),
+])
+def test_bad_argument_values_are_invalid_argument_errors(op, call, words):
+    with pytest.raises(InvalidArgument) as info:
+        call()
+    assert info.value.op == op
+    expect_error(call, [InvalidArgument, ValueError], op, *words)
 
 
 # ============================================================ immutability and Variables

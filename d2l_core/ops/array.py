@@ -547,7 +547,8 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     x = as_tensor(params)
     idx = as_tensor(indices)
     if not idx._dtype.is_integer:
-        raise TypeError(f"gather: indices must be integers, got {idx._dtype.name}")
+        raise DTypeMismatchError(f"gather: indices must be integers, got {idx._dtype.name}",
+                                 op="gather")
     if batch_dims:
         raise NotImplementedError("gather: batch_dims is not supported; loop over the batch")
     from .reduce import normalize_axis
@@ -573,8 +574,8 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """
     x, m = as_tensor(tensor), as_tensor(mask)
     if not m._dtype.is_bool:
-        raise TypeError(f"boolean_mask: mask must be bool, got {m._dtype.name}; compare first, "
-                        "e.g. x > 0")
+        raise DTypeMismatchError(f"boolean_mask: mask must be bool, got {m._dtype.name}; "
+                                 "compare first, e.g. x > 0", op="boolean_mask")
     ax = 0 if axis is None else int(axis) % max(x.ndim, 1)
     ms, xs = m._value.shape, x._value.shape
     if m.ndim == 0 or xs[ax:ax + len(ms)] != ms:
@@ -598,8 +599,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     """
     idx = as_tensor(indices)
     if not idx._dtype.is_integer:
-        raise TypeError(f"one_hot: indices must be integers, got {idx._dtype.name}; "
-                        "cast them: d2l.cast(labels, d2l.int32)")
+        raise DTypeMismatchError(f"one_hot: indices must be integers, got {idx._dtype.name}; "
+                                 "cast them: d2l.cast(labels, d2l.int32)", op="one_hot")
     given = [as_tensor(v) for v in (on_value, off_value) if v is not None]
     if len(given) == 2 and given[0]._dtype is not given[1]._dtype:
         raise DTypeMismatchError(

@@ -698,7 +698,7 @@ def where(condition, x=None, y=None, name=None):
         (a,) = arrays("where", c)
         return wrap(np.argwhere(a).astype(np.int64))
     if x is None or y is None:
-        raise ValueError("where: give both x and y, or neither")
+        raise InvalidArgumentError("where: give both x and y, or neither", op="where")
     x, y = pair(x, y, "where")
     a, b, cond = arrays("where", x, y, c)
     try:

@@ -225,7 +225,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     from .random import uniform
     x = _float("dropout", x)
     if not 0 <= rate < 1:
-        raise ValueError(f"dropout: rate must be in [0, 1), got {rate}")
+        raise InvalidArgumentError(f"dropout: rate must be in [0, 1), got {rate}", op="dropout")
     if rate == 0:
         return x
     shape = x._value.shape if noise_shape is None else noise_shape
