@@ -406,9 +406,3 @@ class GradientTape:
         per_example = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
         return _array.stack(per_example) if per_example else _array.zeros(
             (0,) + t_rest + s_rest, source._dtype)
-
-
-def stop_gradient(input, name=None):  # noqa: A002
-    """Alias of ``d2l.stop_gradient``."""
-    return _array.stop_gradient(input)
-

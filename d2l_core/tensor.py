@@ -19,7 +19,7 @@ import numbers
 import numpy as np
 
 from . import _recording, backend, dtypes
-from .errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
+from .errors import DTypeMismatchError, InvalidArgumentError
 from .tensor_shape import TensorShape
 
 _from_np = dtypes._by_np

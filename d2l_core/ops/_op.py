@@ -12,8 +12,6 @@ inline rather than through a function call, because a call costs about as
 much as the test itself. benchmarks/ measures this path (``run.py --only
 overhead``) and ``benchmarks/profile_ops.py`` shows where its time goes.
 """
-import numbers
-
 import numpy as np
 
 from .. import _recording, backend, dtypes
@@ -102,11 +100,13 @@ def arrays(op, *tensors):
     """The tensors' arrays on one device (the requested one, else where they live)."""
     if not _device_stack and not _placement.log_device_placement:
         values = [t._value for t in tensors]
+        kind = type(values[0])
         for v in values:
-            if type(v) is not _np_ndarray:
+            if type(v) is not kind:
                 break
         else:
-            return values       # plain and all on the host: nothing to move or log
+            if kind is _np_ndarray or backend.gpu_count() == 1:
+                return values   # plain, and all on the host or all on the one GPU: nothing to move
     dev = backend.current_device()
     if dev is None:
         for t in tensors:
@@ -155,10 +155,6 @@ def no_bool(op, t):
             f"{op}: bool tensors do not support arithmetic; cast to a number dtype first, "
             "e.g. d2l.cast(mask, d2l.int32) to count or d2l.cast(mask, d2l.float32) to average",
             op=op)
-
-
-def is_number(x):
-    return isinstance(x, numbers.Number)
 
 
 wrap = _wrap

@@ -20,7 +20,7 @@ import numpy as np
 from .. import backend, dtypes
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, _target_device, constant
-from ._op import arrays, as_tensor, needs, record, tapes, wrap, xp_of
+from ._op import arrays, as_tensor, record, tapes, wrap, xp_of
 
 _range = builtins.range
 
