@@ -113,6 +113,8 @@ def _quiet(kernel):
 
     def run(*arrays):
         global _quiet_state
+        if type(arrays[0]) is not np.ndarray:
+            return kernel(*arrays)      # CuPy: no floating-point warnings to silence
         made_for, quiet = _quiet_state
         now = _extobj_contextvar.get()
         if now is not made_for:
