@@ -338,7 +338,7 @@ def make_linreg(torch, lr=0.01):
                 loss = ((w * xt + b - yt) ** 2).mean()
                 loss.backward()
                 opt.step()
-            return w, b
+            return w.detach(), b.detach()
         cases["PyTorch"] = torch_fit
     return cases
 
@@ -392,7 +392,7 @@ def make_epoch(torch, n=EPOCH_N, batch=EPOCH_BATCH):
             model = TorchMLP(torch, params, lambda ps: torch.optim.Adam(ps, lr=1e-3, eps=1e-7))
             for i in starts:
                 loss = model.step(xt[i:i + batch], yt[i:i + batch])
-            return float(loss)
+            return loss.item()
         cases["PyTorch"] = torch_epoch
     return cases
 
