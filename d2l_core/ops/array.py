@@ -28,15 +28,16 @@ _range = builtins.range
 # ================================================================ creation
 
 def _shape_tuple(op, shape):
-    if isinstance(shape, Tensor):
-        shape = shape.numpy().tolist()
-    if isinstance(shape, numbers.Integral):
-        shape = (shape,)
+    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
+        if isinstance(shape, Tensor):
+            shape = shape.numpy().tolist()
+        if isinstance(shape, numbers.Integral):
+            shape = (shape,)
     try:
-        shape = tuple(int(d) for d in shape)
+        shape = tuple(map(int, shape))
     except TypeError:
         raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
-    if any(d < 0 for d in shape):
+    if shape and min(shape) < 0:
         raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
     return shape
 
@@ -243,6 +244,8 @@ def reshape(tensor, shape, name=None):
 
 def _check_reshape(old, new):
     n = math.prod(old)
+    if (not new or min(new) >= 0) and math.prod(new) == n:
+        return                      # fully given and holds every element: the usual case
     unknown = [i for i, d in enumerate(new) if d == -1]
     known = math.prod([d for d in new if d != -1])
     bad = len(unknown) > 1 or any(d < -1 for d in new) or (

@@ -77,7 +77,7 @@ def _record_reduce(op, x, y, grad, axes, keepdims):
 def _expand_back(dy, x, axes, keepdims):
     """``dy`` reshaped so it broadcasts against ``x`` (restore reduced axes as 1s)."""
     from .array import reshape
-    if keepdims or not axes:
+    if keepdims or not axes or dy._value.ndim == 0:     # a scalar broadcasts as it is
         return dy
     return reshape(dy, _kept_shape(x._value.shape, axes))
 
