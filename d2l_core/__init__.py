@@ -34,7 +34,7 @@ from .ops.math import (abs, add, add_n, cast, clip_by_value, cos, divide, equal,
                        truediv, where)
 from .ops.reduce import (argmax, argmin, norm, reduce_all, reduce_any, reduce_logsumexp,
                          reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum)
-from . import config, linalg, math, nn, random, test
+from . import config, linalg, math, nest, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients
 from .eager import executing_eagerly, function
 from . import optimizers, keras, data

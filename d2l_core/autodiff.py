@@ -22,7 +22,7 @@ second and higher derivatives.
 import contextlib
 import enum
 
-from . import _logging, _recording
+from . import _logging, _recording, nest
 from .ops import array as _array
 from .ops import math as _math
 from .ops._op import as_tensor
@@ -55,35 +55,6 @@ def _check_sources(op, flat_sources):
         if not isinstance(s, Tensor):
             raise TypeError(f"{op}: sources must be Tensors or Variables (or a list, tuple or "
                             f"dict of them), got {type(s).__name__} {s!r:.40}")
-
-
-def _flatten(structure):
-    """Leaves of nested lists/tuples/dicts, in order, and a function rebuilding the structure."""
-    kind = type(structure)
-    if (kind is list or kind is tuple) and all(isinstance(s, Tensor) for s in structure):
-        return list(structure), kind        # the usual case: a flat list of variables
-    if isinstance(structure, dict):
-        keys = list(structure)
-        parts = [_flatten(structure[k]) for k in keys]
-
-        def rebuild(leaves):
-            out, i = {}, 0
-            for k, (flat, sub) in zip(keys, parts):
-                out[k] = sub(leaves[i:i + len(flat)])
-                i += len(flat)
-            return type(structure)(out) if type(structure) is not dict else out
-        return [x for flat, _ in parts for x in flat], rebuild
-    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
-        parts = [_flatten(s) for s in structure]
-
-        def rebuild(leaves):
-            out, i = [], 0
-            for flat, sub in parts:
-                out.append(sub(leaves[i:i + len(flat)]))
-                i += len(flat)
-            return out if isinstance(structure, list) else tuple(out)
-        return [x for flat, _ in parts for x in flat], rebuild
-    return [structure], lambda leaves: leaves[0]
 
 
 class GradientTape:
@@ -186,7 +157,7 @@ class GradientTape:
         >>> [float(g) for g in tape.gradient(y, [a, b])]
         [2.0, 1.0]
         """
-        for t in _flatten(tensor)[0]:
+        for t in nest.flatten(tensor):
             if not isinstance(t, Tensor):
                 raise TypeError(f"watch: expected a Tensor or Variable, got {type(t).__name__} "
                                 f"{t!r:.40}; convert it first with d2l.constant(...)")
@@ -235,7 +206,7 @@ class GradientTape:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians)")
         unconnected = _unconnected(unconnected_gradients)
-        targets, _ = _flatten(target)
+        targets = nest.flatten(target)
         for t in targets:
             if not isinstance(t, Tensor):
                 raise TypeError(f"gradient: the target must be a Tensor (or a list of them), "
@@ -246,10 +217,10 @@ class GradientTape:
                     f"The dtype of the target tensor must be floating (e.g. tf.float32) when "
                     f"calling GradientTape.gradient, got {t._dtype!r}: an integer or bool "
                     "result has no gradient, so every gradient is None")
-        flat_sources, rebuild = _flatten(sources)
+        flat_sources = nest.flatten(sources)
         _check_sources("gradient", flat_sources)
         if output_gradients is not None:
-            out_grads, _ = _flatten(output_gradients)
+            out_grads = nest.flatten(output_gradients)
             if len(out_grads) != len(targets):
                 raise ValueError(f"gradient: {len(targets)} targets but {len(out_grads)} "
                                  "output_gradients")
@@ -281,7 +252,7 @@ class GradientTape:
             result.append(g)
         if not self._persistent:
             self._release()
-        return rebuild(result)
+        return nest.pack_sequence_as(sources, result)
 
     def _release(self):
         self._used = True
@@ -350,7 +321,7 @@ class GradientTape:
         unconnected = _unconnected(unconnected_gradients)
         _check_target("jacobian", target)
         target = as_tensor(target)
-        flat_sources, rebuild = _flatten(sources)
+        flat_sources = nest.flatten(sources)
         _check_sources("jacobian", flat_sources)
         n = target._value.size
         # Row i of the Jacobian is the gradient of target element i: seed the
@@ -375,7 +346,7 @@ class GradientTape:
                 result.append(_array.reshape(_array.stack(rows[j]), shape))
         if not self._persistent:
             self._release()
-        return rebuild(result)
+        return nest.pack_sequence_as(sources, result)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
