@@ -202,13 +202,33 @@ def _target_device():
     return backend.current_device() or backend.CPU
 
 
-def _nested_to_numpy(value):
-    """Nested lists/tuples that may hold Tensors, as plain Python/NumPy values."""
+def _nested_to_numpy(value, typed):
+    """Nested lists/tuples that may hold Tensors, as plain Python/NumPy values.
+
+    The dtype of every leaf that has one (a Tensor, a NumPy array or scalar) is
+    added to the dict ``typed`` (used as an ordered set).
+    """
     if isinstance(value, Tensor):
+        typed[value._dtype] = None
         return value.numpy()
     if isinstance(value, (list, tuple)):
-        return [_nested_to_numpy(v) for v in value]
+        return [_nested_to_numpy(v, typed) for v in value]
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype in _from_np:
+        typed[_from_np[value.dtype]] = None
     return value
+
+
+def _common_dtype(typed, op):
+    """The one dtype of a list's Tensor and NumPy leaves; TensorFlow never mixes dtypes."""
+    seen = list(typed)
+    if len(seen) > 1:
+        first, other = seen[0], seen[1]
+        target = other if other.is_floating and not first.is_floating else first
+        raise DTypeMismatchError(
+            f"{op}: the list holds tensors (or NumPy values) of different dtypes, {first.name} "
+            f"and {other.name}; TensorFlow never converts dtypes implicitly. Cast them to one "
+            f"dtype first, e.g. d2l.cast(t, d2l.{target.name})", op=op)
+    return seen[0]
 
 
 def _out_of_range(op, value, what, fix="use smaller numbers"):
@@ -216,13 +236,20 @@ def _out_of_range(op, value, what, fix="use smaller numbers"):
 
 
 def _python_array(value, dtype, op):
-    """An ndarray from Python values with TensorFlow's inference and lossless checks."""
+    """An ndarray from Python values with TensorFlow's inference and lossless checks.
+
+    A list that holds Tensors or NumPy values takes their dtype (as TensorFlow
+    packs them); only plain Python numbers get the defaults int32 and float32.
+    """
     if isinstance(value, range):
         value = np.arange(value.start, value.stop, value.step)
         inferred = dtypes.int32 if value.size == 0 or (
             value.min() >= -2**31 and value.max() < 2**31) else dtypes.int64
         return value.astype(dtype.np if dtype else inferred.np)
-    value = _nested_to_numpy(value)
+    typed = {}
+    value = _nested_to_numpy(value, typed)
+    if dtype is None and typed:
+        dtype = _common_dtype(typed, op)
     try:
         raw = np.array(value)
     except ValueError:

@@ -267,6 +267,49 @@ def test_constant_of_a_list_of_tensors():
     assert_same(d2l.stack([d2l.constant(1), d2l.constant(2)]), np.array([1, 2], np.int32))
 
 
+@pytest.mark.parametrize("value, dtype, expected", [
+    # A list of tensors keeps their dtype, as TensorFlow packs them.
+    ([d2l.constant(1.0, d2l.float64), d2l.constant(2.0, d2l.float64)], "float64", [1.0, 2.0]),
+    ([d2l.constant(1, d2l.int64), d2l.constant(2, d2l.int64)], "int64", [1, 2]),   # fits int32
+    ([[d2l.constant(1, d2l.int8)], [d2l.constant(2, d2l.int8)]], "int8", [[1], [2]]),
+    ([d2l.constant([1.0, 2.0], d2l.float16), [3.0, 4.0]], "float16", [[1, 2], [3, 4]]),
+    ([d2l.constant(True), False], "bool", [True, False]),
+    ([d2l.Variable(1.0, dtype=d2l.float64), 2.0], "float64", [1.0, 2.0]),
+    # NumPy leaves too; the Python numbers beside them take their dtype.
+    ([np.float64(0.1), np.float64(2.0)], "float64", [0.1, 2.0]),
+    ([np.int64(1), 2], "int64", [1, 2]),
+    ([np.array([1, 2], np.uint8), [3, 4]], "uint8", [[1, 2], [3, 4]]),
+    ([np.float32(1.0), 2], "float32", [1.0, 2.0]),
+])
+def test_constant_of_tensors_or_numpy_values_keeps_their_dtype(value, dtype, expected):
+    t = d2l.constant(value)
+    assert t.dtype == d2l.as_dtype(dtype)
+    assert t.numpy().tolist() == expected
+    assert d2l.convert_to_tensor(value).dtype == d2l.as_dtype(dtype)
+
+
+@pytest.mark.parametrize("value, dtypes", [
+    ([d2l.constant(1.0), d2l.constant(2.0, d2l.float64)], ("float32", "float64")),
+    ([d2l.constant(1, d2l.int64), d2l.constant(2)], ("int64", "int32")),
+    ([[np.int32(1)], [d2l.constant(2.0)]], ("int32", "float32")),
+])
+def test_constant_of_tensors_with_different_dtypes_names_both(value, dtypes):
+    with pytest.raises(d2l.errors.DTypeMismatchError) as info:
+        d2l.constant(value)
+    assert info.value.op == "constant" and isinstance(info.value, TypeError)
+    message = str(info.value)
+    assert all(name in message for name in dtypes) and "d2l.cast(" in message
+
+
+def test_python_numbers_beside_tensors_must_fit_their_dtype():
+    with pytest.raises(d2l.errors.DTypeMismatchError) as info:
+        d2l.constant([d2l.constant(1), 2.5])          # an int32 tensor and a Python float
+    assert "int32" in str(info.value) and "float" in str(info.value)
+    # An explicit dtype still converts everything, as before.
+    t = d2l.constant([d2l.constant(1), d2l.constant(2)], dtype=d2l.float32)
+    assert t.dtype == d2l.float32 and t.numpy().tolist() == [1.0, 2.0]
+
+
 def test_convert_to_tensor():
     t = d2l.constant([1, 2])
     assert d2l.convert_to_tensor(t) is t
