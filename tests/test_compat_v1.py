@@ -455,6 +455,8 @@ def test_run_returns_the_fetch_structure():
             assert out["x"][1][0].tolist() == [1, 2] and out["x"][1][0].dtype == np.int32
             assert sess.run([a, a]) == [1.0, 1.0]
             assert sess.run("Const:0") == 1.0
+            out = sess.run({"b": b, a: a, 1: v})        # keys of any kind, in the order given
+            assert list(out) == ["b", a, 1] and out[1] == 3.0
 
 
 def test_fetching_non_graph_elements_and_other_graphs_fails_clearly():
@@ -894,6 +896,9 @@ def test_cond_runs_only_the_chosen_branch():
             tf.cond(x > 0, 1.0, 2.0)
         with pytest.raises(ValueError, match="dtypes"):
             tf.cond(x > 0, lambda: tf.constant(1), lambda: tf.constant(1.0))
+        both = tf.cond(x > 0, lambda: {"y": x * 2.0, "n": [x]}, lambda: {"y": -x, "n": [x + 1.0]})
+        assert sess.run(both, {x: 3.0}) == {"y": 6.0, "n": [3.0]}
+        assert sess.run(both, {x: -3.0}) == {"y": 3.0, "n": [-2.0]}
 
 
 # ====================================================================== training

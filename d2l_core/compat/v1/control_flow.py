@@ -14,27 +14,10 @@ the condition and then only the branch (or the loop body) it needs.
 ...         print(sess.run(y, {x: 2.0}), sess.run(y, {x: -3.0}), sess.run(n))
 20.0 3.0 16
 """
-from ... import dtypes
+from ... import dtypes, nest
 from ...tensor_shape import TensorShape
 from .graph import Tensor, get_default_graph, shape_str
 from .ops import convert_to_tensor
-
-
-def _flat(structure):
-    if isinstance(structure, (list, tuple)):
-        return [x for s in structure for x in _flat(s)]
-    return [structure]
-
-
-def _pack(structure, flat):
-    it = iter(flat)
-
-    def build(s):
-        if isinstance(s, (list, tuple)):
-            items = [build(x) for x in s]
-            return items if isinstance(s, list) else tuple(items)
-        return next(it)
-    return build(structure)
 
 
 def _merge_shapes(a, b):
@@ -63,8 +46,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
             t_out = true_fn()
         with graph.name_scope("false"):
             f_out = false_fn()
-        t_flat = [convert_to_tensor(x) for x in _flat(t_out)]
-        f_flat = [convert_to_tensor(x) for x in _flat(f_out)]
+        t_flat = [convert_to_tensor(x) for x in nest.flatten(t_out)]
+        f_flat = [convert_to_tensor(x) for x in nest.flatten(f_out)]
         if len(t_flat) != len(f_flat):
             raise ValueError(f"cond: true_fn and false_fn must return the same number of "
                              f"tensors, got {len(t_flat)} and {len(f_flat)}")
@@ -80,7 +63,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
 
         op = graph._create_op("Merge", "Merge", [pred], kernel, outputs=specs)
         op._lazy = tuple(t_flat) + tuple(f_flat)
-    return _pack(t_out, op.outputs) if isinstance(t_out, (list, tuple)) else op._outputs[0]
+    return nest.pack_sequence_as(t_out, op.outputs)
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
@@ -97,21 +80,21 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     single = not isinstance(loop_vars, (list, tuple))
     structure = [loop_vars] if single else loop_vars
     with graph.name_scope(name or "while"):
-        init = [convert_to_tensor(x) for x in _flat(structure)]
-        invariants = _flat(shape_invariants) if shape_invariants is not None else None
+        init = [convert_to_tensor(x) for x in nest.flatten(structure)]
+        invariants = nest.flatten(shape_invariants) if shape_invariants is not None else None
         enters = []
         for i, x in enumerate(init):
             shape = TensorShape(invariants[i]) if invariants else x.shape
             op = graph._create_op("Enter", "Enter", [], _unfed_loop_var, outputs=[(x.dtype, shape)])
             enters.append(op._outputs[0])
-        packed = _pack(structure, enters)
+        packed = nest.pack_sequence_as(structure, enters)
         c = cond(*packed) if isinstance(packed, (list, tuple)) else cond(packed)
         c = convert_to_tensor(c)
         if c.dtype is not dtypes.bool:
             raise TypeError(f"while_loop: cond must return a bool tensor, got {c!r}")
         out = body(*packed) if isinstance(packed, (list, tuple)) else body(packed)
         out = [out] if single or not isinstance(out, (list, tuple)) else out
-        new = [convert_to_tensor(x) for x in _flat(out)]
+        new = [convert_to_tensor(x) for x in nest.flatten(out)]
         if len(new) != len(enters):
             raise ValueError(f"while_loop: body returned {len(new)} tensors for "
                              f"{len(enters)} loop variables")
@@ -144,7 +127,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     result = op.outputs
     if single:
         return result[0]
-    return _pack(structure, result)
+    return nest.pack_sequence_as(structure, result)
 
 
 def _unfed_loop_var(run, op, inputs):

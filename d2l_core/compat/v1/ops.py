@@ -29,7 +29,7 @@ import numbers
 
 import numpy as np
 
-from ... import backend, dtypes
+from ... import backend, dtypes, nest
 from ... import tensor as _eager_tensor
 from ...errors import InvalidArgumentError
 from ...ops import array as _array
@@ -48,38 +48,26 @@ _SENTINEL_SEED = 0x5EED0D2
 
 # ============================================================== argument structures
 
-def flatten(obj, out=None):
+def _bounds(leaf):
+    """A slice's start, stop and step (any of them may be a graph tensor); else the leaf itself."""
+    return (leaf.start, leaf.stop, leaf.step) if isinstance(leaf, slice) else (leaf,)
+
+
+def graph_tensors(obj):
     """The graph tensors inside ``obj`` (nested lists, tuples, dicts and slices), in order."""
-    if out is None:
-        out = []
-    if isinstance(obj, Tensor):
-        out.append(obj)
-    elif isinstance(obj, (list, tuple)):
-        for x in obj:
-            flatten(x, out)
-    elif isinstance(obj, dict):
-        for x in obj.values():
-            flatten(x, out)
-    elif isinstance(obj, slice):
-        flatten((obj.start, obj.stop, obj.step), out)
-    return out
+    return [x for leaf in nest.flatten(obj, sort_keys=False) for x in _bounds(leaf)
+            if isinstance(x, Tensor)]
 
 
 def substitute(obj, values):
     """``obj`` with each graph tensor replaced by ``values[id(tensor)]``."""
-    if isinstance(obj, Tensor):
-        return values[id(obj)]
-    if isinstance(obj, list):
-        return [substitute(x, values) for x in obj]
-    if isinstance(obj, tuple):
-        items = [substitute(x, values) for x in obj]
-        return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
-    if isinstance(obj, dict):
-        return {k: substitute(x, values) for k, x in obj.items()}
-    if isinstance(obj, slice):
-        return slice(substitute(obj.start, values), substitute(obj.stop, values),
-                     substitute(obj.step, values))
-    return obj
+    def fill(leaf):
+        if isinstance(leaf, Tensor):
+            return values[id(leaf)]
+        if isinstance(leaf, slice):
+            return slice(*(fill(x) for x in _bounds(leaf)))
+        return leaf
+    return nest.map_structure(fill, obj, sort_keys=False)
 
 
 @contextlib.contextmanager
@@ -126,7 +114,7 @@ def static_shape(x):
         return x.shape
     if isinstance(x, EagerTensor):
         return TensorShape(x._value.shape)
-    if flatten(x):
+    if graph_tensors(x):
         return TensorShape(None)
     try:
         return TensorShape(np.shape(x))
@@ -142,7 +130,7 @@ def constant_value(x):
         return None
     if isinstance(x, EagerTensor):
         return x.numpy()
-    if flatten(x):
+    if graph_tensors(x):
         return None
     try:
         return np.asarray(x)
@@ -786,7 +774,7 @@ def _slot(x):
     """How to fill one argument at run time: 1 a graph tensor, 2 a structure holding some, 0 as is."""
     if isinstance(x, Tensor):
         return 1
-    return 2 if flatten(x) else 0
+    return 2 if graph_tensors(x) else 0
 
 
 class CallKernel:
@@ -815,7 +803,7 @@ class CallKernel:
 
 def make_node(fn, op_type, bound, name=None, seeded=False, seed=None, arguments=None):
     """Add a node running eager ``fn`` with ``bound`` arguments; its output tensor(s)."""
-    tensors = flatten((bound.args, bound.kwargs))
+    tensors = graph_tensors((bound.args, bound.kwargs))
     graph = graph_of(tensors)
     if arguments is None:
         arguments = _with_defaults(fn, bound)
@@ -969,9 +957,10 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     [[1 2]
      [2 2]]
     """
-    if isinstance(value, Tensor) or flatten(value):
+    inside = [value] if isinstance(value, Tensor) else graph_tensors(value)
+    if inside:
         raise TypeError(f"constant: the value must be known now (numbers, lists, NumPy arrays), "
-                        f"not a graph tensor such as {flatten(value)[0] if flatten(value) else value}"
+                        f"not a graph tensor such as {inside[0]}"
                         "; use tf.identity(t) or tf.convert_to_tensor(...) for graph tensors")
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
     eager = _tf1_constant_array(value, dtype, shape, verify_shape)
@@ -1076,7 +1065,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     if isinstance(value, Operation):
         raise TypeError(f"Can't convert Operation '{value.name}' to Tensor (an operation has no "
                         "value; use one of its .outputs)")
-    if isinstance(value, (list, tuple)) and flatten(value):
+    if isinstance(value, (list, tuple)) and graph_tensors(value):
         parts = [convert_to_tensor(v, dtype=dtype) for v in value]
         return stack(parts, name=name or "packed")
     hint = preferred_dtype or dtype_hint
@@ -1165,7 +1154,7 @@ def name_scope(name, default_name=None, values=None):
     ...     print(scope, w.name)
     hidden/ hidden/w:0
     """
-    graph = graph_of(flatten(values)) if values else get_default_graph()
+    graph = graph_of(graph_tensors(values)) if values else get_default_graph()
     if name is None and default_name is not None:
         name = default_name
     return graph.name_scope(name)
@@ -1289,7 +1278,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
             grad_ys = [convert_to_tensor(g, dtype=y.dtype) if not isinstance(g, Tensor) else g
                        for g, y in zip(grad_ys, ys)]
-        stops = {id(s) for s in flatten(stop_gradients)} if stop_gradients else set()
+        stops = {id(s) for s in graph_tensors(stop_gradients)} if stop_gradients else set()
         connected = _connected(ys, xs)
         wanted = [x for x, c in zip(xs, connected) if c and id(x) not in stops]
         results = {}

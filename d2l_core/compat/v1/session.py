@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from ... import _logging, backend
+from ... import _logging, backend, nest
 from ... import tensor as _eager_tensor
 from ...autodiff import GradientTape
 from ...errors import FailedPreconditionError, InvalidArgumentError
@@ -183,34 +183,6 @@ def _session_for(element, session, what):
 
 
 # ============================================================== fetches and feeds
-
-def _flatten_fetches(fetches):
-    """The leaves of a fetch structure and a function that rebuilds it from values."""
-    if isinstance(fetches, dict):
-        keys = list(fetches)
-        parts = [_flatten_fetches(fetches[k]) for k in keys]
-
-        def rebuild(values):
-            out, i = {}, 0
-            for k, (leaves, sub) in zip(keys, parts):
-                out[k] = sub(values[i:i + len(leaves)])
-                i += len(leaves)
-            return out if type(fetches) is dict else type(fetches)(out)
-        return [x for leaves, _ in parts for x in leaves], rebuild
-    if isinstance(fetches, (list, tuple)):
-        parts = [_flatten_fetches(f) for f in fetches]
-
-        def rebuild(values):
-            out, i = [], 0
-            for leaves, sub in parts:
-                out.append(sub(values[i:i + len(leaves)]))
-                i += len(leaves)
-            if isinstance(fetches, list):
-                return out
-            return type(fetches)(*out) if hasattr(fetches, "_fields") else tuple(out)
-        return [x for leaves, _ in parts for x in leaves], rebuild
-    return [fetches], lambda values: values[0]
-
 
 def _convert_feed(t, value):
     """A fed value as an eager tensor of ``t``'s dtype, after TensorFlow's checks."""
@@ -448,7 +420,7 @@ class Session:
         next call.
         """
         self._check_open()
-        leaves, rebuild = _flatten_fetches(fetches)
+        leaves = nest.flatten(fetches, sort_keys=False)    # a dict's fetches run in its order
         elements = [self._fetch_element(x) for x in leaves]
         feeds = self._feeds(feed_dict)
         memo = self._execute(elements, feeds)
@@ -458,7 +430,7 @@ class Session:
                 results.append(None)
             else:
                 results.append(memo[e].numpy())
-        return rebuild(results)
+        return nest.pack_sequence_as(fetches, results, sort_keys=False)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function that runs ``fetches``, taking values for ``feed_list`` as arguments.

@@ -33,7 +33,7 @@ from ...ops import random as _random
 from ...tensor_shape import TensorShape
 from .graph import GraphKeys, Tensor, get_default_graph, graph_of, shape_str
 from .ops import constant as _constant
-from .ops import convert_to_tensor, flatten, graph_op, group, no_op
+from .ops import convert_to_tensor, graph_op, graph_tensors, group, no_op
 
 _zeros = graph_op(_array.zeros, "zeros")
 _ones = graph_op(_array.ones, "ones")
@@ -617,7 +617,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     ...     print([v.name for v in tf.global_variables()])
     ['dense/w:0']
     """
-    graph = graph_of(flatten(values)) if values else get_default_graph()
+    graph = graph_of(graph_tensors(values)) if values else get_default_graph()
     with graph.as_default():
         parent = get_variable_scope()
     if isinstance(name_or_scope, VariableScope):
