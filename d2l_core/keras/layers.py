@@ -22,7 +22,7 @@ from collections import Counter
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, nest
 from ..errors import InvalidArgumentError
 from ..ops import array as _array
 from ..ops import linalg as _linalg
@@ -61,24 +61,6 @@ def _reset_names():
 def _shape_text(shape):
     s = tuple(shape)
     return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
-
-
-# ==================================================================== nested structures
-
-def _map(fn, s):
-    if isinstance(s, dict):
-        return {k: _map(fn, v) for k, v in s.items()}
-    if isinstance(s, (list, tuple)):
-        return type(s)(_map(fn, v) for v in s)
-    return fn(s)
-
-
-def _flatten(s):
-    if isinstance(s, dict):
-        return [x for v in s.values() for x in _flatten(v)]
-    if isinstance(s, (list, tuple)):
-        return [x for v in s for x in _flatten(v)]
-    return [s]
 
 
 # ==================================================================== the training flag
@@ -410,7 +392,7 @@ class Layer:
             x = inputs.value()
         elif isinstance(inputs, (dict, tuple)) or (
                 isinstance(inputs, list) and inputs and isinstance(inputs[0], (Tensor, np.ndarray))):
-            return _map(self._convert, inputs)
+            return nest.map_structure(self._convert, inputs)
         elif isinstance(inputs, Tensor):
             x = inputs
         else:
@@ -425,7 +407,7 @@ class Layer:
         return x
 
     def _maybe_build(self, inputs):
-        shapes = _map(lambda t: t.shape, inputs)
+        shapes = nest.map_structure(lambda t: t.shape, inputs)
         self.build(shapes)
         self.built = True
 
@@ -433,7 +415,7 @@ class Layer:
         if "_own_weights" not in self.__dict__:
             _forgot_super(self)
         if type(inputs) is not Tensor:
-            if any(isinstance(t, KerasTensor) for t in _flatten(inputs)):
+            if any(isinstance(t, KerasTensor) for t in nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)
             inputs = self._convert(inputs)
         elif inputs._dtype is not self._dtype and inputs._dtype.is_floating:
@@ -466,20 +448,18 @@ class Layer:
         kwargs.pop("training", None)
 
         def run(size):
-            dummy = _map(lambda t: _dummy(t.shape, t.dtype, size) if isinstance(t, KerasTensor)
-                         else t, inputs)
+            dummy = nest.map_structure(
+                lambda t: _dummy(t.shape, t.dtype, size) if isinstance(t, KerasTensor) else t, inputs)
             return self(dummy, *args, training=False, **kwargs)
 
-        out1 = run(1)
-        out2 = run(2)
-        leaves1, leaves2 = _flatten(out1), _flatten(out2)
         node = _Node(self, inputs, kwargs)
-        made = [KerasTensor([a if a == b else None for a, b in zip(t1.shape, t2.shape)],
-                            t1.dtype, self, node)
-                for t1, t2 in zip(leaves1, leaves2)]
+        # A dimension that follows the batch size (1, then 2) is unknown: None.
+        node.outputs = nest.map_structure(
+            lambda t1, t2: KerasTensor([a if a == b else None for a, b in zip(t1.shape, t2.shape)],
+                                       t1.dtype, self, node),
+            run(1), run(2))
+        made = nest.flatten(node.outputs)
         self._out_shape = tuple(made[0].shape) if len(made) == 1 else "multiple"
-        it = iter(made)
-        node.outputs = _map(lambda _: next(it), out1)
         return node.outputs
 
     # ---------------------------------------------------------------- misc

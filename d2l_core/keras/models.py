@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from .. import _logging
+from .. import _logging, nest
 from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
 from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
@@ -33,8 +33,7 @@ from ..tensor import Tensor
 from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
-from .layers import (InputLayer, KerasTensor, Layer, _dummy, _flatten, _map, _shape_text,
-                     _unique_name)
+from .layers import InputLayer, KerasTensor, Layer, _dummy, _shape_text, _unique_name
 
 __all__ = ["Model", "Sequential"]
 
@@ -157,7 +156,7 @@ class _CompiledLoss:
         loss = self._fn(y_true, y_pred, sample_weight)
         if regularization_losses:
             loss = _math.add(loss, _math.add_n(list(regularization_losses)))
-        batch = _flatten(y_pred)[0]
+        batch = nest.flatten(y_pred)[0]
         n = batch._value.shape[0] if isinstance(batch, Tensor) and batch._value.ndim else 1
         self._model._loss_tracker.update_state(loss, sample_weight=int(n))
         return loss
@@ -255,14 +254,14 @@ class Model(Layer):
     def _init_functional(self, inputs, outputs):
         if inputs is None or outputs is None:
             raise ValueError("Model: a functional model needs both inputs= and outputs=")
-        for t in _flatten(inputs):
+        for t in nest.flatten(inputs):
             if not isinstance(t, KerasTensor) or t._node is not None:
                 raise TypeError(f"Model: inputs must come from keras.Input(...), got {t!r:.80}")
-        for t in _flatten(outputs):
+        for t in nest.flatten(outputs):
             if not isinstance(t, KerasTensor):
                 raise TypeError(f"Model: outputs must be the results of calling layers on "
                                 f"keras.Input(...), got {type(t).__name__}")
-        input_ids = {id(t) for t in _flatten(inputs)}
+        input_ids = {id(t) for t in nest.flatten(inputs)}
         nodes, done = [], set()
 
         def visit(t, path):
@@ -276,16 +275,16 @@ class Model(Layer):
                 return
             if id(node) in path:
                 raise ValueError("Model: the layer graph has a cycle")
-            for parent in _flatten(node.inputs):
+            for parent in nest.flatten(node.inputs):
                 if isinstance(parent, KerasTensor):
                     visit(parent, path | {id(node)})
             done.add(id(node))
             nodes.append(node)
 
-        for t in _flatten(outputs):
+        for t in nest.flatten(outputs):
             visit(t, frozenset())
         self._input_tensors, self._output_tensors, self._nodes = inputs, outputs, nodes
-        layers = [t._layer for t in _flatten(inputs)]
+        layers = [t._layer for t in nest.flatten(inputs)]
         for node in nodes:
             if all(node.layer is not other for other in layers):
                 layers.append(node.layer)
@@ -293,8 +292,8 @@ class Model(Layer):
         self.built = True
 
     def _run_graph(self, inputs, training):
-        given = _flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-        expected = _flatten(self._input_tensors)
+        given = nest.flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        expected = nest.flatten(self._input_tensors)
         if isinstance(inputs, dict):
             missing = [t.name for t in expected if t.name not in inputs]
             if missing:
@@ -313,11 +312,12 @@ class Model(Layer):
                                  f"{_shape_text(t.shape)} but got {_shape_text(got)}")
             values[id(t)] = v
         for node in self._nodes:
-            args = _map(lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
+            args = nest.map_structure(
+                lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
             out = node.layer(args, training=training, **node.kwargs)
-            for t, o in zip(_flatten(node.outputs), _flatten(out)):
+            for t, o in zip(nest.flatten(node.outputs), nest.flatten(out)):
                 values[id(t)] = o
-        return _map(lambda t: values[id(t)], self._output_tensors)
+        return nest.map_structure(lambda t: values[id(t)], self._output_tensors)
 
     # ---------------------------------------------------------------- layer protocol
     def call(self, inputs, training=None, mask=None):
@@ -330,7 +330,7 @@ class Model(Layer):
     def _maybe_build(self, inputs):
         # A subclass's own build() runs; the generic one would call the model recursively.
         if type(self).build not in (Model.build, Sequential.build):
-            self.build(_map(lambda t: t.shape, inputs))
+            self.build(nest.map_structure(lambda t: t.shape, inputs))
         self.built = True
 
     def build(self, input_shape=None):
@@ -527,7 +527,7 @@ class Model(Layer):
         parts = [("x", x)] + ([("y", _as_structure(y))] if y is not None else []) + (
             [("sample_weight", sample_weight)] if sample_weight is not None else [])
         sizes = [(name, _num_rows(leaf)) for name, value in parts
-                 for leaf in (_flatten(value) if isinstance(value, (tuple, dict)) else [value])]
+                 for leaf in (nest.flatten(value) if isinstance(value, (tuple, dict)) else [value])]
         counts = {n for _, n in sizes}
         if None in counts:
             bad = [name for name, n in sizes if n is None][0]
@@ -595,9 +595,9 @@ class Model(Layer):
                 raise ValueError(f"fit: validation_split must be between 0 and 1, got "
                                  f"{validation_split}")
             if validation_data is None:
-                n = _num_rows(_flatten(_as_structure(x))[0])
+                n = _num_rows(nest.flatten(_as_structure(x))[0])
                 cut = int(n * (1.0 - validation_split))
-                take = (lambda v, a, b: _map(lambda t: t[a:b], _as_structure(v))
+                take = (lambda v, a, b: nest.map_structure(lambda t: t[a:b], _as_structure(v))
                         if v is not None else None)
                 validation_data = (take(x, cut, n), take(y, cut, n)) + (
                     (take(sample_weight, cut, n),) if sample_weight is not None else ())
@@ -730,17 +730,13 @@ class Model(Layer):
             if total is not None and step >= total:
                 break
             out = self.predict_step(data)
-            outputs.append(_map(lambda t: np.asarray(t), out))
+            outputs.append(nest.map_structure(np.asarray, out))
             step += 1
             progress.update({})
         progress.close(step, {})
         if not outputs:
             raise ValueError("predict: the data produced no batches (is it empty?)")
-        first = outputs[0]
-        leaves = list(zip(*(_flatten(o) for o in outputs)))
-        joined = [np.concatenate(parts, axis=0) for parts in leaves]
-        it = iter(joined)
-        return _map(lambda _: next(it), first)
+        return nest.map_structure(lambda *batches: np.concatenate(batches, axis=0), *outputs)
 
     def train_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True,
                        return_dict=False):
@@ -778,7 +774,8 @@ class Model(Layer):
         >>> d2l.keras.Sequential([d2l.keras.layers.Dense(2)]).predict_on_batch(np.ones((3, 4))).shape
         (3, 2)
         """
-        return _map(lambda t: np.asarray(t), self.predict_step(self._convert(_as_structure(x))))
+        out = self.predict_step(self._convert(_as_structure(x)))
+        return nest.map_structure(np.asarray, out)
 
     @staticmethod
     def _convert_any(value):
