@@ -187,6 +187,14 @@ def write_results(name, title, info, sections, notes=""):
     info = dict(info)
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     parts = [f"# {title}", "", "Recorded by `" + " ".join(["python"] + sys.argv) + "`.", ""]
+    cores = int(info.get("cores (usable)", "1"))
+    busiest = max(float(x) for x in (info.get("load average at start", "0").split()[:1]
+                                     + info["load average at end"].split()[:1]))
+    if busiest > cores and "process" not in info.get("clock", ""):
+        parts += [f"**The machine was busy with other jobs** (load average up to {busiest:.1f} "
+                  f"on {cores} cores): these wall-clock times include waiting for them, and "
+                  "multithreaded kernels suffer most. The `-1thread` results, timed in process "
+                  "CPU time, are the reliable comparison.", ""]
     parts += [markdown_table(["machine", ""], list(info.items())), ""]
     for heading, body in sections:
         parts += [f"## {heading}", "", body, ""]
