@@ -106,19 +106,45 @@ class schedules:  # noqa: N801  (keras.optimizers.schedules)
 class Optimizer:
     """Base class: checks the (gradient, variable) pairs and keeps per-variable slots.
 
+    Every optimizer also takes Keras's keyword arguments (at most one of the
+    three clipping ones):
+
+    - ``clipnorm``: scale each gradient down so its norm is at most this;
+    - ``clipvalue``: clip each gradient element to [-clipvalue, clipvalue];
+    - ``global_clipnorm``: scale all gradients by one factor so the norm of
+      them all together is at most this (``tf.clip_by_global_norm``);
+    - ``weight_decay``: decoupled weight decay (as in AdamW): before its
+      update, each variable shrinks by ``w ← w - lr·weight_decay·w``.
+
+    >>> w = d2l.Variable(1.0)
+    >>> sgd = d2l.keras.optimizers.SGD(learning_rate=0.1, weight_decay=0.5, clipnorm=1.0)
+    >>> _ = sgd.apply_gradients([(d2l.constant(4.0), w)])
+    >>> round(float(w), 4)       # w = 1 - 0.1·0.5·1 = 0.95, then - 0.1·1 (g clipped to 1)
+    0.85
+
     Subclasses implement ``_update(xp, w, g, slots, lr, step)`` on raw arrays
     and return the new value of ``w``.
     """
 
     _slot_names = ()
+    _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
     def __init__(self, learning_rate=0.001, name=None, **kwargs):
-        unknown = set(kwargs) - {"clipnorm", "clipvalue", "global_clipnorm", "weight_decay"}
+        unknown = set(kwargs) - {*self._CLIPS, "weight_decay"}
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(unknown)}")
+        given = {k: kwargs[k] for k in self._CLIPS if kwargs.get(k) is not None}
+        if len(given) > 1:
+            raise ValueError(f"{type(self).__name__}: only one of clipnorm, clipvalue and "
+                             f"global_clipnorm can be set, got {given}")
+        for key, value in given.items():
+            if not float(value) > 0:
+                raise ValueError(f"{type(self).__name__}: {key} must be positive, got {value}")
         self.learning_rate = learning_rate
         self.clipnorm = kwargs.get("clipnorm")
         self.clipvalue = kwargs.get("clipvalue")
+        self.global_clipnorm = kwargs.get("global_clipnorm")
+        self.weight_decay = kwargs.get("weight_decay")
         self.name = name or type(self).__name__
         self.iterations = Variable(np.int64(0), trainable=False, name="iteration")
         self._slots = {}      # id(variable) -> (variable, {slot name: array})
@@ -211,6 +237,12 @@ class Optimizer:
         pairs = self._pairs(items)
         lr = self._current_lr()
         step = int(self.iterations) + 1
+        scale = 1.0
+        if self.global_clipnorm is not None:    # one factor for all: min(1, clip / global norm)
+            norm = math.sqrt(sum(float((g._value * g._value).sum()) for g, _ in pairs))
+            if norm > self.global_clipnorm:
+                scale = self.global_clipnorm / norm
+        decay = None if not self.weight_decay else lr * float(self.weight_decay)
         for g, v in pairs:
             w = v._value
             gv = backend.to_device(g._value, backend.device_of(w))
@@ -221,6 +253,10 @@ class Optimizer:
                 n = float(xp.sqrt((gv * gv).sum()))
                 if n > self.clipnorm:
                     gv = gv * (self.clipnorm / n)
+            if scale != 1.0:
+                gv = gv * scale
+            if decay is not None:               # decoupled weight decay, before the update
+                w = w - decay * w
             entry = self._slots.get(id(v))
             if entry is None or entry[0] is not v:
                 entry = self._slots[id(v)] = (v, self._new_slots(xp, w))
@@ -257,7 +293,11 @@ class Optimizer:
         return self.apply_gradients(zip(grads, var_list))
 
     def get_config(self):
-        return {"name": self.name, "learning_rate": self.learning_rate}
+        config = {"name": self.name, "learning_rate": self.learning_rate}
+        for key in ("weight_decay",) + self._CLIPS:
+            if getattr(self, key) is not None:
+                config[key] = getattr(self, key)
+        return config
 
     def __repr__(self):
         return f"<{type(self).__name__} learning_rate={self.learning_rate!r}>"

@@ -202,6 +202,111 @@ def test_every_optimizer_keeps_separate_state_per_variable():
         assert (float(a), float(b)) == approx((float(alone_a), float(alone_b)))
 
 
+# ================================================================ clipping and weight decay
+
+def test_clipnorm_scales_each_gradient_to_at_most_that_norm():
+    a, b = d2l.Variable([0.0, 0.0]), d2l.Variable([0.0, 0.0])
+    sgd = opt.SGD(learning_rate=1.0, clipnorm=1.0)
+    # a's gradient [3, 4] has norm 5: scaled by 1/5 to [0.6, 0.8].
+    # b's gradient [0.3, 0.4] has norm 0.5 <= 1: unchanged. Each is clipped on its own.
+    sgd.apply_gradients([(d2l.constant([3.0, 4.0]), a), (d2l.constant([0.3, 0.4]), b)])
+    assert a.numpy().tolist() == approx([-0.6, -0.8])
+    assert b.numpy().tolist() == approx([-0.3, -0.4])
+
+
+def test_clipvalue_clips_each_element():
+    w = d2l.Variable([0.0, 0.0, 0.0])
+    sgd = opt.SGD(learning_rate=1.0, clipvalue=1.0)
+    # g = [-3, 0.2, 5] clipped to [-1, 0.2, 1]; w = 0 - g
+    sgd.apply_gradients([(d2l.constant([-3.0, 0.2, 5.0]), w)])
+    assert w.numpy().tolist() == approx([1.0, -0.2, -1.0])
+
+
+def test_global_clipnorm_scales_all_gradients_by_one_factor():
+    a, b = d2l.Variable([1.0]), d2l.Variable(2.0)
+    sgd = opt.SGD(learning_rate=0.1, global_clipnorm=2.5)
+    # The global norm of g_a = [3] and g_b = 4 is √(9 + 16) = 5; the factor is
+    # min(1, 2.5 / 5) = 0.5, so g_a = [1.5] and g_b = 2 (the direction is kept).
+    # a = 1 - 0.1·1.5 = 0.85;  b = 2 - 0.1·2 = 1.8
+    sgd.apply_gradients([(d2l.constant([3.0]), a), (d2l.constant(4.0), b)])
+    assert a.numpy().tolist() == approx([0.85]) and float(b) == approx(1.8)
+    # clipnorm=2.5 would clip each alone: g_a = [2.5], g_b = 2.5 (the direction changes)
+    a2, b2 = d2l.Variable([1.0]), d2l.Variable(2.0)
+    opt.SGD(learning_rate=0.1, clipnorm=2.5).apply_gradients(
+        [(d2l.constant([3.0]), a2), (d2l.constant(4.0), b2)])
+    assert a2.numpy().tolist() == approx([0.75]) and float(b2) == approx(1.75)
+    # Under the limit (5 <= 10) nothing changes.
+    c, d = d2l.Variable([1.0]), d2l.Variable(2.0)
+    opt.SGD(learning_rate=0.1, global_clipnorm=10.0).apply_gradients(
+        [(d2l.constant([3.0]), c), (d2l.constant(4.0), d)])
+    assert c.numpy().tolist() == approx([0.7]) and float(d) == approx(1.6)
+
+
+def test_global_clipnorm_ignores_variables_without_a_gradient(tf_log):
+    a, unused = d2l.Variable([0.0, 0.0]), d2l.Variable(1.0, name="unused")
+    opt.SGD(learning_rate=1.0, global_clipnorm=1.0).apply_gradients(
+        [(d2l.constant([3.0, 4.0]), a), (None, unused)])
+    assert a.numpy().tolist() == approx([-0.6, -0.8]) and float(unused) == 1.0
+
+
+def test_only_one_kind_of_clipping_and_positive_limits():
+    with pytest.raises(ValueError, match="only one of clipnorm, clipvalue and global_clipnorm"):
+        opt.SGD(0.1, clipnorm=1.0, global_clipnorm=1.0)
+    with pytest.raises(ValueError, match="only one of clipnorm, clipvalue and global_clipnorm"):
+        opt.Adam(0.1, clipnorm=1.0, clipvalue=1.0)
+    with pytest.raises(ValueError, match="global_clipnorm must be positive"):
+        opt.SGD(0.1, global_clipnorm=0.0)
+
+
+def test_weight_decay_shrinks_the_variable_before_the_sgd_update():
+    w = d2l.Variable(2.0)
+    sgd = opt.SGD(learning_rate=0.1, weight_decay=0.5)
+    # w ← w - lr·wd·w, then w ← w - lr·g (decoupled: the gradient is not changed)
+    # step 1: w = 2 - 0.1·0.5·2 = 1.9;      w = 1.9 - 0.1·1 = 1.8
+    assert step(sgd, w, 1.0) == approx(1.8)
+    # step 2: w = 1.8 - 0.05·1.8 = 1.71;    w = 1.71 - 0.1 = 1.61
+    assert step(sgd, w, 1.0) == approx(1.61)
+
+
+def test_weight_decay_with_momentum_leaves_the_velocity_alone():
+    w = d2l.Variable(1.0)
+    sgd = opt.SGD(learning_rate=0.1, momentum=0.9, weight_decay=1.0)
+    # step 1: w = 1 - 0.1·1·1 = 0.9;   v = -0.1·1 = -0.1;            w = 0.9 - 0.1 = 0.8
+    assert step(sgd, w, 1.0) == approx(0.8)
+    # step 2: w = 0.8 - 0.08 = 0.72;   v = 0.9·(-0.1) - 0.1 = -0.19;  w = 0.72 - 0.19 = 0.53
+    assert step(sgd, w, 1.0) == approx(0.53)
+
+
+def test_weight_decay_with_adam_is_adamw():
+    w = d2l.Variable(1.0)
+    adam = opt.Adam(learning_rate=0.1, epsilon=0.01, weight_decay=0.1)
+    # decay: w = 1 - 0.1·0.1·1 = 0.99
+    # Adam, g = 3: m = 0.3, v = 0.001·9 = 0.009, α = 0.1·√0.001/0.1 = 0.0316228
+    #              w = 0.99 - α·0.3/(√0.009 + 0.01)
+    alpha = 0.1 * math.sqrt(1 - 0.999) / (1 - 0.9)
+    expected = 0.99 - alpha * 0.3 / (math.sqrt(0.009) + 0.01)
+    assert step(adam, w, 3.0) == approx(expected, abs=1e-6)        # 0.8995356
+    assert expected == approx(0.8995356, abs=1e-6)
+
+
+def test_weight_decay_uses_the_current_learning_rate_and_skips_missing_gradients(tf_log):
+    schedule = opt.schedules.PiecewiseConstantDecay([0], [1.0, 0.5])     # 1.0 at step 0, then 0.5
+    w, unused = d2l.Variable(1.0), d2l.Variable(1.0, name="unused")
+    sgd = opt.SGD(learning_rate=schedule, weight_decay=0.1)
+    # With g = 0 only the decay acts: w = 1 - 1.0·0.1·1 = 0.9, then 0.9 - 0.5·0.1·0.9 = 0.855
+    sgd.apply_gradients([(d2l.constant(0.0), w), (None, unused)])
+    sgd.apply_gradients([(d2l.constant(0.0), w), (None, unused)])
+    assert float(w) == approx(0.855) and float(unused) == 1.0      # no gradient: not decayed
+
+
+def test_clipping_and_weight_decay_appear_in_the_config():
+    sgd = opt.SGD(0.1, weight_decay=0.01, global_clipnorm=1.0)
+    config = sgd.get_config()
+    assert config["weight_decay"] == 0.01 and config["global_clipnorm"] == 1.0
+    again = opt.get({"class_name": "SGD", "config": config})
+    assert again.weight_decay == 0.01 and again.global_clipnorm == 1.0
+
+
 # ================================================================ learning rates
 
 def test_exponential_decay_schedule_is_read_at_the_current_step():
