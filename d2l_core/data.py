@@ -188,9 +188,9 @@ def _base_seed(seed):
     global_seed = _random.get_global_seed()
     if seed is not None:
         seed = _as_int("shuffle", "seed", seed)
-        return [_random._DEFAULT_GLOBAL_SEED if global_seed is None else global_seed, seed, 0xDA7A]
+        return [_random.DEFAULT_GLOBAL_SEED if global_seed is None else global_seed, seed, 0xDA7A]
     if global_seed is not None:   # the global seed and the op counter fix it
-        return [int(_random._generator(None).integers(2**63)), 0xDA7A]
+        return [int(_random.generator(None).integers(2**63)), 0xDA7A]
     return [int(np.random.SeedSequence().entropy % 2**63), 0xDA7A]
 
 

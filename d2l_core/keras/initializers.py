@@ -72,7 +72,7 @@ class _Random(Initializer):
 
     def _rng(self):
         if self.seed is None:
-            return _random._generator(None)
+            return _random.generator(None)
         return np.random.default_rng([int(self.seed), 0x1417])   # same values every call
 
     def get_config(self):
@@ -88,7 +88,7 @@ class Zeros(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random._place(np.zeros(_shape(shape)), dtype)
+        return _random.place(np.zeros(_shape(shape)), dtype)
 
 
 class Ones(Initializer):
@@ -100,7 +100,7 @@ class Ones(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random._place(np.ones(_shape(shape)), dtype)
+        return _random.place(np.ones(_shape(shape)), dtype)
 
 
 class Constant(Initializer):
@@ -115,7 +115,7 @@ class Constant(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random._place(np.broadcast_to(np.asarray(self.value), _shape(shape)), dtype)
+        return _random.place(np.broadcast_to(np.asarray(self.value), _shape(shape)), dtype)
 
     def get_config(self):
         return {"value": self.value}
@@ -135,7 +135,7 @@ class RandomNormal(_Random):
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "RandomNormal")
         x = self._rng().standard_normal(_shape(shape)) * self.stddev + self.mean
-        return _random._place(x, dtype)
+        return _random.place(x, dtype)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -156,7 +156,7 @@ class RandomUniform(_Random):
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "RandomUniform")
         x = self._rng().random(_shape(shape)) * (self.maxval - self.minval) + self.minval
-        return _random._place(x, dtype)
+        return _random.place(x, dtype)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -186,7 +186,7 @@ class TruncatedNormal(_Random):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "TruncatedNormal")
-        return _random._place(_truncated(self._rng(), _shape(shape)) * self.stddev + self.mean,
+        return _random.place(_truncated(self._rng(), _shape(shape)) * self.stddev + self.mean,
                               dtype)
 
     def get_config(self):
@@ -247,7 +247,7 @@ class VarianceScaling(_Random):
         else:
             limit = math.sqrt(3.0 * scale)
             x = rng.random(shape) * (2 * limit) - limit
-        return _random._place(x, dtype)
+        return _random.place(x, dtype)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,

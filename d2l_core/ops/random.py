@@ -19,6 +19,8 @@ op's device, so a seed gives the same values on the CPU and on a GPU.
 >>> bool(d2l.reduce_all(a == d2l.random.uniform([2])))
 True
 """
+import contextlib
+
 import numpy as np
 
 from .. import backend, dtypes
@@ -27,7 +29,7 @@ from ..tensor import _target_device
 from ._op import as_tensor, wrap
 from .array import _shape_tuple
 
-_DEFAULT_GLOBAL_SEED = 87654321   # TensorFlow's value when only an op seed is given
+DEFAULT_GLOBAL_SEED = 87654321    # TensorFlow's global seed when only an op seed is given
 
 
 class _SeedState:
@@ -35,6 +37,7 @@ class _SeedState:
     op_counter = 0
     streams = {}          # (global seed, op seed) -> np.random.Generator
     unseeded = np.random.default_rng()
+    override = None       # the Generator every op draws from inside using_generator()
 
 
 _state = _SeedState()
@@ -55,19 +58,52 @@ def get_global_seed():
     return _state.global_seed
 
 
-def _generator(seed):
-    """The NumPy Generator an op with op-level ``seed`` draws from."""
+def generator(seed):
+    """The NumPy Generator a random op with op-level ``seed`` draws from (TensorFlow's rules).
+
+    Every random op calls it once per call; so does anything else that should
+    follow the global seed (an initializer, a shuffle).
+    """
+    if _state.override is not None:
+        return _state.override
     g = _state.global_seed
     if seed is None:
         if g is None:
             return _state.unseeded
         _state.op_counter += 1
         return np.random.default_rng([g, _state.op_counter, 0x5EED])
-    key = (_DEFAULT_GLOBAL_SEED if g is None else g, int(seed))
+    key = (DEFAULT_GLOBAL_SEED if g is None else g, int(seed))
     gen = _state.streams.get(key)
     if gen is None:
         gen = _state.streams[key] = np.random.default_rng([key[0], key[1]])
     return gen
+
+
+@contextlib.contextmanager
+def using_generator(gen):
+    """Make every random op inside the block draw from NumPy Generator ``gen``.
+
+    The seed state (global seed, op counter, seeded streams) is put back
+    afterwards, so the numbers the rest of the program draws do not change.
+    Graph mode runs each random node with its own generator this way, and a
+    dataset's ``map`` tries its function on stand-in inputs.
+
+    >>> from d2l_core.ops import random as random_ops
+    >>> d2l.random.set_seed(0)
+    >>> first = float(d2l.random.uniform(()))
+    >>> d2l.random.set_seed(0)
+    >>> with random_ops.using_generator(np.random.default_rng(1)):
+    ...     _ = d2l.random.uniform([5])          # drawn from the given generator
+    >>> float(d2l.random.uniform(())) == first   # the seeded stream goes on as before
+    True
+    """
+    st = _state
+    saved = (st.global_seed, st.op_counter, st.streams, st.override)
+    st.override = gen
+    try:
+        yield gen
+    finally:
+        st.global_seed, st.op_counter, st.streams, st.override = saved
 
 
 def _float_dtype(op, dtype):
@@ -77,7 +113,8 @@ def _float_dtype(op, dtype):
     return dtype
 
 
-def _place(array, dtype):
+def place(array, dtype):
+    """A Tensor of ``dtype`` on the current device from host array ``array`` (drawn numbers)."""
     dev = _target_device()
     backend.log_placement("random", dev)
     return wrap(backend.to_device(np.asarray(array, dtype=dtype.np), dev))
@@ -94,9 +131,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     TensorShape([3, 4])
     """
     dtype = _float_dtype("normal", dtype)
-    gen = _generator(seed)
+    gen = generator(seed)
     x = gen.standard_normal(_shape_tuple("normal", shape)) * _scalar(stddev) + _scalar(mean)
-    return _place(x, dtype)
+    return place(x, dtype)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -107,13 +144,13 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     True
     """
     dtype = _float_dtype("truncated_normal", dtype)
-    gen = _generator(seed)
+    gen = generator(seed)
     z = gen.standard_normal(_shape_tuple("truncated_normal", shape))
     bad = np.abs(z) > 2
     while bad.any():
         z[bad] = gen.standard_normal(int(bad.sum()))
         bad = np.abs(z) > 2
-    return _place(z * _scalar(stddev) + _scalar(mean), dtype)
+    return place(z * _scalar(stddev) + _scalar(mean), dtype)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -127,7 +164,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     """
     dtype = dtypes.as_dtype(dtype)
     shape = _shape_tuple("uniform", shape)
-    gen = _generator(seed)
+    gen = generator(seed)
     lo = _scalar(minval)
     if dtype.is_integer:
         if maxval is None:
@@ -135,13 +172,13 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         hi = _scalar(maxval)
         if hi <= lo:
             raise InvalidArgumentError(f"uniform: need minval < maxval, got {lo} and {hi}", op="uniform")
-        return _place(gen.integers(lo, hi, size=shape), dtype)
+        return place(gen.integers(lo, hi, size=shape), dtype)
     hi = 1.0 if maxval is None else _scalar(maxval)
     dtype = _float_dtype("uniform", dtype)
     x = (gen.random(shape) * (hi - lo) + lo).astype(dtype.np)
     # Rounding to a narrower float can land exactly on maxval; step back below it.
     below_hi = np.nextafter(dtype.np.type(hi), dtype.np.type(lo))
-    return _place(np.minimum(x, below_hi) if hi > lo else x, dtype)
+    return place(np.minimum(x, below_hi) if hi > lo else x, dtype)
 
 
 def gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
@@ -154,7 +191,7 @@ def gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
     a = np.asarray(_scalar(alpha), dtype=np.float64)
     b = np.ones_like(a) if beta is None else np.asarray(_scalar(beta), dtype=np.float64)
     full = _shape_tuple("gamma", shape) + np.broadcast_shapes(a.shape, b.shape)
-    return _place(_generator(seed).gamma(a, size=full) / b, dtype)
+    return place(generator(seed).gamma(a, size=full) / b, dtype)
 
 
 def poisson(shape, lam, dtype=dtypes.float32, seed=None, name=None):
@@ -165,7 +202,7 @@ def poisson(shape, lam, dtype=dtypes.float32, seed=None, name=None):
     """
     lam = np.asarray(_scalar(lam), dtype=np.float64)
     full = _shape_tuple("poisson", shape) + lam.shape
-    return _place(_generator(seed).poisson(lam, size=full), dtypes.as_dtype(dtype))
+    return place(generator(seed).poisson(lam, size=full), dtypes.as_dtype(dtype))
 
 
 def shuffle(value, seed=None, name=None):
@@ -179,7 +216,7 @@ def shuffle(value, seed=None, name=None):
     x = as_tensor(value)
     if x.ndim == 0:
         return x     # nothing to permute, as in TensorFlow
-    perm = _generator(seed).permutation(x._value.shape[0])
+    perm = generator(seed).permutation(x._value.shape[0])
     return _take("shuffle", x, (backend.to_device(perm, backend.device_of(x._value)),))
 
 
@@ -192,8 +229,8 @@ def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     lg = as_tensor(logits).numpy().astype(np.float64)
     p = np.exp(lg - lg.max(axis=-1, keepdims=True))
     p /= p.sum(axis=-1, keepdims=True)
-    gen = _generator(seed)
+    gen = generator(seed)
     out = np.stack([gen.choice(p.shape[-1], size=int(num_samples), p=row) for row in p])
-    return _place(out, dtypes.as_dtype(dtype))
+    return place(out, dtypes.as_dtype(dtype))
 
 

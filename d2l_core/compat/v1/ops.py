@@ -42,8 +42,7 @@ from ...tensor_shape import TensorShape
 from .graph import Operation, Tensor, get_default_graph, graph_of, shape_list_str, shape_str
 
 EagerTensor = _eager_tensor.Tensor
-DEFAULT_GRAPH_SEED = 87654321      # TensorFlow's graph seed when only an op seed is given
-_SENTINEL_SEED = 0x5EED0D2
+DEFAULT_GRAPH_SEED = _random.DEFAULT_GLOBAL_SEED     # the graph seed when only an op seed is given
 
 
 # ============================================================== argument structures
@@ -68,22 +67,6 @@ def substitute(obj, values):
             return slice(*(fill(x) for x in _bounds(leaf)))
         return leaf
     return nest.map_structure(fill, obj, sort_keys=False)
-
-
-@contextlib.contextmanager
-def drawing_from(generator):
-    """Make the eager random ops called with ``seed=0`` draw from ``generator``.
-
-    Each random node owns a NumPy generator per session (seeded from the
-    graph and op seeds); the eager kernel does the drawing.
-    """
-    st = _random._state
-    saved = (st.global_seed, st.op_counter, st.streams)
-    st.global_seed, st.streams = _SENTINEL_SEED, {(_SENTINEL_SEED, 0): generator}
-    try:
-        yield
-    finally:
-        st.global_seed, st.op_counter, st.streams = saved
 
 
 @contextlib.contextmanager
@@ -724,7 +707,7 @@ def infer(fn, op_type, bound, arguments, tensors):
             break
         args, kwargs = _dummy_arguments(fn, bound, tensors, full, attempt)
         try:
-            with _quiet_placement(), drawing_from(np.random.default_rng(0)):
+            with _quiet_placement(), _random.using_generator(np.random.default_rng(0)):
                 out = fn(*args, **kwargs)
             break
         except TypeError as e:        # a dtype problem: the same whatever the values are
@@ -793,9 +776,9 @@ class CallKernel:
                 for a, s in zip(self.args, self.arg_slots)]
         kwargs = {k: v if s == 0 else values[id(v)] if s == 1 else substitute(v, values)
                   for (k, v), s in zip(self.kwargs.items(), self.kwarg_slots.values())}
-        if self.seeded:
-            with drawing_from(run.session._generator(op)):
-                out = self.fn(*args, seed=0, **kwargs)
+        if self.seeded:     # each random node draws from its own generator in each session
+            with _random.using_generator(run.session._generator(op)):
+                out = self.fn(*args, **kwargs)
         else:
             out = self.fn(*args, **kwargs)
         return list(out) if isinstance(out, (list, tuple)) else [out]
