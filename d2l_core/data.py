@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from . import backend, dtypes
+from . import backend, dtypes, nest
 from .errors import InvalidArgumentError
 from .tensor import Tensor, Variable, _wrap, convert_to_tensor
 from .tensor_shape import TensorShape
@@ -88,43 +88,27 @@ class TensorSpec:
 
 # ==================================================================== nested structures
 
-def _is_namedtuple(x):
-    return isinstance(x, tuple) and hasattr(x, "_fields")
-
-
-def _map(fn, s):
-    """``s`` with ``fn`` applied to every leaf; tuples, namedtuples and dicts keep their type."""
-    if isinstance(s, dict):
-        return type(s)((k, _map(fn, v)) for k, v in s.items())
-    if _is_namedtuple(s):
-        return type(s)(*(_map(fn, v) for v in s))
-    if isinstance(s, tuple):
-        return tuple(_map(fn, v) for v in s)
-    return fn(s)
-
+# Elements follow tf.data's rule: tuples, namedtuples and dicts are structures, and a
+# list is one tensor's values (d2l.nest with lists_are_leaves=True).
 
 def _flatten(s):
-    if isinstance(s, dict):
-        return [leaf for v in s.values() for leaf in _flatten(v)]
-    if isinstance(s, tuple):
-        return [leaf for v in s for leaf in _flatten(v)]
-    return [s]
+    return nest.flatten(s, lists_are_leaves=True)
 
 
 def _pack(structure, leaves):
-    """Rebuild ``structure`` with ``leaves`` (in ``_flatten`` order)."""
-    it = iter(leaves)
-    return _map(lambda _: next(it), structure)
+    return nest.pack_sequence_as(structure, leaves, lists_are_leaves=True)
+
+
+def _map(fn, *structures, check_types=True):
+    return nest.map_structure(fn, *structures, lists_are_leaves=True, check_types=check_types)
 
 
 def _same_structure(a, b):
-    if isinstance(a, dict):
-        return isinstance(b, dict) and list(a) == list(b) and all(
-            _same_structure(a[k], b[k]) for k in a)
-    if isinstance(a, tuple):
-        return isinstance(b, tuple) and len(a) == len(b) and all(
-            _same_structure(x, y) for x, y in zip(a, b))
-    return not isinstance(b, (dict, tuple))
+    try:
+        nest.assert_same_structure(a, b, check_types=False, lists_are_leaves=True)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _to_tensor_leaf(op, value):
@@ -151,21 +135,22 @@ def _spec_of(element):
     return _map(lambda t: TensorSpec(t.shape, t.dtype), element)
 
 
-def _leaf_names(structure):
-    """Human names of the leaves ('x', 'component 1', ...) for error messages."""
-    names = []
+def _common_spec(a, b):
+    """The most specific spec both fit: a's dtype, None where the dimensions (or ranks) differ."""
+    if a.shape.rank is None or a.shape.rank != b.shape.rank:
+        return TensorSpec(None, a.dtype)
+    return TensorSpec([d if d == e else None for d, e in zip(a.shape, b.shape)], a.dtype)
 
-    def walk(s, path):
+
+def _leaf_names(structure):
+    """Human names of the leaves ('the tensor', "component 'x'", 'component 1/0'), in order."""
+    def name(s, path):
         if isinstance(s, dict):
-            for k, v in s.items():
-                walk(v, path + [repr(k)])
-        elif isinstance(s, tuple):
-            for i, v in enumerate(s):
-                walk(v, path + [str(i)])
-        else:
-            names.append("component " + "/".join(path) if path else "the tensor")
-    walk(structure, [])
-    return names
+            return {k: name(v, path + [repr(k)]) for k, v in s.items()}
+        if isinstance(s, tuple):
+            return tuple(name(v, path + [str(i)]) for i, v in enumerate(s))
+        return "component " + "/".join(path) if path else "the tensor"
+    return _flatten(name(structure, []))
 
 
 def _shape_text(shape):
@@ -1023,7 +1008,7 @@ class _UnbatchDataset(_Unary):
 
 
 def _call(fn, element):
-    if isinstance(element, tuple) and not _is_namedtuple(element):
+    if type(element) is tuple:          # a namedtuple is passed whole, as in TensorFlow
         return fn(*element)
     return fn(element)
 
@@ -1069,10 +1054,7 @@ class _MapDataset(_Unary):
             for element in self._input._iter():
                 return _spec_of(self._apply(element))
             raise
-        return _pack(one, [
-            TensorSpec([d if d == e else None for d, e in zip(a.shape, b.shape)]
-                       if a.shape.rank == b.shape.rank else None, a.dtype)
-            for a, b in zip(_flatten(one), _flatten(two))])
+        return _map(_common_spec, one, two)
 
 
 class _FilterDataset(_Unary):
@@ -1105,7 +1087,7 @@ class _FilterDataset(_Unary):
 
 class _ZipDataset(Dataset):
     def __init__(self, datasets):
-        for d in _flatten(datasets) if isinstance(datasets, (tuple, dict)) else [datasets]:
+        for d in _flatten(datasets):
             if not isinstance(d, Dataset):
                 raise TypeError(f"zip: expected Datasets (in a tuple or dict), got "
                                 f"{type(d).__name__}")
@@ -1152,10 +1134,7 @@ class _ConcatenateDataset(Dataset):
 
     def _compute_spec(self):
         a, b = self._first.element_spec, self._second.element_spec
-        return _pack(a, [TensorSpec(x.shape if x.shape == y.shape else
-                                    ([d if d == e else None for d, e in zip(x.shape, y.shape)]
-                                     if x.shape.rank == y.shape.rank else None), x.dtype)
-                         for x, y in zip(_flatten(a), _flatten(b))])
+        return _map(_common_spec, a, b, check_types=False)
 
 
 # ==================================================================== tf.data.experimental

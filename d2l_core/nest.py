@@ -130,11 +130,12 @@ def pack_sequence_as(structure, flat_sequence, *, lists_are_leaves=False, sort_k
     return _map_leaves(lambda _: next(it), structure, kinds, sort_keys)
 
 
-def map_structure(fn, *structures, lists_are_leaves=False, sort_keys=True):
+def map_structure(fn, *structures, check_types=True, lists_are_leaves=False, sort_keys=True):
     """``fn`` applied to the leaves of ``structures`` (one leaf from each), in their structure.
 
     With several structures they must have the same nesting
-    (``assert_same_structure``); ``fn`` gets one argument per structure.
+    (``assert_same_structure``, with ``check_types``); ``fn`` gets one
+    argument per structure. The result has the first structure's kinds.
 
     >>> d2l.nest.map_structure(lambda a, b: a + b, (1, [2]), (10, [20]))
     (11, [22])
@@ -145,7 +146,7 @@ def map_structure(fn, *structures, lists_are_leaves=False, sort_keys=True):
     if len(structures) == 1:
         return _map_leaves(fn, first, _kinds(lists_are_leaves), sort_keys)
     for other in structures[1:]:
-        assert_same_structure(first, other, lists_are_leaves=lists_are_leaves)
+        assert_same_structure(first, other, check_types, lists_are_leaves=lists_are_leaves)
     flats = [flatten(s, lists_are_leaves=lists_are_leaves, sort_keys=sort_keys)
              for s in structures]
     return pack_sequence_as(first, [fn(*leaves) for leaves in zip(*flats)],

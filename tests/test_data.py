@@ -369,6 +369,9 @@ def test_unbatch_zip_concatenate_enumerate_reduce():
     assert ints(Dataset.range(2).concatenate(Dataset.range(7, 9))) == [0, 1, 7, 8]
     with pytest.raises(TypeError, match="differ"):
         Dataset.range(2).concatenate(Dataset.from_tensor_slices([1.0]))
+    ab = Dataset.from_tensor_slices({"a": [1], "b": [2.0]})
+    ba = Dataset.from_tensor_slices({"b": [3.0], "a": [4]})     # same keys, another order
+    assert [(int(e["a"]), float(e["b"])) for e in ab.concatenate(ba)] == [(1, 2.0), (4, 3.0)]
     pairs = [(int(i), int(x)) for i, x in Dataset.range(3, 5).enumerate(start=1)]
     assert pairs == [(1, 3), (2, 4)]
     assert int(Dataset.range(5).reduce(d2l.constant(0, d2l.int64), lambda s, x: s + x)) == 10
