@@ -16,6 +16,7 @@ False
 To write your own layer, subclass :class:`Layer`: create weights in
 ``build(input_shape)`` with ``add_weight`` and compute in ``call(inputs)``.
 """
+import functools
 import inspect
 import re
 from collections import Counter
@@ -69,16 +70,14 @@ _training_stack = []    # the ``training`` value of the enclosing layer calls
 _loss_layers = []       # layers holding add_loss values, cleared by the next outermost call
 
 
-def _call_has_training(cls, cache={}):     # noqa: B006  (a per-class cache on purpose)
-    has = cache.get(cls)
-    if has is None:
-        try:
-            params = inspect.signature(cls.call).parameters
-            has = "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-        except (TypeError, ValueError):
-            has = False
-        cache[cls] = has
-    return has
+@functools.lru_cache(maxsize=None)      # one answer per layer class
+def _call_has_training(cls):
+    """Whether ``cls.call`` accepts ``training`` (by name or through ``**kwargs``)."""
+    try:
+        params = inspect.signature(cls.call).parameters
+    except (TypeError, ValueError):
+        return False
+    return "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 # ==================================================================== symbolic inputs
