@@ -27,6 +27,28 @@ def record(op_name, inputs, output, backward):
                 break
 
 
+def record_many(op_name, inputs, outputs, backward):
+    """Record one op with several outputs of one dtype (``unstack``, ``split``) as one record.
+
+    The record's output is the tuple ``outputs``. ``backward(dys)`` gets one
+    gradient per output, None for an output that got none, and returns one
+    gradient (or None) per input, like ``record``'s. The tape calls it once,
+    when any output has a gradient: every op that used an output ran after
+    this one, so newest-first all their gradients are in by then.
+    """
+    outputs = tuple(outputs)
+    if not outputs or not outputs[0]._dtype.is_differentiable:
+        return
+    for tape in active:
+        tracked = tape._tracked
+        for x in inputs:
+            if id(x) in tracked:
+                tape._records.append((op_name, inputs, outputs, backward))
+                for y in outputs:
+                    tracked[id(y)] = y
+                break
+
+
 def read_variable(variable, snapshot):
     """A trainable variable read inside a tape is watched (``watch_accessed_variables``)."""
     for tape in active:

@@ -78,7 +78,7 @@ class GradientTape:
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
-        self._records = []        # (op name, inputs, output, backward), in execution order
+        self._records = []        # (op name, inputs, output(s), backward), in execution order
         self._tracked = {}        # id -> tensor: watched or computed from watched tensors
         self._variables = {}      # id -> watched Variable, in watch order
         self._recording = False
@@ -287,9 +287,17 @@ class GradientTape:
             for op_name, inputs, output, backward in reversed(self._records[:]):
                 key = id(output)
                 dy = grads.get(key) if key in keep else grads.pop(key, None)
-                if dy is None:
+                if dy is not None:
+                    input_grads = backward(dy)
+                elif type(output) is tuple:     # one op, several outputs (record_many)
+                    dys = [grads.get(id(y)) if id(y) in keep else grads.pop(id(y), None)
+                           for y in output]
+                    if all(d is None for d in dys):
+                        continue
+                    input_grads = backward(dys)
+                else:
                     continue
-                for x, g in zip(inputs, backward(dy)):
+                for x, g in zip(inputs, input_grads):
                     key = id(x)
                     if g is None or key not in tracked:
                         continue

@@ -95,7 +95,7 @@ def _layout(records, collapse_reads):
     """
     alias = {}               # id(snapshot of a Variable) -> id(Variable)
     tensors = {}             # id -> tensor, in order of first appearance
-    ops = []                 # (op name, [input ids], output id)
+    ops = []                 # (op name, [input ids], [output ids])
     for rec in records:
         op_name, inputs, output = rec[0], rec[1], rec[2]
         if collapse_reads and op_name == "ReadVariableOp" and len(inputs) == 1:
@@ -107,18 +107,21 @@ def _layout(records, collapse_reads):
             key = alias.get(id(x), id(x))
             tensors.setdefault(key, x)
             in_ids.append(key)
-        tensors.setdefault(id(output), output)
-        ops.append((op_name, in_ids, id(output)))
+        outputs = output if type(output) is tuple else (output,)   # unstack/split: several
+        for out in outputs:
+            tensors.setdefault(id(out), out)
+        ops.append((op_name, in_ids, [id(out) for out in outputs]))
 
     level = {}
     produced = set()
-    for i, (_, in_ids, out) in enumerate(ops):
+    for i, (_, in_ids, outs) in enumerate(ops):
         lv = 1 + max((level.get(k, 0) for k in in_ids), default=0)
         if lv % 2 == 0:
             lv += 1
         level[("op", i)] = lv
-        level[out] = max(level.get(out, 0), lv + 1)
-        produced.add(out)
+        for out in outs:
+            level[out] = max(level.get(out, 0), lv + 1)
+            produced.add(out)
     for key in tensors:
         if key not in produced:
             users = [level[("op", i)] for i, (_, ins, _) in enumerate(ops) if key in ins]
@@ -211,15 +214,15 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     tensors, ops, produced, level = _layout(records, collapse_reads)
     label_of = _name_lookup(names)
     # An unnamed product of a named tensor with itself reads better as "x*x".
-    for op_name, in_ids, out in ops:
+    for op_name, in_ids, (out, *_) in ops:
         if out not in label_of and op_name == "multiply" and len(in_ids) == 2 \
                 and in_ids[0] == in_ids[1] and in_ids[0] in label_of:
             label_of[out] = f"{label_of[in_ids[0]]}*{label_of[in_ids[0]]}"
 
     nodes = list(tensors) + [("op", i) for i in range(len(ops))]
     edges = []                                    # (source, target) in data-flow order
-    for i, (_, in_ids, out) in enumerate(ops):
-        edges += [(k, ("op", i)) for k in in_ids] + [(("op", i), out)]
+    for i, (_, in_ids, outs) in enumerate(ops):
+        edges += [(k, ("op", i)) for k in in_ids] + [(("op", i), out) for out in outs]
     # An edge that skips columns runs through placeholder ("dummy") nodes, one per
     # column, so it gets its own lane instead of crossing the boxes in between.
     preds = {n: [] for n in nodes}

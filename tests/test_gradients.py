@@ -592,6 +592,72 @@ def test_slicing_scatters_the_gradient_back_into_zeros():
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), expected)
 
 
+# ================================================================ ops with several outputs
+
+@pytest.mark.parametrize("name, pieces", [
+    ("unstack", lambda x: d2l.unstack(x)),
+    ("unstack", lambda x: list(x)),                    # iterating a tensor unstacks it
+    ("unstack", lambda x: [row for row in x]),
+    ("unstack", lambda x: d2l.unstack(x, axis=1)),
+    ("split", lambda x: d2l.split(x, 50)),
+    ("split", lambda x: d2l.split(x, [10, 0, -1])),
+])
+def test_unstack_split_and_iteration_record_one_op_for_all_pieces(name, pieces):
+    # One record with every piece as an output, not one record per piece, whose
+    # gradient would be a full-size tensor of zeros (n of them: O(n²) work).
+    x = d2l.zeros((50, 3))
+    with d2l.GradientTape() as tape:
+        tape.watch(x)
+        parts = pieces(x)
+        y = d2l.add_n([d2l.reduce_sum(p) for p in parts])
+    assert [record[0] for record in tape._records].count(name) == 1
+    assert tape.gradient(y, x).numpy().tolist() == np.ones((50, 3)).tolist()
+
+
+def test_pieces_that_get_no_gradient_give_zeros():
+    x = d2l.constant(np.arange(12.0).reshape(4, 3))
+    with d2l.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        rows = list(x)
+        y = rows[1] * 2.0 + rows[3]
+        first, rest = d2l.split(x, [1, 3], axis=0)
+        z = d2l.reduce_sum(first * first)
+    expected = np.zeros((4, 3))
+    expected[1], expected[3] = 2.0, 1.0
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), expected)
+    expected = np.zeros((4, 3))
+    expected[0] = 2 * np.arange(3.0)
+    np.testing.assert_array_equal(tape.gradient(z, x).numpy(), expected)
+    # A piece may itself be a source; unused pieces and x still get theirs.
+    ga, gx = tape.gradient(y, [rows[1], x])
+    assert ga.numpy().tolist() == [2.0, 2.0, 2.0] and gx.shape == (4, 3)
+    assert tape.gradient(y, rows[0]) is None
+
+
+def test_second_derivative_through_iteration_and_split():
+    x = d2l.constant([[0.5, -1.0], [2.0, 1.5]])
+    with d2l.GradientTape() as outer:
+        outer.watch(x)
+        with d2l.GradientTape() as inner:
+            inner.watch(x)
+            a, b = d2l.split(x, 2, axis=1)
+            y = d2l.add_n([d2l.reduce_sum(row ** 3) for row in x]) + d2l.reduce_sum(a * b)
+        g = inner.gradient(y, x)                # 3x² + (b, a)
+    gg = outer.gradient(g, x)                   # 6x + (1, 1)
+    v = x.numpy()
+    np.testing.assert_allclose(g.numpy(), 3 * v ** 2 + v[:, ::-1], rtol=1e-6)
+    np.testing.assert_allclose(gg.numpy(), 6 * v + 1, rtol=1e-6)
+
+
+def test_jacobian_through_unstack():
+    x = d2l.constant([1.0, 2.0, 3.0])
+    with d2l.GradientTape() as tape:
+        tape.watch(x)
+        a, b, c = d2l.unstack(x)
+        y = d2l.stack([a * b, c])
+    np.testing.assert_array_equal(tape.jacobian(y, x).numpy(), [[2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+
+
 # ================================================================ the checker itself
 
 def _custom_op(forward, backward):

@@ -86,6 +86,20 @@ def test_plot_tape_variables_and_reads():
     assert float(y) == 12.0
 
 
+def test_plot_tape_draws_an_op_with_several_outputs_once(tmp_path):
+    x = d2l.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with d2l.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        a, b, c = d2l.unstack(x)          # one op, three outputs
+        y = a * b
+    ax = plot.plot_tape(tape, names={"x": x, "a": a, "b": b, "c": c, "y": y})
+    assert _texts(ax) == ["a\n(2,)", "b\n(2,)", "c\n(2,)", "multiply", "unstack",
+                          "x\n(3, 2)", "y\n(2,)"]
+    arrows = [p for p in ax.patches if type(p).__name__ == "FancyArrowPatch"]
+    assert len(arrows) == 7               # x→unstack, unstack→a, b, c, a→multiply, b→, →y
+    _renders(ax, tmp_path)
+
+
 def test_plot_tape_accepts_a_list_of_records():
     x = d2l.constant(2.0)
     with d2l.GradientTape(persistent=True) as tape:

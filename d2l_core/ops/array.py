@@ -18,6 +18,7 @@ import numbers
 import numpy as np
 
 from .. import backend, dtypes
+from .._recording import record_many
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, _target_device, constant
 from ._op import arrays, as_tensor, record, tapes, wrap, xp_of
@@ -477,7 +478,8 @@ def unstack(value, num=None, axis=0, name="unstack"):
     if num is not None and num != n:
         raise InvalidArgumentError(f"unstack: num={num} but axis {ax} has length {n}", op="unstack")
     lead = (slice(None),) * ax
-    return [_take("unstack", x, lead + (i,)) for i in _range(n)]
+    return _pieces("unstack", x, [lead + (i,) for i in _range(n)],
+                   lambda dys: stack(dys, axis=ax))
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -510,7 +512,23 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
                                        f"{n}, the length of axis {ax}", op="split")
     lead = (slice(None),) * ax
     bounds = np.cumsum([0] + sizes)
-    return [_take("split", x, lead + (slice(int(b), int(e)),)) for b, e in zip(bounds, bounds[1:])]
+    return _pieces("split", x, [lead + (slice(int(b), int(e)),) for b, e in zip(bounds, bounds[1:])],
+                   lambda dys: concat(dys, axis=ax))
+
+
+def _pieces(op, x, indices, join):
+    """``[x[i] for i in indices]``, recorded as one op whose gradient joins the pieces' gradients.
+
+    One record, not one per piece: a piece's gradient on its own would be a
+    full-size tensor of zeros, and adding up n of those is O(n²).
+    """
+    (a,) = arrays(op, x)
+    pieces = [wrap(a[index]) for index in indices]
+    if tapes:
+        def backward(dys):      # a piece that got no gradient contributes zeros
+            return (join([zeros_like(y) if dy is None else dy for y, dy in zip(pieces, dys)]),)
+        record_many(op, (x,), pieces, backward)
+    return pieces
 
 
 # ================================================================ gather, masks, one-hot
