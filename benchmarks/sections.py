@@ -73,7 +73,7 @@ linear regression is checked to converge to w ≈ 1.477, b ≈ 0.089.
 
 def epoch(torch, quick=False):
     n = 6_000 if quick else w.EPOCH_N
-    res = h.measure(w.make_epoch(torch, n=n), repeats=1 if quick else 5, inner=1, warmup=1)
+    res = h.measure(w.make_epoch(torch, n=n), repeats=1 if quick else 7, inner=1, warmup=1)
     base = ["benchmark", "median", "IQR/2", "vs PyTorch", "vs NumPy"]
     rows = []
     t = res.get("PyTorch", {}).get("median")
