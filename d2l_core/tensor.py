@@ -90,12 +90,6 @@ class Tensor:
                             "use d2l.size(t) for its number of elements")
         return self._value.shape[0]
 
-    def __iter__(self):
-        if self._value.ndim == 0:
-            raise TypeError("Cannot iterate over a scalar tensor.")
-        from .ops.array import unstack
-        return iter(unstack(self))
-
     def _scalar(self, what):
         """The value as a Python number; only scalars (rank 0) convert, as in TensorFlow."""
         if self._value.ndim != 0:
@@ -173,12 +167,8 @@ class Tensor:
     def __str__(self):
         return f"tf.Tensor({self._numpy_text(False)}, shape={self.shape}, dtype={self._dtype.name})"
 
-    # ---------------------------------------------------------- indexing
-    def __getitem__(self, key):
-        from .ops.array import _getitem
-        return _getitem(self, key)
-
-    # Operators (+, *, @, <, ...) are installed by d2l_core.ops, which owns them.
+    # Operators (+, *, @, <, ...), indexing (t[1:, 0]) and iteration (for row in t)
+    # are ops: d2l_core.ops installs them on Tensor and Variable, since it owns them.
 
 
 _ndarray = np.ndarray
@@ -508,8 +498,7 @@ class Variable(Tensor):
         return self if read_value else None
 
     def _assign_slice(self, key, index, value):
-        from .ops.array import _numpy_index_shape
-        target_shape = _numpy_index_shape(self._value, index)
+        target_shape = self._value[index].shape
         array = self._array_of(value, "assign")
         if array.shape != target_shape:
             try:
@@ -541,19 +530,6 @@ class Variable(Tensor):
             f"'Variable' object does not support item assignment; assign into the slice "
             f"instead: v{_format_key(key)}.assign(value)")
 
-    def __getitem__(self, key):
-        from .ops.array import _getitem, _is_mask, _parse_index
-        sliced = _getitem(self.value(), key)
-        if _is_mask(key):       # picks scattered elements: a plain Tensor, nothing to assign into
-            return sliced
-        view = _VariableSlice.__new__(_VariableSlice)
-        view._value, view._dtype = sliced._value, sliced._dtype
-        view._variable, view._key = self, key
-        view._index = _parse_index(self._value.shape, key, "assign")
-        if _recording.active:   # the slice stands for `sliced` on any tape
-            _recording.record("Identity", (sliced,), view, _recording._identity_grad)
-        return view
-
     # ---- conversions and display
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} dtype={self._dtype.name}, "
@@ -573,9 +549,17 @@ class Variable(Tensor):
 
 
 class _VariableSlice(Tensor):
-    """``v[...]``: a Tensor that remembers where it came from, so ``.assign`` writes back."""
+    """``v[...]``: a Tensor that remembers where it came from, so ``.assign`` writes back.
+
+    ``Variable.__getitem__`` (installed by d2l_core.ops) makes one from the
+    sliced value and the checked NumPy ``index`` it parsed from ``key``.
+    """
 
     __slots__ = ("_variable", "_key", "_index")
+
+    def __init__(self, variable, key, index, sliced):
+        self._value, self._dtype = sliced._value, sliced._dtype
+        self._variable, self._key, self._index = variable, key, index
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Write ``value`` into this slice of the Variable; returns the Variable."""
@@ -586,12 +570,10 @@ class _VariableSlice(Tensor):
         return _wrap(self._variable._value[self._index])
 
     def assign_add(self, delta, **kwargs):
-        from .ops.math import add
-        return self.assign(add(self._current(), delta))
+        return self.assign(self._current() + delta)     # + and - check dtypes and shapes
 
     def assign_sub(self, delta, **kwargs):
-        from .ops.math import subtract
-        return self.assign(subtract(self._current(), delta))
+        return self.assign(self._current() - delta)
 
 
 def _format_key(key):

@@ -1,15 +1,16 @@
 """Every op lives here, grouped by kind; this module also gives Tensor its operators.
 
-Operators are installed here rather than written in ``tensor.py`` so that the
-tensor layer does not import the op layer (arrows only point down).
+Operators, indexing (``t[1:, 0]``, ``v[0].assign(...)``) and iteration are
+installed here rather than written in ``tensor.py`` so that the tensor layer
+does not import the op layer (arrows only point down).
 """
 import numpy as np
 
 from ..errors import DTypeMismatchError, InvalidArgumentError
-from ..tensor import Tensor
+from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
 from . import array, linalg, math, nn, random, reduce  # noqa: F401
-from .array import _getitem, reshape
+from .array import _getitem, _getitem_variable, _iterate, reshape
 from .linalg import matmul
 from .math import (abs, add, divide, equal, floordiv, greater, greater_equal, less,  # noqa: A004
                    less_equal, logical_and, logical_not, logical_or, logical_xor, mod, multiply,
@@ -96,7 +97,8 @@ _OPERATORS = {
     "__xor__": _xor, "__rxor__": _swap(_xor),
     "__invert__": _invert,
     "reshape": _tensor_reshape,
+    "__getitem__": _getitem, "__iter__": _iterate,
 }
 for _name, _fn in _OPERATORS.items():
     setattr(Tensor, _name, _fn)
-Tensor.__getitem__ = lambda self, key: _getitem(self, key)
+Variable.__getitem__ = _getitem_variable    # a Variable's slice can be assigned into

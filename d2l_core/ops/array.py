@@ -20,7 +20,7 @@ import numpy as np
 from .. import backend, dtypes
 from .._recording import record_many
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
-from ..tensor import Tensor, _target_device, constant
+from ..tensor import Tensor, _target_device, _VariableSlice, constant
 from ._op import arrays, as_tensor, record, tapes, wrap, xp_of
 
 _range = builtins.range
@@ -718,10 +718,6 @@ def _parse_index(shape, key, op="getitem"):
     return tuple(out)
 
 
-def _numpy_index_shape(array, index):
-    return array[index].shape
-
-
 def _is_mask(key):
     """A bool tensor or array used as an index: ``x[x > 0]`` means ``boolean_mask(x, x > 0)``."""
     return ((isinstance(key, Tensor) and key._dtype.is_bool) or
@@ -734,3 +730,22 @@ def _getitem(x, key):
     if _is_mask(key):
         return boolean_mask(x, key)
     return _take("getitem", x, _parse_index(x._value.shape, key))
+
+
+def _getitem_variable(v, key):
+    """``v[key]`` for Variables: the slice's value, which also remembers where it came from,
+    so that ``v[0, 1:].assign(...)`` writes into the Variable (keeping its identity)."""
+    sliced = _getitem(v.value(), key)
+    if _is_mask(key):       # picks scattered elements: a plain Tensor, nothing to assign into
+        return sliced
+    view = _VariableSlice(v, key, _parse_index(v._value.shape, key, "assign"), sliced)
+    if tapes:               # the slice stands for `sliced` on any tape
+        record("Identity", (sliced,), view, lambda dy: (dy,))
+    return view
+
+
+def _iterate(x):
+    """``for row in x``: the slices along the first axis, as one ``unstack``."""
+    if x._value.ndim == 0:
+        raise TypeError("Cannot iterate over a scalar tensor.")
+    return iter(unstack(x))
