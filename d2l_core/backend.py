@@ -13,12 +13,13 @@ Device names follow TensorFlow; every spelling TF accepts parses:
 True
 """
 import contextlib
-import os
 import re
 import sys
 import warnings
 
 import numpy as np
+
+from . import _logging
 
 _DEVICE_RE = re.compile(
     r"^/?(?:job:[^/]+/)?(?:replica:\d+/)?(?:task:\d+/)?(?:device:)?"
@@ -146,23 +147,9 @@ def resolve(dev):
                 f"{dev.name} requested but {why}; running on the CPU instead (soft "
                 "placement). To use a GPU, install CuPy on a machine with a CUDA GPU: "
                 "pip install -e .[gpu]",
-                RuntimeWarning, stacklevel=_caller_outside_package())
+                RuntimeWarning, stacklevel=_logging.outside_caller()[1])
         return CPU
     return dev
-
-
-def _caller_outside_package():
-    """``stacklevel`` that points a warning at the first caller outside d2l_core.
-
-    Skips d2l_core's own frames and ``contextlib`` (``with d2l.device(...)``), so
-    the learner sees their own line, not a library file.
-    """
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and (frame.f_code.co_filename.startswith(package)
-                                 or frame.f_code.co_filename == contextlib.__file__):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def current_device():

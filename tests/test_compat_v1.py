@@ -5,6 +5,8 @@ Independent references (NumPy formulas, the eager engine) check the values.
 """
 import collections
 import itertools
+import os
+import sys
 
 import numpy as np
 import pytest
@@ -145,6 +147,24 @@ def test_finalized_graph_refuses_new_ops():
     g.finalize()
     with g.as_default(), pytest.raises(RuntimeError, match="finalized"):
         tf.constant(1.0)
+
+
+def test_a_failing_node_names_the_learners_line_that_defined_it():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32)
+        line = sys._getframe().f_lineno + 1
+        bad = tf.reshape(x, [3])
+        with tf.Session() as sess, pytest.raises(Exception) as info:
+            sess.run(bad, {x: [1.0, 2.0]})
+    assert f"defined at {__file__}:{line}" in "".join(info.value.__notes__)
+
+
+def test_a_learners_folder_named_like_the_package_is_not_library_code():
+    cell = os.path.dirname(d2l.__file__) + "_notes" + os.sep + "cell.py"   # .../d2l_core_notes/
+    namespace = {"tf": tf}
+    with tf.Graph().as_default():
+        exec(compile("y = tf.constant(1.0) * 2.0", cell, "exec"), namespace)
+    assert namespace["y"].op._defined_at == f"{cell}:1"
 
 
 # ====================================================================== tensors

@@ -20,15 +20,13 @@ unknown) static shape, but no value until a session computes one.
 6.0
 """
 import contextlib
-import os
 import re
-import sys
 
+from ... import _logging
 from ...tensor_shape import TensorShape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\-/>]*$")
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # TensorFlow 1 spells a few dtypes differently in its messages.
 _TF1_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -58,12 +56,8 @@ def shape_list_str(shape):
 
 def _defined_at():
     """'file:line' of the first caller outside d2l_core (TensorFlow's 'defined at')."""
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back
-    if frame is None:
-        return None
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+    frame, _ = _logging.outside_caller()
+    return None if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 class GraphKeys:
