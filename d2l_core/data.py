@@ -135,6 +135,16 @@ def _spec_of(element):
     return _map(lambda t: TensorSpec(t.shape, t.dtype), element)
 
 
+def _stand_in(spec, unknown=1):
+    """Zeros with ``spec``'s dtype and shape (anything with both), ``unknown`` for a None dimension.
+
+    Running a function on stand-ins shows the shapes and dtypes it returns:
+    ``Dataset.map`` does it for ``element_spec``, and Keras for layers called
+    on ``keras.Input``.
+    """
+    return _wrap(np.zeros([unknown if d is None else d for d in spec.shape], dtype=spec.dtype.np))
+
+
 def _common_spec(a, b):
     """The most specific spec both fit: a's dtype, None where the dimensions (or ranks) differ."""
     if a.shape.rank is None or a.shape.rank != b.shape.rank:
@@ -151,10 +161,6 @@ def _leaf_names(structure):
             return tuple(name(v, path + [str(i)]) for i, v in enumerate(s))
         return "component " + "/".join(path) if path else "the tensor"
     return _flatten(name(structure, []))
-
-
-def _shape_text(shape):
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _as_int(op, what, value):
@@ -555,8 +561,8 @@ class _TensorSliceDataset(Dataset):
                 raise InvalidArgumentError(
                     "from_tensor_slices: all components must have the same size in the first "
                     f"dimension, but {names[0]} has {n} rows (shape "
-                    f"{_shape_text(leaves[0].shape)}) and {nm} has {t._value.shape[0]} (shape "
-                    f"{_shape_text(t.shape)}); pass inputs and labels with one row per "
+                    f"{leaves[0].shape}) and {nm} has {t._value.shape[0]} (shape "
+                    f"{t.shape}); pass inputs and labels with one row per "
                     "example", op="from_tensor_slices")
         self._structure = structure
         self._arrays = [t._value for t in leaves]
@@ -644,7 +650,7 @@ class _GeneratorDataset(Dataset):
                 t = convert_to_tensor(v, dtype=spec.dtype) if not isinstance(v, Tensor) else v
                 if t.dtype is not spec.dtype or not spec.shape.is_compatible_with(t.shape):
                     raise TypeError(f"from_generator: yielded a value of shape "
-                                    f"{_shape_text(t.shape)} and dtype {t.dtype.name}, but "
+                                    f"{t.shape} and dtype {t.dtype.name}, but "
                                     f"output_signature says {spec!r}")
                 leaves.append(t)
             yield _pack(sig, leaves)
@@ -898,8 +904,8 @@ def _stack(op, elements):
             if t._value.shape != shape:
                 raise InvalidArgumentError(
                     f"{op}: cannot batch tensors with different shapes in {name}: the first "
-                    f"element has shape {_shape_text(shape)} and element {k} has shape "
-                    f"{_shape_text(t._value.shape)}. Make them the same shape (pad or resize in "
+                    f"element has shape {shape} and element {k} has shape "
+                    f"{t._value.shape}. Make them the same shape (pad or resize in "
                     "a map before batch), or batch(1)", op=op)
             if t._dtype is not dtype:
                 raise InvalidArgumentError(
@@ -1013,11 +1019,6 @@ def _call(fn, element):
     return fn(element)
 
 
-def _dummy(spec, size):
-    return _map(lambda s: _wrap(np.zeros([size if d is None else d for d in s.shape],
-                                         dtype=s.dtype.np)), spec)
-
-
 class _MapDataset(_Unary):
     def __init__(self, input_dataset, fn):
         super().__init__(input_dataset)
@@ -1046,10 +1047,10 @@ class _MapDataset(_Unary):
             if any(s.shape.rank is None for s in _flatten(spec)):
                 raise ValueError("unknown rank: no dummy input can stand for it")
             unknown = any(None in s.shape.as_list() for s in _flatten(spec))
-            one = _spec_of(self._apply(_dummy(spec, 1)))
+            one = _spec_of(self._apply(_map(_stand_in, spec)))
             if not unknown:
                 return one
-            two = _spec_of(self._apply(_dummy(spec, 2)))
+            two = _spec_of(self._apply(_map(lambda s: _stand_in(s, 2), spec)))
         except Exception:    # noqa: BLE001  (the function cannot run on zeros: look at real data)
             for element in self._input._iter():
                 return _spec_of(self._apply(element))
@@ -1069,7 +1070,7 @@ class _FilterDataset(_Unary):
             if isinstance(keep, Tensor):
                 if keep.ndim != 0 or not keep.dtype.is_bool:
                     raise TypeError(f"filter: the predicate must return a scalar bool, got a "
-                                    f"{keep.dtype.name} tensor of shape {_shape_text(keep.shape)}; "
+                                    f"{keep.dtype.name} tensor of shape {keep.shape}; "
                                     "reduce it, e.g. d2l.reduce_any(...)")
                 keep = bool(keep._value)
             elif not isinstance(keep, (bool, np.bool_)):

@@ -4,6 +4,8 @@
 >>> d2l.keras.backend.epsilon()
 1e-07
 """
+from . import _naming
+
 __all__ = ["clear_session", "epsilon", "floatx"]
 
 
@@ -14,8 +16,7 @@ def clear_session():
     >>> d2l.keras.layers.Dense(1).name
     'dense'
     """
-    from .layers import _reset_names
-    _reset_names()
+    _naming.reset()
 
 
 def epsilon():

@@ -20,22 +20,11 @@ import numpy as np
 
 from .. import dtypes
 from ..ops import random as _random
+from ..ops.array import _shape_tuple
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal",
            "HeUniform", "LecunNormal", "LecunUniform", "get", "serialize"]
-
-
-def _shape(shape):
-    if hasattr(shape, "as_list"):
-        shape = shape.as_list()
-    if isinstance(shape, int):
-        shape = (shape,)
-    try:
-        shape = tuple(int(d) for d in shape)
-    except TypeError:
-        raise TypeError(f"initializer: shape must be a tuple of ints, got {shape!r}") from None
-    return shape
 
 
 def _float(dtype, who):
@@ -51,6 +40,10 @@ class Initializer:
 
     def __call__(self, shape, dtype=None, **kwargs):
         raise NotImplementedError
+
+    def _shape(self, shape):
+        """``shape`` (a list, tuple, TensorShape or int) as a tuple of ints, checked."""
+        return _shape_tuple(type(self).__name__, shape)
 
     def get_config(self):
         """The constructor arguments, as a dict."""
@@ -88,7 +81,7 @@ class Zeros(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random.place(np.zeros(_shape(shape)), dtype)
+        return _random.place(np.zeros(self._shape(shape)), dtype)
 
 
 class Ones(Initializer):
@@ -100,7 +93,7 @@ class Ones(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random.place(np.ones(_shape(shape)), dtype)
+        return _random.place(np.ones(self._shape(shape)), dtype)
 
 
 class Constant(Initializer):
@@ -115,7 +108,7 @@ class Constant(Initializer):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-        return _random.place(np.broadcast_to(np.asarray(self.value), _shape(shape)), dtype)
+        return _random.place(np.broadcast_to(np.asarray(self.value), self._shape(shape)), dtype)
 
     def get_config(self):
         return {"value": self.value}
@@ -134,7 +127,7 @@ class RandomNormal(_Random):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "RandomNormal")
-        x = self._rng().standard_normal(_shape(shape)) * self.stddev + self.mean
+        x = self._rng().standard_normal(self._shape(shape)) * self.stddev + self.mean
         return _random.place(x, dtype)
 
     def get_config(self):
@@ -155,7 +148,7 @@ class RandomUniform(_Random):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "RandomUniform")
-        x = self._rng().random(_shape(shape)) * (self.maxval - self.minval) + self.minval
+        x = self._rng().random(self._shape(shape)) * (self.maxval - self.minval) + self.minval
         return _random.place(x, dtype)
 
     def get_config(self):
@@ -186,7 +179,7 @@ class TruncatedNormal(_Random):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, "TruncatedNormal")
-        return _random.place(_truncated(self._rng(), _shape(shape)) * self.stddev + self.mean,
+        return _random.place(_truncated(self._rng(), self._shape(shape)) * self.stddev + self.mean,
                               dtype)
 
     def get_config(self):
@@ -235,7 +228,7 @@ class VarianceScaling(_Random):
 
     def __call__(self, shape, dtype=None, **kwargs):
         dtype = _float(dtype, type(self).__name__)
-        shape = _shape(shape)
+        shape = self._shape(shape)
         fan_in, fan_out = _fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         scale = self.scale / max(1.0, n)

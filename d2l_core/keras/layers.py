@@ -18,50 +18,24 @@ To write your own layer, subclass :class:`Layer`: create weights in
 """
 import functools
 import inspect
-import re
-from collections import Counter
 
 import numpy as np
 
 from .. import dtypes, nest
+from ..data import _stand_in
 from ..errors import InvalidArgumentError
 from ..ops import array as _array
 from ..ops import linalg as _linalg
 from ..ops import math as _math
 from ..ops import nn as _nn
-from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
+from ..tensor import Tensor, Variable, convert_to_tensor
 from ..tensor_shape import TensorShape
+from . import _naming
 from . import activations as _activations
 from . import initializers as _initializers
 
 __all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Dropout", "Activation", "ReLU",
            "Softmax", "LeakyReLU", "Reshape", "Lambda", "KerasTensor"]
-
-
-# ==================================================================== names
-
-_name_counts = Counter()
-
-
-def _snake(name):
-    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
-
-
-def _unique_name(base):
-    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers (reset by clear_session)."""
-    n = _name_counts[base]
-    _name_counts[base] += 1
-    return base if n == 0 else f"{base}_{n}"
-
-
-def _reset_names():
-    _name_counts.clear()
-
-
-def _shape_text(shape):
-    s = tuple(shape)
-    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
 
 
 # ==================================================================== the training flag
@@ -108,7 +82,7 @@ class KerasTensor:
         return self._layer.name
 
     def __repr__(self):
-        return (f"<KerasTensor: shape={_shape_text(self.shape)} dtype={self.dtype.name} "
+        return (f"<KerasTensor: shape={self.shape} dtype={self.dtype.name} "
                 f"(created by layer '{self._layer.name}')>")
 
     def _refuse(self, *args, **kwargs):
@@ -138,10 +112,6 @@ class _Node:
         self.layer, self.inputs, self.kwargs, self.outputs = layer, inputs, kwargs, None
 
 
-def _dummy(shape, dtype, size):
-    return _wrap(np.zeros([size if d is None else d for d in shape], dtype=dtypes.as_dtype(dtype).np))
-
-
 # ==================================================================== Layer
 
 class Layer:
@@ -169,7 +139,7 @@ class Layer:
                             f"{sorted(kwargs)}")
         self._own_weights = []          # created by add_weight, in order
         self._losses = []
-        self._name = name or _unique_name(_snake(type(self).__name__))
+        self._name = name or _naming.unique_name(_naming.snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
         if not (self._dtype.is_floating):
@@ -356,8 +326,8 @@ class Layer:
             w = np.asarray(w)
             if tuple(w.shape) != tuple(v._value.shape):
                 raise ValueError(
-                    f"set_weights: weight {i} ('{v.name}') has shape {_shape_text(v.shape)} but "
-                    f"the array given has shape {_shape_text(w.shape)}; the arrays must be in the "
+                    f"set_weights: weight {i} ('{v.name}') has shape {v.shape} but "
+                    f"the array given has shape {w.shape}; the arrays must be in the "
                     "order of get_weights(), with the same shapes")
         for v, w in zip(variables, weights):
             v.assign(np.asarray(w).astype(v.dtype.np, copy=False))
@@ -448,7 +418,7 @@ class Layer:
 
         def run(size):
             dummy = nest.map_structure(
-                lambda t: _dummy(t.shape, t.dtype, size) if isinstance(t, KerasTensor) else t, inputs)
+                lambda t: _stand_in(t, size) if isinstance(t, KerasTensor) else t, inputs)
             return self(dummy, *args, training=False, **kwargs)
 
         node = _Node(self, inputs, kwargs)
@@ -511,9 +481,9 @@ class InputLayer(Layer):
                 input_shape = (input_shape,)
             batch_input_shape = (batch_size,) + tuple(input_shape)
         if name is None:
-            name = _unique_name("input")
+            name = _naming.unique_name("input")
             if name == "input":
-                name = _unique_name("input")
+                name = _naming.unique_name("input")
         super().__init__(name=name, dtype=dtype, batch_input_shape=batch_input_shape, **kwargs)
         self.built = True
         self._out_shape = tuple(batch_input_shape)
@@ -598,13 +568,13 @@ class Dense(Layer):
         if len(shape) < 2:
             raise InvalidArgumentError(
                 f"Dense '{self.name}': expected inputs with a batch dimension (rank >= 2), got "
-                f"shape {_shape_text(shape)}; for one example add it with "
+                f"shape {shape}; for one example add it with "
                 "d2l.reshape(x, (1, -1))", op="Dense")
         if shape[-1] != kernel._value.shape[0]:
             raise InvalidArgumentError(
                 f"Dense '{self.name}': expected inputs with last dimension "
                 f"{kernel._value.shape[0]} (the layer was built for that), got shape "
-                f"{_shape_text(shape)}. Reshape the inputs (Flatten images first) or use a new "
+                f"{shape}. Reshape the inputs (Flatten images first) or use a new "
                 "layer", op="Dense")
         if len(shape) == 2:
             y = _linalg.matmul(inputs, kernel)

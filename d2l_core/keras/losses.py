@@ -30,6 +30,7 @@ from ..ops import nn as _nn
 from ..ops import reduce as _reduce
 from ..ops._op import as_tensor
 from ..tensor import Tensor, convert_to_tensor
+from . import _naming
 
 __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "MeanSquaredError", "MeanAbsoluteError",
            "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
@@ -73,11 +74,6 @@ def _pred(op, y_pred):
     return y_pred
 
 
-def _shape(t):
-    s = tuple(t._value.shape)
-    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
-
-
 def _true_like(op, y_true, y_pred):
     """``y_true`` as a tensor of ``y_pred``'s dtype and shape (Keras squeezes or expands a
     trailing 1); any other shape difference is an error that says how to fix it."""
@@ -108,7 +104,7 @@ def _true_like(op, y_true, y_pred):
     else:
         hint = "reshape one of them so the shapes match"
     raise InvalidArgumentError(
-        f"{op}: y_true has shape {_shape(y_true)} but y_pred has shape {_shape(y_pred)}; "
+        f"{op}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
         f"they must match, and {hint}", op=op)
 
 
@@ -210,7 +206,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
     ts, ps = labels._value.shape, y_pred._value.shape
     if ts == ps and ps and ps[-1] > 1:
         raise InvalidArgumentError(
-            f"{op}: y_true has shape {_shape(labels)}, the same as y_pred: it looks one-hot "
+            f"{op}: y_true has shape {labels.shape}, the same as y_pred: it looks one-hot "
             "encoded, but this loss takes class numbers. Use CategoricalCrossentropy for "
             "one-hot labels, or pass d2l.argmax(y_true, axis=-1)", op=op)
     if len(ts) == len(ps) and ts and ts[-1] == 1:
@@ -218,7 +214,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
         ts = ts[:-1]
     if ts != ps[:-1]:
         raise InvalidArgumentError(
-            f"{op}: y_true has shape {_shape(labels)} but y_pred has shape {_shape(y_pred)}; "
+            f"{op}: y_true has shape {labels.shape} but y_pred has shape {y_pred.shape}; "
             f"y_true should hold one class number per example, shape {ps[:-1]}", op=op)
     if not labels.dtype.is_integer:
         values = labels.numpy()
@@ -252,8 +248,8 @@ def _reduce_losses(losses, sample_weight, reduction):
             np.broadcast_shapes(ws, ls)
         except ValueError:
             raise InvalidArgumentError(
-                f"loss: sample_weight has shape {_shape(sw)} but the per-example losses have "
-                f"shape {_shape(losses)}; give one weight per example", op="loss") from None
+                f"loss: sample_weight has shape {sw.shape} but the per-example losses have "
+                f"shape {losses.shape}; give one weight per example", op="loss") from None
         losses = _math.multiply(losses, sw)
     if reduction == Reduction.NONE:
         return losses
@@ -277,7 +273,7 @@ class Loss:
     def __init__(self, reduction=Reduction.AUTO, name=None):
         Reduction.validate(reduction)
         self.reduction = reduction
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or _naming.snake_case(type(self).__name__)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         return _reduce_losses(self.call(y_true, y_pred), sample_weight, self.reduction)
@@ -294,12 +290,6 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
-
-
-def _snake(name):
-    import re
-    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 class LossFunctionWrapper(Loss):

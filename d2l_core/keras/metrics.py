@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from .. import backend
 from ..tensor import Tensor, Variable, _wrap
+from . import _naming
 from . import losses as _losses
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
@@ -32,11 +33,6 @@ def _np(x):
     if isinstance(x, Tensor):
         return backend.to_numpy(x.value()._value if isinstance(x, Variable) else x._value)
     return np.asarray(x)
-
-
-def _shape(a):
-    s = tuple(a.shape)
-    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
 
 
 def _scalar_tensor(value):
@@ -54,8 +50,7 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None):
-        from .losses import _snake
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or _naming.snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
 
     def __call__(self, *args, **kwargs):
@@ -117,8 +112,8 @@ class Mean(Metric):
             w = np.broadcast_to(w, v.shape) if w.ndim <= v.ndim else w
             self.total += float((v * w).sum())
         except ValueError:
-            raise InvalidArgumentError(f"{self.name}: sample_weight of shape {_shape(w)} does "
-                                       f"not fit values of shape {_shape(v)}", op=self.name) from None
+            raise InvalidArgumentError(f"{self.name}: sample_weight of shape {w.shape} does "
+                                       f"not fit values of shape {v.shape}", op=self.name) from None
         self.count += float(w.sum())
 
     def result(self):
@@ -179,8 +174,8 @@ def _pair(op, y_true, y_pred):
     elif p.ndim == t.ndim - 1 and t.shape and t.shape[-1] == 1:
         t = t[..., 0]
     if t.shape != p.shape:
-        raise InvalidArgumentError(f"{op}: y_true has shape {_shape(t)} but y_pred has shape "
-                                   f"{_shape(p)}; they must match", op=op)
+        raise InvalidArgumentError(f"{op}: y_true has shape {t.shape} but y_pred has shape "
+                                   f"{p.shape}; they must match", op=op)
     return t, p
 
 
@@ -241,8 +236,8 @@ def _categorical_accuracy(y_true, y_pred):
     if t.shape != p.shape:
         hint = (" (for class-number labels use sparse_categorical_accuracy)"
                 if t.ndim == p.ndim - 1 or (t.shape and t.shape[-1] == 1) else "")
-        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {_shape(t)} but "
-                                   f"y_pred has shape {_shape(p)}; they must match{hint}",
+        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {t.shape} but "
+                                   f"y_pred has shape {p.shape}; they must match{hint}",
                                    op="categorical_accuracy")
     return (t.argmax(axis=-1) == p.argmax(axis=-1)).astype(np.float32)
 
@@ -253,8 +248,8 @@ def _sparse_categorical_accuracy(y_true, y_pred):
         t = t[..., 0]
     if t.shape != p.shape[:-1]:
         hint = (" (for one-hot labels use categorical_accuracy)" if t.shape == p.shape else "")
-        raise InvalidArgumentError(f"sparse_categorical_accuracy: y_true has shape {_shape(t)} "
-                                   f"but y_pred has shape {_shape(p)}; y_true should hold one "
+        raise InvalidArgumentError(f"sparse_categorical_accuracy: y_true has shape {t.shape} "
+                                   f"but y_pred has shape {p.shape}; y_true should hold one "
                                    f"class number per example{hint}",
                                    op="sparse_categorical_accuracy")
     return (p.argmax(axis=-1) == t).astype(np.float32)

@@ -27,13 +27,15 @@ import numpy as np
 from .. import _logging, nest
 from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
-from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
+from ..data import Dataset, TensorSpec, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY, _stand_in
 from ..ops import math as _math
 from ..tensor import Tensor
+from ..tensor_shape import TensorShape
+from . import _naming
 from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
-from .layers import InputLayer, KerasTensor, Layer, _dummy, _shape_text, _unique_name
+from .layers import InputLayer, KerasTensor, Layer
 
 __all__ = ["Model", "Sequential"]
 
@@ -237,7 +239,7 @@ class Model(Layer):
             inputs, outputs = args
         name = kwargs.pop("name", None)
         if name is None and type(self) is Model:
-            name = _unique_name("model")
+            name = _naming.unique_name("model")
         super().__init__(name=name, **kwargs)
         self._compiled = False
         self.optimizer = None
@@ -309,7 +311,7 @@ class Model(Layer):
             got = v._value.shape
             if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
                 raise ValueError(f"Model '{self.name}': input '{t.name}' expects shape "
-                                 f"{_shape_text(t.shape)} but got {_shape_text(got)}")
+                                 f"{t.shape} but got {got}")
             values[id(t)] = v
         for node in self._nodes:
             args = nest.map_structure(
@@ -346,7 +348,7 @@ class Model(Layer):
         if input_shape is None:
             raise ValueError(f"Model '{self.name}'.build: give the input shape, e.g. "
                              "model.build((None, 784)) (None is the batch dimension)")
-        self(_dummies(_shape_tuple(input_shape), self._dtype), training=False)
+        self(_stand_ins(input_shape, self._dtype), training=False)
         self.built = True
 
     @property
@@ -834,7 +836,7 @@ class Model(Layer):
         for i, layer in enumerate(layers):
             shape = layer._out_shape
             shape_text = ("multiple" if shape == "multiple" else "?" if shape is None
-                          else _shape_text(shape))
+                          else shape)
             if isinstance(layer, InputLayer):
                 shape_text = f"[{shape_text}]"
             params = layer.count_params() if (layer.built or layer.weights) else 0
@@ -899,36 +901,21 @@ class Model(Layer):
             if tuple(a.shape) != tuple(v._value.shape):
                 saved = f" (saved as '{names[i]}')" if names else ""
                 raise ValueError(f"load_weights: weight {i} '{v.name}' has shape "
-                                 f"{_shape_text(v.shape)} but the file's weight{saved} has shape "
-                                 f"{_shape_text(a.shape)}; it was saved from a different "
+                                 f"{v.shape} but the file's weight{saved} has shape "
+                                 f"{a.shape}; it was saved from a different "
                                  "architecture")
         for v, a in zip(variables, arrays):
             v.assign(a.astype(v.dtype.np, copy=False))
 
 
-def _is_shape(s):
-    return isinstance(s, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in s)
-
-
-def _dummies(shapes, dtype):
-    """Zeros for a shape, or for each shape in a list/dict of shapes (None dims as 1)."""
-    if _is_shape(shapes):
-        return _dummy(shapes, dtype, 1)
-    if isinstance(shapes, dict):
-        return {k: _dummies(v, dtype) for k, v in shapes.items()}
-    return [_dummies(s, dtype) for s in shapes]
-
-
-def _shape_tuple(shape):
-    """A shape, or a structure of shapes (lists of tuples, dicts), as tuples."""
-    if hasattr(shape, "as_list"):
-        return tuple(shape.as_list())
-    if isinstance(shape, dict):
-        return {k: _shape_tuple(v) for k, v in shape.items()}
-    if isinstance(shape, (list, tuple)) and shape and all(
-            isinstance(s, (list, tuple)) or hasattr(s, "as_list") for s in shape):
-        return [_shape_tuple(s) for s in shape]
-    return tuple(shape)
+def _stand_ins(input_shape, dtype):
+    """Zeros for ``build(input_shape)``: one shape, or a list or dict of shapes (None as 1)."""
+    if isinstance(input_shape, dict):
+        return {k: _stand_ins(v, dtype) for k, v in input_shape.items()}
+    if isinstance(input_shape, (list, tuple)) and input_shape and all(
+            isinstance(s, (list, tuple, TensorShape)) for s in input_shape):
+        return [_stand_ins(s, dtype) for s in input_shape]
+    return _stand_in(TensorSpec(input_shape, dtype))
 
 
 # ==================================================================== Sequential
@@ -946,7 +933,7 @@ class Sequential(Model):
     """
 
     def __init__(self, layers=None, name=None, **kwargs):
-        super().__init__(name=name or _unique_name("sequential"), **kwargs)
+        super().__init__(name=name or _naming.unique_name("sequential"), **kwargs)
         self._layers = []
         self._input_layer = None
         if layers is not None:
@@ -1015,12 +1002,11 @@ class Sequential(Model):
         if input_shape is None:
             raise ValueError(f"Sequential '{self.name}'.build: give the input shape, e.g. "
                              "model.build((None, 784)), or give the first layer input_shape=")
-        input_shape = tuple(input_shape.as_list() if hasattr(input_shape, "as_list")
-                            else input_shape)
+        input_shape = tuple(TensorShape(input_shape))
         self._batch_input_shape = input_shape
         if self._layers:
             self._out_shape = None             # the stack changed: forget the old output shape
-            self(_dummy(input_shape, self._dtype, 1), training=False)
+            self(_stand_in(TensorSpec(input_shape, self._dtype)), training=False)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
