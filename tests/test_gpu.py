@@ -307,6 +307,8 @@ GRADIENTS = {
         d2l.nn.softmax(y), x) + d2l.reduce_sum(d2l.nn.sigmoid_cross_entropy_with_logits(
             d2l.sigmoid(y), x), axis=1)), 2, A, B),
     "logsumexp and norm": (lambda x: d2l.math.reduce_logsumexp(x) + d2l.norm(x), 1, A),
+    "unstack and split": (lambda x: d2l.reduce_sum(list(x)[1] * 2) + d2l.reduce_sum(
+        d2l.split(x, [1, 3], axis=1)[1] ** 2), 1, A),        # unused pieces get zeros
 }
 
 
@@ -344,7 +346,9 @@ def test_jacobian_matches_the_cpu(device):
     lambda: d2l.keras.optimizers.Adam(0.01, clipnorm=1.0),
     lambda: d2l.keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
     lambda: d2l.keras.optimizers.Adagrad(0.1, clipvalue=0.5),
-], ids=["sgd", "nesterov", "adam-amsgrad", "adam-clipnorm", "rmsprop", "adagrad"])
+    lambda: d2l.keras.optimizers.Adam(0.01, weight_decay=0.1, global_clipnorm=0.5),
+], ids=["sgd", "nesterov", "adam-amsgrad", "adam-clipnorm", "rmsprop", "adagrad",
+        "adamw-global-clipnorm"])
 def test_optimizer_steps_match_the_cpu(device, make):
     def train(dev):
         with d2l.device(dev):
