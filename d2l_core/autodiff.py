@@ -185,6 +185,42 @@ class GradientTape:
         """
         return tuple(self._variables.values())
 
+    def watched(self):
+        """The tensors the tape tracks but did not compute: what was ``watch``ed, Variables read.
+
+        >>> a, w = d2l.constant(2.0), d2l.Variable(1.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     tape.watch(a)
+        ...     y = a * w
+        >>> [t is a or t is w for t in tape.watched()]
+        [True, True]
+        """
+        computed = set()
+        for _, _, output, _ in self._records:
+            computed.update(map(id, output if type(output) is tuple else (output,)))
+        return tuple(t for key, t in self._tracked.items() if key not in computed)
+
+    def records(self):
+        """What the tape recorded, oldest first: ``(op name, inputs, output)`` for each op.
+
+        ``output`` is a tuple for an op with several outputs (``unstack``).
+        A Variable read inside the tape is a 'ReadVariableOp' whose output is
+        the value read. A non-persistent tape frees its records in
+        ``gradient()``; asking for them afterwards is an error.
+
+        >>> x = d2l.constant(3.0)
+        >>> with d2l.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = d2l.exp(x * x)
+        >>> [name for name, inputs, output in tape.records()]
+        ['multiply', 'exp']
+        """
+        if self._used:
+            raise RuntimeError("GradientTape.records: a non-persistent tape forgets what it "
+                               "recorded once gradient() has been called; ask before, or record "
+                               "with GradientTape(persistent=True)")
+        return tuple((name, inputs, output) for name, inputs, output, _ in self._records)
+
     # ------------------------------------------------------------ differentiation
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):

@@ -38,20 +38,21 @@ def _as_array(x):
 # ====================================================================== plot_tape
 
 def _tape_records(tape_or_records):
-    """(records, ids of tensors the tape tracked or None) from a tape or a list of records."""
-    if hasattr(tape_or_records, "_records"):
+    """(records, ids of the tensors the tape watched, or None) from a tape or a list of records."""
+    if hasattr(tape_or_records, "records"):
         tape = tape_or_records
-        records = list(tape._records)
+        try:
+            records = tape.records()
+        except RuntimeError:
+            raise ValueError(
+                "plot_tape: this tape has no records left: a non-persistent tape forgets what "
+                "it recorded once gradient() has been called. Draw it before calling "
+                "gradient(), or record with GradientTape(persistent=True).") from None
         if not records:
-            if getattr(tape, "_used", False):
-                raise ValueError(
-                    "plot_tape: this tape has no records left: a non-persistent tape forgets what "
-                    "it recorded once gradient() has been called. Draw it before calling "
-                    "gradient(), or record with GradientTape(persistent=True).")
             raise ValueError(
                 "plot_tape: the tape recorded nothing. It records ops whose inputs it watches: "
                 "watch a tensor (tape.watch(x)) or read a trainable Variable inside the tape.")
-        return records, set(getattr(tape, "_tracked", {}))
+        return records, {id(t) for t in tape.watched()}
     records = list(tape_or_records)
     if not records:
         raise ValueError("plot_tape: no records to draw")
@@ -183,10 +184,10 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     value (scalars) or shape. Backpropagation walks these arrows backwards.
 
     Args:
-        tape_or_records: a ``GradientTape``, or a list of its records
-            ``(op_name, inputs, output, backward)``. A non-persistent tape
-            forgets its records in ``gradient()``: draw it before, or use
-            ``persistent=True``.
+        tape_or_records: a ``GradientTape``, or records like its
+            ``records()``: ``(op_name, inputs, output)`` tuples (a subset, say).
+            A non-persistent tape forgets its records in ``gradient()``: draw
+            it before, or use ``persistent=True``.
         names: ``{"x": x, "y": y}`` to label tensors.
         ax: the matplotlib Axes to draw on; a new figure sized to the graph
             when None.
@@ -210,7 +211,7 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     plt = _pyplot()
 
-    records, tracked = _tape_records(tape_or_records)
+    records, watched_ids = _tape_records(tape_or_records)
     tensors, ops, produced, level = _layout(records, collapse_reads)
     label_of = _name_lookup(names)
     # An unnamed product of a named tensor with itself reads better as "x*x".
@@ -268,8 +269,8 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
             continue
         t = tensors[n]
         if n not in produced:
-            watched = (tracked is None and type(t).__name__ == "Variable") or \
-                (tracked is not None and n in tracked)
+            watched = (watched_ids is None and type(t).__name__ == "Variable") or \
+                (watched_ids is not None and n in watched_ids)
             color = _BLUE if watched else _GREY
         else:
             color = _ORANGE if n not in consumed else "white"

@@ -533,3 +533,22 @@ def test_output_gradients_must_match_the_targets():
 
 def test_errors_subclass_both_tensorflow_and_python_names():
     assert issubclass(InvalidArgumentError, ValueError)
+
+
+def test_records_and_watched_show_what_the_tape_holds():
+    a, w = d2l.constant(2.0), d2l.Variable(3.0)
+    with d2l.GradientTape() as tape:
+        tape.watch(a)
+        y = d2l.exp(a * w)
+        first, second = d2l.unstack(d2l.stack([y, y]))
+    records = tape.records()
+    assert type(records) is tuple and all(len(r) == 3 for r in records)
+    names = [name for name, _, _ in records]          # oldest first
+    assert names[:3] == ["ReadVariableOp", "multiply", "exp"] and names[-1] == "unstack"
+    name, inputs, output = records[2]
+    assert inputs[0] is records[1][2] and output is y
+    assert type(records[-1][2]) is tuple and records[-1][2][1] is second   # several outputs
+    assert {id(t) for t in tape.watched()} == {id(a), id(w)}   # not y: the tape computed it
+    tape.gradient(y, a)
+    with pytest.raises(RuntimeError, match="persistent=True"):
+        tape.records()

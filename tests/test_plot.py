@@ -105,7 +105,7 @@ def test_plot_tape_accepts_a_list_of_records():
     with d2l.GradientTape(persistent=True) as tape:
         tape.watch(x)
         d2l.exp(x)
-    ax = plot.plot_tape(list(tape._records))
+    ax = plot.plot_tape(tape.records())
     assert "exp" in _texts(ax)
 
 
