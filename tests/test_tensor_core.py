@@ -610,3 +610,29 @@ def test_a_variable_slice_assign_add_reads_the_current_value():
     v.assign([10.0, 20.0])
     first.assign_add(1.0)
     np.testing.assert_array_equal(v.numpy(), [11.0, 20.0])
+
+
+def test_inf_and_nan_arrive_silently_as_in_tensorflow_but_numpy_still_warns():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")             # any warning would fail the test...
+        warnings.filterwarnings("ignore", r"(overflow|underflow|divide by zero|invalid value) "
+                                "encountered", RuntimeWarning, r"d2l_core(\.|$)")
+        big = d2l.constant([3e38])
+        assert np.isinf((big * 10.0).numpy()).all()
+        assert np.isinf(d2l.math.log([0.0]).numpy()).all()
+        assert np.isnan(d2l.sqrt([-1.0]).numpy()).all()
+        assert np.isinf(d2l.matmul([[3e38]], [[10.0]]).numpy()).all()
+        with pytest.raises(RuntimeWarning, match="overflow"):
+            np.float32(3e38) * np.float32(10)     # ...and the learner's NumPy keeps warning
+
+
+def test_d2l_core_installs_its_floating_point_filter_at_import():
+    import subprocess
+    import sys
+    code = ("import warnings, d2l_core as d2l\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    d2l.constant([3e38]) * 10.0\n"
+            "print(len(w))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0", out.stderr

@@ -12,12 +12,20 @@ inline rather than through a function call, because a call costs about as
 much as the test itself. benchmarks/ measures this path (``run.py --only
 overhead``) and ``benchmarks/profile_ops.py`` shows where its time goes.
 """
+import warnings
+
 import numpy as np
 
 from .. import _recording, backend, dtypes
 from ..backend import _device_stack, placement as _placement
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
+
+# TensorFlow computes inf and nan without a word (1/0, log(0), an overflowing
+# multiply); NumPy warns. Drop NumPy's floating-point warnings raised inside
+# d2l_core only: a learner's own NumPy code keeps its warnings, and ops pay nothing.
+warnings.filterwarnings("ignore", r"(overflow|underflow|divide by zero|invalid value) encountered",
+                        RuntimeWarning, r"d2l_core(\.|$)")
 
 record = _recording.record
 needs = _recording.needs

@@ -91,47 +91,6 @@ def _numeric(op, x):
     return x
 
 
-try:    # NumPy >= 2 keeps its floating-point error state in a context variable
-    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
-except ImportError:
-    _extobj_contextvar = _make_extobj = None
-_quiet_state = (None, None)    # (an error state, the same with warnings off), made on demand
-
-
-def _quiet(kernel):
-    """``kernel`` without NumPy's divide-by-zero/invalid warnings: like TF, give inf/nan.
-
-    Entering ``np.errstate`` costs about 3 µs, several times a small kernel, so on
-    NumPy 2 the quiet error state is prepared once (per caller's state) and set
-    directly on NumPy's context variable; elsewhere ``np.errstate`` does it.
-    """
-    if _extobj_contextvar is None:
-        def run(*arrays):
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                return kernel(*arrays)
-        return run
-
-    def run(*arrays):
-        global _quiet_state
-        if type(arrays[0]) is not np.ndarray:
-            return kernel(*arrays)      # CuPy: no floating-point warnings to silence
-        made_for, quiet = _quiet_state
-        now = _extobj_contextvar.get()
-        if now is not made_for:
-            quiet = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
-            _quiet_state = (now, quiet)
-        token = _extobj_contextvar.set(quiet)
-        try:
-            return kernel(*arrays)
-        finally:
-            _extobj_contextvar.reset(token)
-    return run
-
-
-_quiet_true_divide, _quiet_exp = _quiet(np.true_divide), _quiet(np.exp)
-_quiet_log, _quiet_sqrt = _quiet(np.log), _quiet(np.sqrt)
-
-
 # ================================================================ arithmetic
 
 def add(x, y, name=None):
@@ -198,7 +157,7 @@ def divide(x, y, name=None):
     target = _true_div_dtype.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
-    return _binary("divide", x, y, _quiet_true_divide, _divide_grad)
+    return _binary("divide", x, y, np.true_divide, _divide_grad)
 
 
 def _divide_grad(dz, x, y, z):
@@ -236,7 +195,7 @@ def floordiv(x, y, name=None):
     no_bool("floordiv", x)
     _int_zero_check("floordiv", x, y)
     kernel = np.floor_divide if x._dtype.is_integer else _float_floordiv
-    return _binary("floordiv", x, y, _quiet(kernel))
+    return _binary("floordiv", x, y, kernel)
 
 
 def mod(x, y, name=None):
@@ -248,7 +207,7 @@ def mod(x, y, name=None):
     x, y = pair(x, y, "mod")
     no_bool("mod", x)
     _int_zero_check("mod", x, y)
-    return _binary("mod", x, y, _quiet(np.mod), _mod_grad)
+    return _binary("mod", x, y, np.mod, _mod_grad)
 
 
 def _mod_grad(dz, x, y, z):
@@ -260,8 +219,7 @@ floormod = mod
 
 def _pow_kernel(a, b):
     try:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.power(a, b)
+        return np.power(a, b)
     except ValueError as e:   # NumPy: "Integers to negative integer powers are not allowed."
         raise InvalidArgumentError(f"pow: {e} Use a float base, e.g. d2l.cast(x, d2l.float32)",
                                    op="pow") from None
@@ -376,7 +334,7 @@ def exp(x, name=None):
     >>> d2l.exp([1.0]).numpy().round(4)
     array([2.7183], dtype=float32)
     """
-    return _unary("exp", _float_only("exp", x), _quiet_exp, _exp_grad)
+    return _unary("exp", _float_only("exp", x), np.exp, _exp_grad)
 
 
 def _exp_grad(dy, x, y):
@@ -389,7 +347,7 @@ def expm1(x, name=None):
     >>> d2l.math.expm1([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("expm1", _float_only("expm1", x), _quiet(np.expm1), _expm1_grad)
+    return _unary("expm1", _float_only("expm1", x), np.expm1, _expm1_grad)
 
 
 def _expm1_grad(dy, x, y):
@@ -402,7 +360,7 @@ def log(x, name=None):
     >>> d2l.math.log([1.0, 2.718281828]).numpy()
     array([0., 1.], dtype=float32)
     """
-    return _unary("log", _float_only("log", x), _quiet_log, _log_grad)
+    return _unary("log", _float_only("log", x), np.log, _log_grad)
 
 
 def _log_grad(dy, x, y):
@@ -415,7 +373,7 @@ def log1p(x, name=None):
     >>> d2l.math.log1p([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("log1p", _float_only("log1p", x), _quiet(np.log1p), _log1p_grad)
+    return _unary("log1p", _float_only("log1p", x), np.log1p, _log1p_grad)
 
 
 def _log1p_grad(dy, x, y):
@@ -428,7 +386,7 @@ def sqrt(x, name=None):
     >>> d2l.sqrt([4.0, 9.0]).numpy()
     array([2., 3.], dtype=float32)
     """
-    return _unary("sqrt", _float_only("sqrt", x), _quiet_sqrt, _sqrt_grad)
+    return _unary("sqrt", _float_only("sqrt", x), np.sqrt, _sqrt_grad)
 
 
 def _sqrt_grad(dy, x, y):
@@ -442,7 +400,7 @@ def rsqrt(x, name=None):
     array([0.5], dtype=float32)
     """
     x = _float_only("rsqrt", x)
-    return _unary("rsqrt", x, _quiet(lambda a: 1 / np.sqrt(a)), _rsqrt_grad)
+    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), _rsqrt_grad)
 
 
 def _rsqrt_grad(dy, x, y):
@@ -456,7 +414,7 @@ def reciprocal(x, name=None):
     array([0.5 , 0.25], dtype=float32)
     """
     x = _float_only("reciprocal", x)
-    return _unary("reciprocal", x, _quiet(np.reciprocal), _reciprocal_grad)
+    return _unary("reciprocal", x, np.reciprocal, _reciprocal_grad)
 
 
 def _reciprocal_grad(dy, x, y):
