@@ -24,6 +24,7 @@ import numpy as np
 
 from . import backend, dtypes, nest
 from .errors import InvalidArgumentError
+from .ops import random as _random
 from .tensor import Tensor, Variable, _wrap, convert_to_tensor
 from .tensor_shape import TensorShape
 
@@ -175,7 +176,6 @@ def _as_int(op, what, value):
 
 def _base_seed(seed):
     """A reproducible seed for a shuffle, following TensorFlow's global/op seed rules."""
-    from .ops import random as _random
     global_seed = _random.get_global_seed()
     if seed is not None:
         seed = _as_int("shuffle", "seed", seed)
@@ -298,12 +298,24 @@ class Dataset:
     def __bool__(self):
         return True
 
+    def _inputs(self):
+        """The datasets this one reads from (none for a source)."""
+        return ()
+
+    def _spec_runs_user_code(self):
+        """True when working out ``element_spec`` now would run a ``map`` function."""
+        return "_spec" not in self.__dict__ and any(d._spec_runs_user_code()
+                                                    for d in self._inputs())
+
     def __repr__(self):
-        try:
-            spec = self.element_spec
-        except Exception:    # noqa: BLE001 (a map whose function fails on dummy input)
-            spec = "?"
-        return f"<_{type(self).__name__.lstrip('_')} element_spec={spec!r}>"
+        if self._spec_runs_user_code():     # a repr must not run the learner's function
+            spec = "<not yet computed>"
+        else:
+            try:
+                spec = repr(self.element_spec)
+            except Exception:    # noqa: BLE001  (unbatch of scalars: the error comes when used)
+                spec = "?"
+        return f"<_{type(self).__name__.lstrip('_')} element_spec={spec}>"
 
     # ---------------------------------------------------------------- sources
     @staticmethod
@@ -669,6 +681,9 @@ class _Unary(Dataset):
         if not isinstance(input_dataset, Dataset):
             raise TypeError(f"expected a Dataset, got {type(input_dataset).__name__}")
         self._input = input_dataset
+
+    def _inputs(self):
+        return (self._input,)
 
     def _cardinality(self):
         return self._input._cardinality()
@@ -1039,9 +1054,19 @@ class _MapDataset(_Unary):
         for element in self._input._iter():
             yield apply(element)
 
+    def _spec_runs_user_code(self):
+        return "_spec" not in self.__dict__
+
     def _compute_spec(self):
-        """TensorFlow traces the function; here it runs on zeros shaped like the input spec
-        (twice when a dimension is unknown, to see which output dimensions follow it)."""
+        """TensorFlow traces the function; here it runs on stand-ins for the input (see
+        ``_trace``). Random ops in it draw from a generator of their own, so asking for
+        ``element_spec`` leaves the program's random numbers as they were."""
+        with _random.using_generator(np.random.default_rng(0)):
+            return self._trace()
+
+    def _trace(self):
+        """The function's output spec from a run on zeros shaped like the input spec (twice
+        when a dimension is unknown, to see which output dimensions follow it)."""
         spec = self._input.element_spec
         try:
             if any(s.shape.rank is None for s in _flatten(spec)):
@@ -1094,6 +1119,9 @@ class _ZipDataset(Dataset):
                                 f"{type(d).__name__}")
         self._datasets = tuple(datasets) if isinstance(datasets, list) else datasets
 
+    def _inputs(self):
+        return _flatten(self._datasets)
+
     def _iter(self):
         leaves = _flatten(self._datasets)
         for items in zip(*(d._iter() for d in leaves)):
@@ -1120,6 +1148,9 @@ class _ConcatenateDataset(Dataset):
             raise TypeError(f"concatenate: the datasets' elements differ: {a!r} and {b!r}; "
                             "they need the same structure and dtypes")
         self._first, self._second = first, second
+
+    def _inputs(self):
+        return (self._first, self._second)
 
     def _iter(self):
         yield from self._first._iter()

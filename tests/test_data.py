@@ -383,6 +383,29 @@ def test_repr_shows_the_element_spec():
                            "dtype=tf.float32, name=None)")
 
 
+def test_repr_does_not_run_a_map_function():
+    calls = []
+    mapped = Dataset.range(3).map(lambda x: (calls.append(1), x * 2)[1])
+    assert repr(mapped) == "<_MapDataset element_spec=<not yet computed>>"
+    assert repr(mapped.batch(2)) == "<_BatchDataset element_spec=<not yet computed>>"
+    assert calls == []
+    assert mapped.element_spec == TensorSpec((), d2l.int64)       # asked for: it runs
+    assert repr(mapped.batch(2)) == ("<_BatchDataset element_spec=TensorSpec(shape=(None,), "
+                                     "dtype=tf.int64, name=None)>")
+
+
+def test_a_maps_spec_leaves_the_random_stream_alone():
+    d2l.random.set_seed(0)
+    expected = float(d2l.random.uniform(()))
+    d2l.random.set_seed(0)
+    ds = Dataset.range(3).map(lambda x: d2l.random.uniform(()))
+    repr(ds)
+    assert float(d2l.random.uniform(())) == expected
+    d2l.random.set_seed(0)
+    assert ds.element_spec == TensorSpec((), d2l.float32)        # runs the function once
+    assert float(d2l.random.uniform(())) == expected
+
+
 def test_tensorspec():
     spec = TensorSpec((None, 3), d2l.float32, name="x")
     assert repr(spec) == "TensorSpec(shape=(None, 3), dtype=tf.float32, name='x')"
