@@ -692,18 +692,37 @@ class _Unary(Dataset):
         return self._input.element_spec
 
 
-class _PassThrough(_Unary):
-    def __init__(self, input_dataset, kind):
+class _Reordering(_Unary):
+    """A transformation that only picks, reorders or repeats whole elements (shuffle, take,
+    skip, repeat, cache, prefetch).
+
+    Over ``from_tensor_slices`` data it works on row numbers (``_blocks``), so
+    ``batch`` can still slice the arrays; otherwise on the elements themselves
+    (``_elements``).
+    """
+
+    def __init__(self, input_dataset):
         super().__init__(input_dataset)
         self._root = input_dataset._root
+
+    def _iter(self):
+        if self._root is not None:
+            return Dataset._iter(self)
+        return self._elements()
+
+    def _elements(self):
+        raise NotImplementedError
+
+
+class _PassThrough(_Reordering):
+    def __init__(self, input_dataset, kind):
+        super().__init__(input_dataset)
         self._kind = kind
 
     def _blocks(self):
         return self._input._blocks()
 
-    def _iter(self):
-        if self._root is not None:
-            return Dataset._iter(self)
+    def _elements(self):
         return self._input._iter()
 
     def __repr__(self):
@@ -725,7 +744,7 @@ def _buffer_shuffle(items, buffer_size, rng):
         yield buffer[i]
 
 
-class _ShuffleDataset(_Unary):
+class _ShuffleDataset(_Reordering):
     def __init__(self, input_dataset, buffer_size, seed, reshuffle_each_iteration):
         super().__init__(input_dataset)
         buffer_size = _as_int("shuffle", "buffer_size", buffer_size)
@@ -741,7 +760,6 @@ class _ShuffleDataset(_Unary):
         self._reshuffle = bool(reshuffle_each_iteration if reshuffle_each_iteration is not None
                                else True)
         self._epoch = 0
-        self._root = input_dataset._root
 
     def _rng(self):
         epoch = self._epoch
@@ -768,10 +786,7 @@ class _ShuffleDataset(_Unary):
                 return
             yield block
 
-    def _iter(self):
-        if self._root is not None:
-            yield from Dataset._iter(self)
-            return
+    def _elements(self):
         rng = self._rng()
         if self._whole():
             elements = list(self._input._iter())
@@ -781,11 +796,10 @@ class _ShuffleDataset(_Unary):
         yield from _buffer_shuffle(self._input._iter(), self._buffer_size, rng)
 
 
-class _TakeDataset(_Unary):
+class _TakeDataset(_Reordering):
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
         self._count = count
-        self._root = input_dataset._root
 
     def _blocks(self):
         left = self._count
@@ -801,9 +815,7 @@ class _TakeDataset(_Unary):
             left -= len(block)
             yield block
 
-    def _iter(self):
-        if self._root is not None:
-            return Dataset._iter(self)
+    def _elements(self):
         if self._count < 0:
             return self._input._iter()
         return itertools.islice(self._input._iter(), self._count)
@@ -817,11 +829,10 @@ class _TakeDataset(_Unary):
         return n if c < 0 else min(n, c)
 
 
-class _SkipDataset(_Unary):
+class _SkipDataset(_Reordering):
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
         self._count = count
-        self._root = input_dataset._root
 
     def _blocks(self):
         left = self._count
@@ -834,9 +845,7 @@ class _SkipDataset(_Unary):
             yield block[left:]
             left = 0
 
-    def _iter(self):
-        if self._root is not None:
-            return Dataset._iter(self)
+    def _elements(self):
         if self._count < 0:
             return iter(())
         return itertools.islice(self._input._iter(), self._count, None)
@@ -848,11 +857,10 @@ class _SkipDataset(_Unary):
         return 0 if c < 0 else max(0, n - c)
 
 
-class _RepeatDataset(_Unary):
+class _RepeatDataset(_Reordering):
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
         self._count = count
-        self._root = input_dataset._root
 
     def _passes(self, source):
         k = 0
@@ -868,9 +876,7 @@ class _RepeatDataset(_Unary):
     def _blocks(self):
         return self._passes(self._input._blocks)
 
-    def _iter(self):
-        if self._root is not None:
-            return Dataset._iter(self)
+    def _elements(self):
         return self._passes(self._input._iter)
 
     def _cardinality(self):
@@ -882,10 +888,9 @@ class _RepeatDataset(_Unary):
         return n if n < 0 else n * c
 
 
-class _CacheDataset(_Unary):
+class _CacheDataset(_Reordering):
     def __init__(self, input_dataset):
         super().__init__(input_dataset)
-        self._root = input_dataset._root
         self._stored = None
 
     def _replay(self, source):
@@ -901,9 +906,7 @@ class _CacheDataset(_Unary):
     def _blocks(self):
         return self._replay(self._input._blocks)
 
-    def _iter(self):
-        if self._root is not None:
-            return Dataset._iter(self)
+    def _elements(self):
         return self._replay(self._input._iter)
 
 
