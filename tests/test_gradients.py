@@ -610,7 +610,10 @@ def test_unstack_split_and_iteration_record_one_op_for_all_pieces(name, pieces):
         tape.watch(x)
         parts = pieces(x)
         y = d2l.add_n([d2l.reduce_sum(p) for p in parts])
-    assert [record[0] for record in tape._records].count(name) == 1
+    (op, inputs, output), = [r for r in tape.records() if r[0] == name]
+    assert inputs[0] is x and len(output) == len(parts)    # every piece is an output
+    assert all(out is part for out, part in zip(output, parts))
+    assert [op for op, inputs, output in tape.records()].count(name) == 1
     assert tape.gradient(y, x).numpy().tolist() == np.ones((50, 3)).tolist()
 
 
