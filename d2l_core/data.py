@@ -629,6 +629,22 @@ class _TensorsDataset(Dataset):
         return _spec_of(self._element)
 
 
+def _shapes_at_leaves(types, shapes):
+    """One shape per dtype leaf of ``types``: ``((2,), ())`` for ``(float32, int32)``.
+
+    A shape is itself a tuple, so ``shapes`` is cut where ``types`` has its leaves
+    rather than flattened all the way down.
+    """
+    if isinstance(types, dict):
+        return [s for k in sorted(types) for s in _shapes_at_leaves(types[k], shapes[k])]
+    if isinstance(types, tuple):
+        if not isinstance(shapes, (tuple, list)) or len(shapes) != len(types):
+            raise ValueError(f"from_generator: output_shapes {shapes!r} does not match the "
+                             f"structure of output_types {types!r}")
+        return [s for t, sh in zip(types, shapes) for s in _shapes_at_leaves(t, sh)]
+    return [shapes]
+
+
 class _GeneratorDataset(Dataset):
     def __init__(self, generator, output_types, output_shapes, args, output_signature):
         if not callable(generator):
@@ -638,12 +654,9 @@ class _GeneratorDataset(Dataset):
             if output_types is None:
                 raise TypeError("from_generator: give output_signature (TensorSpec leaves), "
                                 "or output_types")
-            shapes = output_shapes if output_shapes is not None else _map(lambda _: None,
-                                                                           output_types)
-            output_signature = _map(lambda t: None, output_types)
             types_leaves = _flatten(output_types)
-            shape_leaves = (_flatten(shapes) if isinstance(shapes, (tuple, dict))
-                            else [shapes]) if output_shapes is not None else [None] * len(types_leaves)
+            shape_leaves = ([None] * len(types_leaves) if output_shapes is None
+                            else _shapes_at_leaves(output_types, output_shapes))
             output_signature = _pack(output_types, [
                 TensorSpec(s, d) for s, d in zip(shape_leaves, types_leaves)])
         self._signature = output_signature

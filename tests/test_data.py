@@ -435,3 +435,15 @@ def test_generator_without_shapes_has_unknown_rank_specs():
     assert ds.element_spec.shape.rank is None
     assert ds.batch(2).element_spec.shape.rank is None
     assert ds.map(lambda x: x + 1.0).element_spec == TensorSpec((2, 2), d2l.float32)
+
+
+def test_from_generator_output_shapes_given_as_tuples():
+    # A shape is itself a tuple: ((2,), ()) pairs with (float32, int32), not four leaves.
+    def gen():
+        for i in range(3):
+            yield np.full(2, i, np.float32), i
+    ds = d2l.data.Dataset.from_generator(gen, output_types=(d2l.float32, d2l.int32),
+                                         output_shapes=((2,), ()))
+    assert [s.shape for s in ds.element_spec] == [(2,), ()]
+    x, y = next(iter(ds.batch(3)))
+    assert x.shape == (3, 2) and y.numpy().tolist() == [0, 1, 2]
