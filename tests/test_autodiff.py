@@ -3,7 +3,6 @@
 Values are checked by hand-derived formulas; op-by-op gradients are checked
 against finite differences in test_gradients.py.
 """
-import logging
 import sys
 
 import numpy as np
@@ -13,22 +12,6 @@ import d2l_core as d2l
 from d2l_core.errors import InvalidArgumentError
 
 
-@pytest.fixture
-def tf_log():
-    """The WARNING lines d2l_core logs (as TensorFlow's 'WARNING:tensorflow:...')."""
-    records = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            records.append(record.getMessage())
-
-    handler = Collect(level=logging.WARNING)
-    logger = logging.getLogger("d2l_core")
-    logger.addHandler(handler)
-    try:
-        yield records
-    finally:
-        logger.removeHandler(handler)
 
 
 def value(t):

@@ -5,7 +5,6 @@ compares every step with arithmetic written out in the test. Where TensorFlow
 puts epsilon matters, so those tests use a large epsilon (0.01) that makes
 the other placements visibly wrong.
 """
-import logging
 import math
 
 import numpy as np
@@ -18,20 +17,6 @@ from d2l_core.errors import InvalidArgumentError
 opt = d2l.keras.optimizers
 
 
-@pytest.fixture
-def tf_log():
-    records = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            records.append(record.getMessage())
-
-    handler = Collect(level=logging.WARNING)
-    logging.getLogger("d2l_core").addHandler(handler)
-    try:
-        yield records
-    finally:
-        logging.getLogger("d2l_core").removeHandler(handler)
 
 
 def step(optimizer, w, g):

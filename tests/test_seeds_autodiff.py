@@ -4,7 +4,6 @@ Each test keeps the seed's code as written (the seeds are in shared/seeds/;
 their file is named in each test) and checks what the seed says it prints.
 Deviations are marked ``# seed:`` with the reason.
 """
-import logging
 
 import numpy as np
 import pytest
@@ -12,20 +11,6 @@ import pytest
 import d2l_core as tf
 
 
-@pytest.fixture
-def tf_log():
-    records = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            records.append(record.getMessage())
-
-    handler = Collect(level=logging.WARNING)
-    logging.getLogger("d2l_core").addHandler(handler)
-    try:
-        yield records
-    finally:
-        logging.getLogger("d2l_core").removeHandler(handler)
 
 
 # ================================================================ seed 000 (and 004): GradientTape
