@@ -206,7 +206,7 @@ class GradientTape:
         ``output`` is a tuple for an op with several outputs (``unstack``).
         A Variable read inside the tape is a 'ReadVariableOp' whose output is
         the value read. A non-persistent tape frees its records in
-        ``gradient()``; asking for them afterwards is an error.
+        ``gradient()``, so afterwards there are none.
 
         >>> x = d2l.constant(3.0)
         >>> with d2l.GradientTape() as tape:
@@ -215,10 +215,6 @@ class GradientTape:
         >>> [name for name, inputs, output in tape.records()]
         ['multiply', 'exp']
         """
-        if self._used:
-            raise RuntimeError("GradientTape.records: a non-persistent tape forgets what it "
-                               "recorded once gradient() has been called; ask before, or record "
-                               "with GradientTape(persistent=True)")
         return tuple((name, inputs, output) for name, inputs, output, _ in self._records)
 
     # ------------------------------------------------------------ differentiation

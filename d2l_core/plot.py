@@ -41,17 +41,13 @@ def _tape_records(tape_or_records):
     """(records, ids of the tensors the tape watched, or None) from a tape or a list of records."""
     if hasattr(tape_or_records, "records"):
         tape = tape_or_records
-        try:
-            records = tape.records()
-        except RuntimeError:
-            raise ValueError(
-                "plot_tape: this tape has no records left: a non-persistent tape forgets what "
-                "it recorded once gradient() has been called. Draw it before calling "
-                "gradient(), or record with GradientTape(persistent=True).") from None
+        records = tape.records()
         if not records:
             raise ValueError(
-                "plot_tape: the tape recorded nothing. It records ops whose inputs it watches: "
-                "watch a tensor (tape.watch(x)) or read a trainable Variable inside the tape.")
+                "plot_tape: the tape holds no records. Either it recorded nothing (it records "
+                "ops whose inputs it watches: tape.watch(x), or read a trainable Variable "
+                "inside it), or it is a non-persistent tape whose gradient() has already freed "
+                "them (draw it before calling gradient(), or use GradientTape(persistent=True)).")
         return records, {id(t) for t in tape.watched()}
     records = list(tape_or_records)
     if not records:

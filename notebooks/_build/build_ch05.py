@@ -101,14 +101,13 @@ with d2l.GradientTape() as t:
 md(r"""
 ## 5.4 What the tape recorded
 
-Before asking for the gradient, let us look at what the tape holds. Each
-record names an operation, its inputs and its output; the engine keeps them in
-`t._records`, in the order they ran (an internal list, shown here only to look
-inside):
+Before asking for the gradient, let us look at what the tape holds.
+`t.records()` lists what it recorded, in the order it ran: for each
+operation its name, its inputs and its output.
 """),
 
 code(r"""
-[record[0] for record in t._records]
+[name for name, inputs, output in t.records()]
 """),
 
 md(r"""
@@ -150,7 +149,7 @@ Look at the records again, now that the gradient is computed:
 """),
 
 code(r"""
-len(t._records)
+len(t.records())
 """),
 
 md(r"""
