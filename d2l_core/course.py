@@ -174,7 +174,8 @@ def headless(timeout, report=REPORT, folder=NOTEBOOKS):
                   "details": error_details(nb) if error else "",
                   "figures": save_figures(nb, path.stem, report / "figures")}
         results.append(result)
-        print(f"{'FAIL' if error else 'ok'} ({seconds:.1f} s, {len(result['figures'])} figures)"
+        n = len(result["figures"])
+        print(f"{'FAIL' if error else 'ok'} ({seconds:.1f} s, {n} figure{'' if n == 1 else 's'})"
               + (f"\n    {error}" if error else ""), flush=True)
     write_html(results, report)
     failed = [r["name"] for r in results if r["error"]]
