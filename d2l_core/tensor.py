@@ -137,7 +137,7 @@ class Tensor:
 
     def _no_assign(self):
         raise AttributeError(
-            f"'Tensor' object has no attribute 'assign': Tensors are immutable. Make a "
+            "'Tensor' object has no attribute 'assign': Tensors are immutable. Make a "
             "d2l.Variable to change values in place, e.g. v = d2l.Variable(t); v.assign(...); "
             "or compute a new tensor, t = t + 1")
 

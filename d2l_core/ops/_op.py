@@ -55,7 +55,7 @@ def _convert_like(value, dtype, op):
     if isinstance(value, (float, int)) and not isinstance(value, (bool, np.generic)) and (
             dtype.is_bool or (dtype.is_integer and isinstance(value, float))):
         fix = ("compare first to get bools, e.g. x > 0" if dtype.is_bool else
-               f"write the number as an int, or cast the tensor first: d2l.cast(x, d2l.float32)")
+               "write the number as an int, or cast the tensor first: d2l.cast(x, d2l.float32)")
         raise DTypeMismatchError(
             f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a tensor "
             f"of dtype {dtype.name}; TensorFlow never converts it implicitly. Hint: {fix}", op=op)

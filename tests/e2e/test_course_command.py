@@ -11,10 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import nbformat
-import pytest
 
 from d2l_core import course
 

@@ -36,7 +36,6 @@ from ...tensor_shape import TensorShape  # noqa: F401
 from ...ops import array as _array
 from ...ops import linalg as _linalg
 from ...ops import math as _math
-from ...ops import nn as _nn
 from ...ops import random as _random
 from ...ops import reduce as _reduce
 from . import aliases as _aliases
