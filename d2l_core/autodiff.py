@@ -30,7 +30,17 @@ from .tensor import Tensor, Variable
 
 
 class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` returns for a source the target does not depend on."""
+    """What ``gradient`` returns for a source the target does not depend on.
+
+    >>> a, b = d2l.constant(1.0), d2l.constant(2.0)
+    >>> with d2l.GradientTape(persistent=True) as tape:
+    ...     tape.watch([a, b])
+    ...     y = a * 3.0
+    >>> print(tape.gradient(y, b))
+    None
+    >>> tape.gradient(y, b, unconnected_gradients=d2l.UnconnectedGradients.ZERO).numpy()
+    np.float32(0.0)
+    """
 
     NONE = "none"
     ZERO = "zero"

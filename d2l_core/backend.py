@@ -29,7 +29,12 @@ _DEVICE_RE = re.compile(
 
 
 class Device:
-    """A device: a kind ('CPU' or 'GPU') and an index. Interned, compare with ``is`` or ``==``."""
+    """A device: a kind ('CPU' or 'GPU') and an index. Interned, compare with ``is`` or ``==``.
+
+    >>> d = Device.parse('/device:GPU:1')
+    >>> d.kind, d.index, d is Device('GPU', 1)
+    ('GPU', 1, True)
+    """
 
     __slots__ = ("kind", "index", "name")
     _interned = {}

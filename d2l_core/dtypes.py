@@ -19,7 +19,13 @@ _pybool = builtins.bool   # this module rebinds `bool` to TensorFlow's dtype
 
 
 class DType:
-    """A tensor element type (``tf.DType``). Compare with ``==`` or ``is``."""
+    """A tensor element type (``tf.DType``). Compare with ``==`` or ``is``.
+
+    >>> d2l.float32.name, d2l.float32.is_floating, d2l.float32.size, d2l.float32 == 'float32'
+    ('float32', True, 4, True)
+    >>> print(d2l.int32)
+    <dtype: 'int32'>
+    """
 
     __slots__ = ("name", "np", "is_floating", "is_integer", "is_bool", "is_complex",
                  "is_unsigned", "size")

@@ -19,7 +19,14 @@ import functools
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              reduce_retracing=False, experimental_relax_shapes=None, **unused):
-    """``tf.function`` as a pass-through: ``@function`` and ``@function(...)`` both work."""
+    """``tf.function`` as a pass-through: ``@function`` and ``@function(...)`` both work.
+
+    >>> @d2l.function(jit_compile=True)
+    ... def square(x):
+    ...     return x * x
+    >>> square(d2l.constant(3.0)).numpy()
+    np.float32(9.0)
+    """
     def decorate(f):
         @functools.wraps(f)
         def run_eagerly(*args, **kwargs):
@@ -30,5 +37,9 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 def executing_eagerly():
-    """True: d2l_core's top level always executes eagerly (graphs live in compat.v1)."""
+    """True: d2l_core's top level always executes eagerly (graphs live in compat.v1).
+
+    >>> d2l.executing_eagerly()
+    True
+    """
     return True

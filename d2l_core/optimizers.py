@@ -27,7 +27,17 @@ from .tensor import Tensor, Variable
 # ================================================================ schedules
 
 class LearningRateSchedule:
-    """A learning rate that depends on the step number: ``schedule(step) -> float``."""
+    """A learning rate that depends on the step number: ``schedule(step) -> float``.
+
+    Subclass it and define ``__call__``; an optimizer calls it with its step count.
+
+    >>> class Halving(LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return 0.1 * 0.5 ** step
+    >>> Halving()(2)
+    0.025
+    >>> opt = d2l.keras.optimizers.SGD(learning_rate=Halving())
+    """
 
     def __call__(self, step):
         raise NotImplementedError
@@ -95,6 +105,14 @@ class InverseTimeDecay(LearningRateSchedule):
 
 
 class schedules:  # noqa: N801  (keras.optimizers.schedules)
+    """``keras.optimizers.schedules``: learning rates that change with the step.
+
+    >>> lr = d2l.keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)
+    >>> opt = d2l.keras.optimizers.SGD(learning_rate=lr)
+    >>> round(lr(100), 6)
+    0.05
+    """
+
     LearningRateSchedule = LearningRateSchedule
     ExponentialDecay = ExponentialDecay
     PiecewiseConstantDecay = PiecewiseConstantDecay

@@ -390,7 +390,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 
 
 def is_tensor(x):
-    """True for Tensors and Variables (``tf.is_tensor``)."""
+    """True for Tensors and Variables (``tf.is_tensor``).
+
+    >>> d2l.is_tensor(d2l.constant(1)), d2l.is_tensor(d2l.Variable(1.0)), d2l.is_tensor(1)
+    (True, True, False)
+    """
     return isinstance(x, Tensor)
 
 

@@ -11,7 +11,12 @@ True
 
 
 class TensorShape:
-    """The shape of a tensor: ``len``, indexing, ``as_list()``, equality with tuples."""
+    """The shape of a tensor: ``len``, indexing, ``as_list()``, equality with tuples.
+
+    >>> s = d2l.zeros((2, 3)).shape
+    >>> s, s[1], s.as_list(), s == (2, 3), s.num_elements()
+    (TensorShape([2, 3]), 3, [2, 3], True, 6)
+    """
 
     __slots__ = ("_dims",)
 

@@ -36,7 +36,14 @@ def _float(dtype, who):
 
 
 class Initializer:
-    """Base class: ``__call__(shape, dtype=None)`` returns a Tensor of initial values."""
+    """Base class: ``__call__(shape, dtype=None)`` returns a Tensor of initial values.
+
+    >>> class Twos(Initializer):
+    ...     def __call__(self, shape, dtype=None, **kwargs):
+    ...         return d2l.fill(shape, 2.0)
+    >>> d2l.keras.layers.Dense(2, kernel_initializer=Twos())(d2l.ones((1, 3))).numpy()
+    array([[6., 6.]], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None, **kwargs):
         raise NotImplementedError

@@ -46,6 +46,10 @@ class Reduction:
 
     ``SUM_OVER_BATCH_SIZE`` (the default, also ``AUTO``) is the mean,
     ``SUM`` the sum and ``NONE`` keeps one value per example.
+
+    >>> mse = d2l.keras.losses.MeanSquaredError(reduction=Reduction.NONE)
+    >>> mse([[0.0], [0.0]], [[1.0], [2.0]]).numpy()
+    array([1., 4.], dtype=float32)
     """
 
     AUTO = "auto"

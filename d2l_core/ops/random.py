@@ -54,7 +54,12 @@ def set_seed(seed):
 
 
 def get_global_seed():
-    """The global seed set by ``set_seed`` (None when unset)."""
+    """The global seed set by ``set_seed`` (None when unset).
+
+    >>> d2l.random.set_seed(7)
+    >>> d2l.random.get_global_seed()
+    7
+    """
     return _state.global_seed
 
 
