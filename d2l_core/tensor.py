@@ -173,7 +173,7 @@ class Tensor:
 
 _ndarray = np.ndarray
 _np_scalar = np.generic
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_FLOAT32_MAX = float(dtypes.float32.max)
 
 
 def _wrap(array):

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _recording, backend, dtypes
 from ..backend import _device_stack, placement as _placement
 from ..errors import DTypeMismatchError, InvalidArgumentError
-from ..tensor import Tensor, Variable, _wrap, convert_to_tensor
+from ..tensor import _FLOAT32_MAX, Tensor, Variable, _wrap, convert_to_tensor
 
 # TensorFlow computes inf and nan without a word (1/0, log(0), an overflowing
 # multiply); NumPy warns. Drop NumPy's floating-point warnings raised inside
@@ -31,7 +31,6 @@ record = _recording.record
 needs = _recording.needs
 tapes = _recording.active
 _np_ndarray = np.ndarray
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def as_tensor(x, dtype=None):
