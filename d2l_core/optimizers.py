@@ -465,12 +465,11 @@ def get(identifier):
     """
     if isinstance(identifier, Optimizer):
         return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
+    if isinstance(identifier, (str, dict)):
+        name = identifier if isinstance(identifier, str) else identifier.get("class_name", "")
+        cls = _BY_NAME.get(name.lower())
         if cls is None:
-            raise ValueError(f"optimizers.get: unknown optimizer {identifier!r}; "
+            raise ValueError(f"optimizers.get: unknown optimizer {name!r}; "
                              f"use one of {sorted(_BY_NAME)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return _BY_NAME[identifier["class_name"].lower()](**identifier.get("config", {}))
+        return cls() if isinstance(identifier, str) else cls(**identifier.get("config", {}))
     raise TypeError(f"optimizers.get: cannot make an optimizer from {identifier!r}")

@@ -402,3 +402,9 @@ def test_bad_hyperparameters_are_rejected():
         opt.SGD(momentum=1.5)
     with pytest.raises(TypeError, match="unexpected arguments"):
         opt.Adam(betas=(0.9, 0.99))
+
+
+def test_get_names_an_unknown_optimizer_in_a_config_dict():
+    assert isinstance(opt.get({"class_name": "SGD", "config": {"learning_rate": 0.5}}), opt.SGD)
+    with pytest.raises(ValueError, match="unknown optimizer 'nadam'"):
+        opt.get({"class_name": "nadam"})
