@@ -199,6 +199,11 @@ def module_of(array):
     return np if isinstance(array, np.ndarray) else _cupy
 
 
+def xp_of(array):
+    """NumPy or CuPy, whichever owns ``array`` (the NumPy test first: it is the common case)."""
+    return np if type(array) is np.ndarray else module_of(array)
+
+
 def to_device(array, dev):
     """``array`` on ``dev`` (a copy when it moves, the same array when it is there)."""
     if dev.kind == "CPU":

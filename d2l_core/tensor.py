@@ -186,6 +186,25 @@ def _wrap(array):
     return t
 
 
+# ============================================================== public-internal
+#
+# The layers above ops (keras, data, optimizers, compat, autodiff) use these
+# names instead of a Tensor's private attributes. They are d2l_core's own, not
+# TensorFlow's API.
+
+def array_of(t):
+    """The NumPy or CuPy array behind Tensor ``t`` (a Variable's current value), not a copy.
+
+    >>> from d2l_core.tensor import array_of
+    >>> array_of(d2l.constant([1, 2]))
+    array([1, 2], dtype=int32)
+    """
+    return t._value
+
+
+wrap = _wrap
+
+
 # ============================================================== conversion
 
 def _target_device():

@@ -129,9 +129,7 @@ def arrays(op, *tensors):
     return [backend.to_device(t._value, dev) for t in tensors]
 
 
-def xp_of(array):
-    """NumPy or CuPy, whichever owns ``array``."""
-    return np if type(array) is _np_ndarray else backend.module_of(array)
+xp_of = backend.xp_of
 
 
 def broadcast_shape(op, a, b):
