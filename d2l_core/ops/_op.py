@@ -12,6 +12,7 @@ inline rather than through a function call, because a call costs about as
 much as the test itself. benchmarks/ measures this path (``run.py --only
 overhead``) and ``benchmarks/profile_ops.py`` shows where its time goes.
 """
+import numbers
 import warnings
 
 import numpy as np
@@ -20,6 +21,7 @@ from .. import _recording, backend, dtypes
 from ..backend import _device_stack, placement as _placement
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import _FLOAT32_MAX, Tensor, Variable, _wrap, convert_to_tensor
+from .registry import OPS
 
 # TensorFlow computes inf and nan without a word (1/0, log(0), an overflowing
 # multiply); NumPy warns. Drop NumPy's floating-point warnings raised inside
@@ -27,10 +29,25 @@ from ..tensor import _FLOAT32_MAX, Tensor, Variable, _wrap, convert_to_tensor
 warnings.filterwarnings("ignore", r"(overflow|underflow|divide by zero|invalid value) encountered",
                         RuntimeWarning, r"d2l_core(\.|$)")
 
-record = _recording.record
 needs = _recording.needs
 tapes = _recording.active
 _np_ndarray = np.ndarray
+
+
+def record(op_name, inputs, output, attrs=None):
+    """Put registered op ``op_name``'s call on the active tapes (call it only when ``tapes``).
+
+    Ops marked not differentiable (and internal kernels that are not ops)
+    are not recorded: no gradient flows through them.
+    """
+    entry = OPS.get(op_name)
+    if entry is not None and entry.grad is not None:
+        _recording.record(entry, inputs, output, attrs)
+
+
+def record_many(op_name, inputs, outputs, attrs=None):
+    """``record`` for an op with several outputs (``unstack``, ``split``)."""
+    _recording.record_many(OPS[op_name], inputs, outputs, attrs)
 
 
 def as_tensor(x, dtype=None):
@@ -162,6 +179,50 @@ def no_bool(op, t):
             op=op)
 
 
+def normalize_axis(op, axis, ndim):
+    """``axis`` as a sorted tuple of non-negative ints, checked against ``ndim``."""
+    if axis is None:
+        return tuple(range(ndim))
+    if hasattr(axis, "_value"):
+        if not axis.dtype.is_integer or axis.ndim > 1:
+            raise InvalidArgumentError(
+                f"{op}: axis must be an int or a 1-D list of ints, got a {axis.dtype.name} "
+                f"tensor of shape {axis.shape}; to reduce over all axes leave axis=None", op=op)
+        axis = axis.numpy().tolist()
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    out = []
+    for a in axes:
+        if type(a) is not int and (not isinstance(a, numbers.Integral) or isinstance(a, bool)):
+            raise InvalidArgumentError(
+                f"{op}: axis must be an int or a list of ints, got {axis!r:.60}; "
+                "axes are numbered 0 (first) to -1 (last)", op=op)
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise InvalidArgumentError(
+                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; "
+                f"valid axes are {-ndim}..{ndim - 1}", op=op)
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise InvalidArgumentError(f"{op}: axis {axis} names an axis twice", op=op)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def shape_tuple(op, shape):
+    """``shape`` (a list, tuple, int or 1-D tensor) as a tuple of non-negative ints."""
+    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
+        if isinstance(shape, Tensor):
+            shape = shape.numpy().tolist()
+        if isinstance(shape, numbers.Integral):
+            shape = (shape,)
+    try:
+        shape = tuple(map(int, shape))
+    except TypeError:
+        raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
+    if shape and min(shape) < 0:
+        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
+    return shape
+
+
 wrap = _wrap
-__all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "needs", "tapes",
-           "broadcast_shape", "check_dtype", "no_bool", "dtypes"]
+__all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "record_many", "needs", "tapes",
+           "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]

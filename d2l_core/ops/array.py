@@ -12,36 +12,139 @@ array([[1, 2],
        [4, 5]], dtype=int32)
 """
 import builtins
-import math
 import numbers
 
 import numpy as np
 
 from .. import backend, dtypes
-from .._recording import record_many
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, _target_device, _VariableSlice, constant
-from ._op import arrays, as_tensor, record, tapes, wrap, xp_of
+from ._op import (arrays, as_tensor, normalize_axis, record, record_many, shape_tuple, tapes, wrap,
+                  xp_of)
+from .broadcast import broadcast_to, reduce_sum, reshape, sum_to  # noqa: F401  (re-exported)
+from .registry import COMPOSITE, NOT_DIFFERENTIABLE, VALUE, Sample, Test, gradient, op, uniform
 
 _range = builtins.range
 
 
+# ================================================================ test data (see ops/registry.py)
+
+def _zeros_samples(rng):
+    return [Sample(lambda: zeros((2, 3)), (), lambda: np.zeros((2, 3), np.float32)),
+            Sample(lambda: zeros([3], dtypes.int32), (), lambda: np.zeros(3, np.int32))]
+
+
+def _ones_samples(rng):
+    return [Sample(lambda: ones((2, 1)), (), lambda: np.ones((2, 1), np.float32))]
+
+
+def _fill_samples(rng):
+    weights = uniform()(rng, (2, 3))       # a weighted sum, so each element's gradient differs
+    return [Sample(lambda v, w: fill((2, 3), v) * w, (np.array(rng.uniform(-2, 2)), weights),
+                   lambda v, w: np.full((2, 3), v) * w)]
+
+
+def _like_samples(rng):
+    x = uniform()(rng, (2, 3))
+    return [Sample(lambda x: zeros_like(x) + ones_like(x), (x,), np.ones_like)]
+
+
+def _eye_samples(rng):
+    return [Sample(lambda: eye(3), (), lambda: np.eye(3, dtype=np.float32)),
+            Sample(lambda: eye(2, 3, batch_shape=[2]), (),
+                   lambda: np.broadcast_to(np.eye(2, 3, dtype=np.float32), (2, 2, 3)))]
+
+
+def _range_samples(rng):
+    return [Sample(lambda: range(5), (), lambda: np.arange(5, dtype=np.int32)),
+            Sample(lambda: range(1.0, 2.0, 0.25), (), lambda: np.arange(1, 2, 0.25, np.float32))]
+
+
+def _linspace_samples(rng):
+    return [Sample(lambda: linspace(0.0, 1.0, 5), (), lambda: np.linspace(0, 1, 5, dtype=np.float32))]
+
+
+def _identity_samples(rng):
+    return [Sample(identity, (uniform()(rng, (2, 3)),), lambda x: x)]
+
+
+def _shape_samples(rng):
+    x = uniform()(rng, (2, 3))
+    return [Sample(lambda x: [shape(x), size(x), rank(x)], (x,),
+                   lambda x: [np.array([2, 3], np.int32), np.int32(6), np.int32(2)])]
+
+
+def _transpose_samples(rng):
+    x = uniform()(rng, (2, 3, 4))
+    return [Sample(transpose, (x,), np.transpose),
+            Sample(lambda x: transpose(x, perm=[0, 2, 1]), (x,), lambda x: x.transpose(0, 2, 1))]
+
+
+def _expand_dims_samples(rng):
+    x = uniform()(rng, (2, 3))
+    return [Sample(lambda x: expand_dims(x, -1), (x,), lambda x: x[..., None]),
+            Sample(lambda x: expand_dims(x, 0), (x,), lambda x: x[None])]
+
+
+def _squeeze_samples(rng):
+    x = uniform()(rng, (1, 3, 1))
+    return [Sample(squeeze, (x,), np.squeeze),
+            Sample(lambda x: squeeze(x, [2]), (x,), lambda x: x[:, :, 0])]
+
+
+def _tile_samples(rng):
+    return [Sample(lambda x: tile(x, [2, 3]), (uniform()(rng, (2, 2)),), lambda x: np.tile(x, (2, 3)))]
+
+
+def _concat_samples(rng):
+    a, b = uniform()(rng, (2, 3)), uniform()(rng, (2, 1))
+    return [Sample(lambda a, b: concat([a, b], axis=1), (a, b),
+                   lambda a, b: np.concatenate([a, b], axis=1))]
+
+
+def _stack_samples(rng):
+    a, b = uniform()(rng, (2, 3)), uniform()(rng, (2, 3))
+    return [Sample(lambda a, b: stack([a, b], axis=1), (a, b), lambda a, b: np.stack([a, b], 1))]
+
+
+def _unstack_samples(rng):
+    x = uniform()(rng, (3, 2))
+    return [Sample(lambda x: unstack(x, axis=1), (x,), lambda x: [x[:, 0], x[:, 1]])]
+
+
+def _split_samples(rng):
+    x = uniform()(rng, (2, 5))
+    return [Sample(lambda x: split(x, [2, -1], axis=1), (x,), lambda x: [x[:, :2], x[:, 2:]]),
+            Sample(lambda x: split(x, 2), (x,), lambda x: [x[:1], x[1:]])]
+
+
+def _gather_samples(rng):
+    idx = np.array([2, 0, 2], np.int32)      # a repeated index: its gradients add up
+    x = uniform()(rng, (3, 4))
+    return [Sample(lambda x: gather(x, idx), (x,), lambda x: x[idx]),
+            Sample(lambda x: gather(x, idx[:2], axis=1), (x,), lambda x: x[:, idx[:2]])]
+
+
+def _boolean_mask_samples(rng):
+    mask = np.array([True, False, True])
+    return [Sample(lambda x: boolean_mask(x, mask), (uniform()(rng, (3, 2)),), lambda x: x[mask])]
+
+
+def _one_hot_samples(rng):
+    labels = np.array([1, 0, 3], np.int32)
+    return [Sample(lambda i: one_hot(i, 4), (labels,), lambda i: np.eye(4, dtype=np.float32)[i]),
+            Sample(lambda i: one_hot(i, 3, on_value=5.0, off_value=-1.0, axis=0), (labels,),
+                   lambda i: np.where(np.arange(3)[:, None] == i, 5.0, -1.0).astype(np.float32))]
+
+
+def _getitem_samples(rng):
+    x = uniform()(rng, (3, 4))
+    return [Sample(lambda x: x[1:, ::2], (x,), lambda x: x[1:, ::2]),
+            Sample(lambda x: x[::-1, -1], (x,), lambda x: x[::-1, -1]),
+            Sample(lambda x: x[None, ..., 1], (x,), lambda x: x[None, ..., 1])]
+
+
 # ================================================================ creation
-
-def _shape_tuple(op, shape):
-    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
-        if isinstance(shape, Tensor):
-            shape = shape.numpy().tolist()
-        if isinstance(shape, numbers.Integral):
-            shape = (shape,)
-    try:
-        shape = tuple(map(int, shape))
-    except TypeError:
-        raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
-    if shape and min(shape) < 0:
-        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
-    return shape
-
 
 def _new(op, shape, dtype, make):
     """A new array made by ``make(xp, shape, np_dtype)`` on the current device."""
@@ -52,6 +155,7 @@ def _new(op, shape, dtype, make):
         return wrap(make(xp, shape, dtypes.as_dtype(dtype).np))
 
 
+@op("Zeros", grad=NOT_DIFFERENTIABLE, test=Test(samples=_zeros_samples))
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of zeros (``tf.zeros``); float32 unless ``dtype`` says otherwise.
 
@@ -60,18 +164,20 @@ def zeros(shape, dtype=dtypes.float32, name=None):
     array([[0., 0., 0.],
            [0., 0., 0.]], dtype=float32)>
     """
-    return _new("zeros", _shape_tuple("zeros", shape), dtype, lambda xp, s, d: xp.zeros(s, d))
+    return _new("zeros", shape_tuple("zeros", shape), dtype, lambda xp, s, d: xp.zeros(s, d))
 
 
+@op("Ones", grad=NOT_DIFFERENTIABLE, test=Test(samples=_ones_samples))
 def ones(shape, dtype=dtypes.float32, name=None):
     """A tensor of ones (``tf.ones``).
 
     >>> d2l.ones([3, 4], d2l.int32).shape
     TensorShape([3, 4])
     """
-    return _new("ones", _shape_tuple("ones", shape), dtype, lambda xp, s, d: xp.ones(s, d))
+    return _new("ones", shape_tuple("ones", shape), dtype, lambda xp, s, d: xp.ones(s, d))
 
 
+@op("Fill", test=Test(samples=_fill_samples))
 def fill(dims, value, name=None):
     """A tensor of shape ``dims`` filled with ``value``; the dtype is ``value``'s (``tf.fill``).
 
@@ -81,15 +187,20 @@ def fill(dims, value, name=None):
     v = as_tensor(value)
     if v.ndim != 0:
         raise InvalidArgumentError(f"fill: value must be a scalar, got shape {v.shape}", op="fill")
-    shape = _shape_tuple("fill", dims)
+    shape = shape_tuple("fill", dims)
     (a,) = arrays("fill", v)
     y = wrap(xp_of(a).full(shape, a, dtype=a.dtype))
     if tapes:      # every element is the value: its gradient is the sum of them all
-        from .reduce import reduce_sum
-        record("fill", (v,), y, lambda dy: (reduce_sum(dy),))
+        record("fill", (v,), y)
     return y
 
 
+@gradient("fill")
+def _fill_grad(dy, inputs, y, attrs):
+    return (reduce_sum(dy),)
+
+
+@op("ZerosLike", grad=NOT_DIFFERENTIABLE, test=Test(samples=_like_samples))
 def zeros_like(input, dtype=None, name=None):  # noqa: A002
     """Zeros with ``input``'s shape, dtype (unless given) and device (``tf.zeros_like``).
 
@@ -101,6 +212,7 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002
     return wrap(xp_of(x._value).zeros(x._value.shape, d))
 
 
+@op("OnesLike", grad=NOT_DIFFERENTIABLE, test=Test(samples=_like_samples))
 def ones_like(input, dtype=None, name=None):  # noqa: A002
     """Ones with ``input``'s shape, dtype (unless given) and device (``tf.ones_like``).
 
@@ -112,6 +224,7 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     return wrap(xp_of(x._value).ones(x._value.shape, d))
 
 
+@op("Eye", grad=NOT_DIFFERENTIABLE, test=Test(samples=_eye_samples))
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """An identity matrix, optionally repeated over ``batch_shape`` (``tf.eye``).
 
@@ -120,11 +233,12 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
            [0., 1.]], dtype=float32)
     """
     cols = num_rows if num_columns is None else num_columns
-    batch = () if batch_shape is None else _shape_tuple("eye", batch_shape)
+    batch = () if batch_shape is None else shape_tuple("eye", batch_shape)
     return _new("eye", (int(num_rows), int(cols)), dtype,
                 lambda xp, s, d: xp.broadcast_to(xp.eye(*s, dtype=d), batch + s).copy())
 
 
+@op("Range", grad=NOT_DIFFERENTIABLE, test=Test(samples=_range_samples))
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     """Numbers from ``start`` up to (not including) ``limit`` in steps of ``delta`` (``tf.range``).
 
@@ -151,6 +265,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     return _new("range", None, dtype, lambda xp, s, d: xp.arange(*values).astype(d))
 
 
+@op("LinSpace", grad=NOT_DIFFERENTIABLE, test=Test(samples=_linspace_samples))
 def linspace(start, stop, num, name=None, axis=0):
     """``num`` evenly spaced numbers from ``start`` to ``stop`` inclusive (``tf.linspace``).
 
@@ -164,6 +279,7 @@ def linspace(start, stop, num, name=None, axis=0):
                                   axis=axis).astype(dtype.np))
 
 
+@op("Identity", test=Test(samples=_identity_samples))
 def identity(input, name=None):  # noqa: A002
     """The same values as a new tensor, on the current device if one is requested (``tf.identity``).
 
@@ -174,10 +290,16 @@ def identity(input, name=None):  # noqa: A002
     (a,) = arrays("identity", x)
     y = wrap(a)
     if tapes:
-        record("identity", (x,), y, lambda dy: (dy,))
+        record("identity", (x,), y)
     return y
 
 
+@gradient("identity")
+def _identity_grad(dy, inputs, y, attrs):
+    return (dy,)
+
+
+@op("StopGradient", grad=NOT_DIFFERENTIABLE, test=Test(samples=_identity_samples))
 def stop_gradient(input, name=None):  # noqa: A002
     """The same values, but tapes treat the result as a constant (``tf.stop_gradient``).
 
@@ -193,6 +315,7 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 # ================================================================ shapes
 
+@op("Shape", grad=NOT_DIFFERENTIABLE, test=Test(samples=_shape_samples))
 def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
     """The shape as a 1-D int32 tensor (``tf.shape``); ``x.shape`` gives a TensorShape.
 
@@ -203,6 +326,7 @@ def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
     return constant(np.array(x._value.shape, dtype=dtypes.as_dtype(out_type).np))
 
 
+@op("Size", grad=NOT_DIFFERENTIABLE, test=Test(samples=_shape_samples))
 def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
     """The number of elements as an int32 scalar (``tf.size``).
 
@@ -212,6 +336,7 @@ def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
     return constant(np.array(as_tensor(input)._value.size, dtype=dtypes.as_dtype(out_type).np))
 
 
+@op("Rank", grad=NOT_DIFFERENTIABLE, test=Test(samples=_shape_samples))
 def rank(input, name=None):  # noqa: A002
     """The number of dimensions as an int32 scalar (``tf.rank``).
 
@@ -221,45 +346,7 @@ def rank(input, name=None):  # noqa: A002
     return constant(np.array(as_tensor(input)._value.ndim, dtype=np.int32))
 
 
-def reshape(tensor, shape, name=None):
-    """The same elements in a new shape; one dimension may be -1 (inferred) (``tf.reshape``).
-
-    >>> d2l.reshape(d2l.range(12), (3, -1)).shape
-    TensorShape([3, 4])
-    """
-    x = as_tensor(tensor)
-    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
-        if isinstance(shape, Tensor):
-            shape = shape.numpy().tolist()
-        if isinstance(shape, numbers.Integral):
-            shape = (shape,)
-    shape = tuple(map(int, shape))
-    (a,) = arrays("reshape", x)
-    if shape != a.shape:
-        _check_reshape(a.shape, shape)
-    y = wrap(a.reshape(shape))
-    if tapes:
-        record("reshape", (x,), y, lambda dy: (reshape(dy, x._value.shape),))
-    return y
-
-
-def _check_reshape(old, new):
-    n = math.prod(old)
-    if (not new or min(new) >= 0) and math.prod(new) == n:
-        return                      # fully given and holds every element: the usual case
-    unknown = [i for i, d in enumerate(new) if d == -1]
-    known = math.prod([d for d in new if d != -1])
-    bad = len(unknown) > 1 or any(d < -1 for d in new) or (
-        n != known if not unknown else (known == 0 or n % known))
-    if bad:
-        hint = ("only one dimension may be -1" if len(unknown) > 1 else
-                f"the new shape must hold exactly {n} elements" + (
-                    f"; with -1 the other dimensions ({known}) must divide {n}" if unknown else ""))
-        raise InvalidArgumentError(
-            f"reshape: cannot reshape a tensor with {n} elements (shape {tuple(old)}) "
-            f"into shape {tuple(new)}: {hint}", op="reshape")
-
-
+@op("Transpose", test=Test(samples=_transpose_samples))
 def transpose(a, perm=None, conjugate=False, name="transpose"):
     """Permute the axes; by default reverse them, so a matrix is transposed (``tf.transpose``).
 
@@ -286,10 +373,16 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
     y = wrap(out)
     if tapes:
         inverse = tuple(np.argsort(perm))
-        record("transpose", (x,), y, lambda dy: (transpose(dy, inverse, conjugate),))
+        record("transpose", (x,), y, {"inverse": inverse, "conjugate": conjugate})
     return y
 
 
+@gradient("transpose")
+def _transpose_grad(dy, inputs, y, attrs):
+    return (transpose(dy, attrs["inverse"], attrs["conjugate"]),)
+
+
+@op("ExpandDims", grad=COMPOSITE, test=Test(samples=_expand_dims_samples))
 def expand_dims(input, axis, name=None):  # noqa: A002
     """Insert a length-1 axis at ``axis`` (``tf.expand_dims``).
 
@@ -307,13 +400,13 @@ def expand_dims(input, axis, name=None):  # noqa: A002
     return reshape(x, shape)
 
 
+@op("Squeeze", grad=COMPOSITE, test=Test(samples=_squeeze_samples))
 def squeeze(input, axis=None, name=None):  # noqa: A002
     """Remove length-1 axes: all of them, or those in ``axis`` (``tf.squeeze``).
 
     >>> d2l.squeeze(d2l.zeros((1, 3, 1))).shape
     TensorShape([3])
     """
-    from .reduce import normalize_axis
     x = as_tensor(input)
     shape = x._value.shape
     if axis is None:
@@ -328,50 +421,7 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
     return reshape(x, [d for i, d in enumerate(shape) if i not in axes])
 
 
-def broadcast_to(input, shape, name=None):  # noqa: A002
-    """``input`` stretched to ``shape`` by broadcasting (``tf.broadcast_to``).
-
-    >>> d2l.broadcast_to([1, 2], (2, 2)).numpy()
-    array([[1, 2],
-           [1, 2]], dtype=int32)
-    """
-    x = as_tensor(input)
-    shape = _shape_tuple("broadcast_to", shape)
-    (a,) = arrays("broadcast_to", x)
-    if a.shape == shape:
-        return x
-    try:
-        out = xp_of(a).broadcast_to(a, shape)
-    except ValueError:
-        raise InvalidArgumentError(
-            f"broadcast_to: cannot broadcast shape {a.shape} to {shape}; aligned from the right, "
-            "each input dimension must equal the target's or be 1", op="broadcast_to") from None
-    y = wrap(out)
-    if tapes:
-        record("broadcast_to", (x,), y, lambda dy: (sum_to(dy, a.shape),))
-    return y
-
-
-def sum_to(g, shape):
-    """Sum ``g`` over the axes that broadcasting stretched, giving ``shape``.
-
-    This is how every broadcasting op's gradient returns to its input's shape.
-    """
-    from .reduce import reduce_sum
-    gshape = g._value.shape
-    shape = tuple(shape)
-    if gshape == shape:
-        return g
-    lead = len(gshape) - len(shape)
-    stretched = tuple(i + lead for i, d in enumerate(shape) if d == 1 and gshape[i + lead] != 1)
-    if lead and not stretched:      # e.g. a bias (n,) added to a batch (b, n): one op
-        return reduce_sum(g, axis=tuple(_range(lead)))
-    axes = tuple(_range(lead)) + stretched
-    if axes:
-        g = reduce_sum(g, axis=axes, keepdims=True)
-    return reshape(g, shape)
-
-
+@op("Tile", test=Test(samples=_tile_samples))
 def tile(input, multiples, name=None):  # noqa: A002
     """Repeat ``input`` ``multiples[i]`` times along axis i (``tf.tile``).
 
@@ -380,21 +430,22 @@ def tile(input, multiples, name=None):  # noqa: A002
            [1, 2, 1, 2]], dtype=int32)
     """
     x = as_tensor(input)
-    reps = _shape_tuple("tile", multiples)
+    reps = shape_tuple("tile", multiples)
     if len(reps) != x.ndim:
         raise InvalidArgumentError(f"tile: multiples {list(reps)} must have one entry per axis "
                                    f"of the input's shape {x.shape}", op="tile")
     (a,) = arrays("tile", x)
     y = wrap(xp_of(a).tile(a, reps))
     if tapes:
-        record("tile", (x,), y, lambda dy: (_tile_grad(dy, a.shape, reps),))
+        record("tile", (x,), y, {"reps": reps})
     return y
 
 
-def _tile_grad(dy, shape, reps):
-    from .reduce import reduce_sum
+@gradient("tile")
+def _tile_grad(dy, inputs, y, attrs):
+    shape, reps = inputs[0]._value.shape, attrs["reps"]
     split = [n for pair in zip(reps, shape) for n in pair]        # (r0, s0, r1, s1, ...)
-    return reduce_sum(reshape(dy, split), axis=tuple(_range(0, 2 * len(shape), 2)))
+    return (reduce_sum(reshape(dy, split), axis=tuple(_range(0, 2 * len(shape), 2))),)
 
 
 # ================================================================ join and split
@@ -413,6 +464,7 @@ def _need_rank(op, x, hint=""):
         raise InvalidArgumentError(f"{op}: needs a tensor of rank >= 1, got a scalar{hint}", op=op)
 
 
+@op("ConcatV2", test=Test(samples=_concat_samples))
 def concat(values, axis, name="concat"):
     """Join tensors along an existing ``axis`` (``tf.concat``).
 
@@ -425,7 +477,6 @@ def concat(values, axis, name="concat"):
         raise ValueError("concat: needs at least one tensor")
     _same_dtype("concat", ts)
     _need_rank("concat", ts[0], "; to join scalars into a vector use d2l.stack")
-    from .reduce import normalize_axis
     (ax,) = normalize_axis("concat", axis, ts[0].ndim)
     ref = ts[0]._value.shape
     for t in ts[1:]:
@@ -438,10 +489,16 @@ def concat(values, axis, name="concat"):
     y = wrap(xp_of(arrs[0]).concatenate(arrs, axis=ax))
     if tapes:
         sizes = [a.shape[ax] for a in arrs]
-        record("concat", tuple(ts), y, lambda dy: tuple(split(dy, sizes, axis=ax)))
+        record("concat", tuple(ts), y, {"sizes": sizes, "axis": ax})
     return y
 
 
+@gradient("concat")
+def _concat_grad(dy, inputs, y, attrs):
+    return tuple(split(dy, attrs["sizes"], axis=attrs["axis"]))
+
+
+@op("Pack", grad=COMPOSITE, test=Test(samples=_stack_samples))
 def stack(values, axis=0, name="stack"):
     """Join same-shaped tensors along a new ``axis`` (``tf.stack``).
 
@@ -464,6 +521,7 @@ def stack(values, axis=0, name="stack"):
     return concat([expand_dims(t, axis) for t in ts], axis=axis)
 
 
+@op("Unpack", test=Test(samples=_unstack_samples))
 def unstack(value, num=None, axis=0, name="unstack"):
     """Split along ``axis`` into a list of tensors with that axis removed (``tf.unstack``).
 
@@ -472,16 +530,15 @@ def unstack(value, num=None, axis=0, name="unstack"):
     """
     x = as_tensor(value)
     _need_rank("unstack", x)
-    from .reduce import normalize_axis
     (ax,) = normalize_axis("unstack", axis, x.ndim)
     n = x._value.shape[ax]
     if num is not None and num != n:
         raise InvalidArgumentError(f"unstack: num={num} but axis {ax} has length {n}", op="unstack")
     lead = (slice(None),) * ax
-    return _pieces("unstack", x, [lead + (i,) for i in _range(n)],
-                   lambda dys: stack(dys, axis=ax))
+    return _pieces("unstack", x, [lead + (i,) for i in _range(n)], ax)
 
 
+@op("Split", test=Test(samples=_split_samples))
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """Cut along ``axis`` into equal parts or parts of given sizes (``tf.split``).
 
@@ -490,7 +547,6 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """
     x = as_tensor(value)
     _need_rank("split", x)
-    from .reduce import normalize_axis
     (ax,) = normalize_axis("split", axis, x.ndim)
     n = x._value.shape[ax]
     if isinstance(num_or_size_splits, numbers.Integral):
@@ -513,10 +569,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     lead = (slice(None),) * ax
     bounds = np.cumsum([0] + sizes)
     return _pieces("split", x, [lead + (slice(int(b), int(e)),) for b, e in zip(bounds, bounds[1:])],
-                   lambda dys: concat(dys, axis=ax))
+                   ax)
 
 
-def _pieces(op, x, indices, join):
+def _pieces(op, x, indices, axis):
     """``[x[i] for i in indices]``, recorded as one op whose gradient joins the pieces' gradients.
 
     One record, not one per piece: a piece's gradient on its own would be a
@@ -525,10 +581,23 @@ def _pieces(op, x, indices, join):
     (a,) = arrays(op, x)
     pieces = [wrap(a[index]) for index in indices]
     if tapes:
-        def backward(dys):      # a piece that got no gradient contributes zeros
-            return (join([zeros_like(y) if dy is None else dy for y, dy in zip(pieces, dys)]),)
-        record_many(op, (x,), pieces, backward)
+        record_many(op, (x,), pieces, {"axis": axis})
     return pieces
+
+
+def _filled(dys, pieces):
+    """The pieces' gradients, zeros for a piece that got none."""
+    return [zeros_like(y) if dy is None else dy for y, dy in zip(pieces, dys)]
+
+
+@gradient("unstack")
+def _unstack_grad(dys, inputs, pieces, attrs):
+    return (stack(_filled(dys, pieces), axis=attrs["axis"]),)
+
+
+@gradient("split")
+def _split_grad(dys, inputs, pieces, attrs):
+    return (concat(_filled(dys, pieces), axis=attrs["axis"]),)
 
 
 # ================================================================ gather, masks, one-hot
@@ -538,8 +607,17 @@ def _take(op, x, index, accumulate=False):
     (a,) = arrays(op, x)
     y = wrap(a[index])
     if tapes:
-        record(op, (x,), y, lambda dy: (_put(dy, a.shape, index, accumulate),))
+        record(op, (x,), y, {"index": index, "accumulate": accumulate})
     return y
+
+
+def _take_grad(dy, inputs, y, attrs):
+    """gather, boolean_mask, slicing and shuffle: dy written back into zeros at the index."""
+    return (_put(dy, inputs[0]._value.shape, attrs["index"], attrs["accumulate"]),)
+
+
+for _name in ("gather", "boolean_mask", "getitem"):
+    gradient(_name)(_take_grad)
 
 
 def _put(dy, shape, index, accumulate):
@@ -553,10 +631,19 @@ def _put(dy, shape, index, accumulate):
         out[index] = g
     z = wrap(out)
     if tapes:
-        record("scatter", (dy,), z, lambda dz: (_take("gather", dz, index),))
+        record("scatter", (dy,), z, {"index": index})
     return z
 
 
+op("ScatterNd", exports=(), name="scatter", tested_by="gather")(_put)
+
+
+@gradient("scatter")
+def _scatter_grad(dz, inputs, z, attrs):
+    return (_take("gather", dz, attrs["index"]),)
+
+
+@op("GatherV2", test=Test(samples=_gather_samples))
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """Pick slices of ``params`` along ``axis`` at ``indices`` (``tf.gather``).
 
@@ -572,7 +659,6 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
                                  op="gather")
     if batch_dims:
         raise NotImplementedError("gather: batch_dims is not supported; loop over the batch")
-    from .reduce import normalize_axis
     (ax,) = normalize_axis("gather", 0 if axis is None else axis, x.ndim)
     n = x._value.shape[ax]
     (iv,) = arrays("gather", idx)
@@ -584,6 +670,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     return _take("gather", x, index, accumulate=True)
 
 
+@op("BooleanMask", kind=VALUE, test=Test(samples=_boolean_mask_samples))
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The elements (or slices) of ``tensor`` where ``mask`` is True (``tf.boolean_mask``).
 
@@ -608,6 +695,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     return _take("boolean_mask", x, index)
 
 
+@op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples))
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """Turn integer labels into one-hot vectors of length ``depth`` (``tf.one_hot``).
 
@@ -724,6 +812,7 @@ def _is_mask(key):
             (isinstance(key, np.ndarray) and key.dtype == np.bool_))
 
 
+@op("StridedSlice", exports=(), name="getitem", test=Test(samples=_getitem_samples))
 def _getitem(x, key):
     """``x[key]`` for Tensors: ints, negative ints, slices with steps, ``...``, None, or a bool mask."""
     x = as_tensor(x)
@@ -740,7 +829,7 @@ def _getitem_variable(v, key):
         return sliced
     view = _VariableSlice(v, key, _parse_index(v._value.shape, key, "assign"), sliced)
     if tapes:               # the slice stands for `sliced` on any tape
-        record("Identity", (sliced,), view, lambda dy: (dy,))
+        record("identity", (sliced,), view)
     return view
 
 

@@ -16,6 +16,9 @@ from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, broadcast_shape,
                   check_dtype, needs, no_bool, pair, record, tapes, wrap)
+from .array import ones_like, zeros_like
+from .registry import (BINARY, BOOLS, COMPOSITE, FLOATS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
+                       UNARY, Sample, Test, away_from_zero, distinct, gradient, op, uniform)
 
 
 # ================================================================ helpers
@@ -24,10 +27,10 @@ from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, bro
 # path (plain Tensors holding NumPy arrays, see ops/_op.py) goes straight to
 # the kernel; anything else (Variables, Python numbers, CuPy arrays, a device
 # scope, placement logging) takes the general route through pair/arrays.
-# The backward closure is made in a separate function, only when a tape is
-# recording, so the op itself creates no closure cells.
+# When a tape is recording, the call is recorded under the op's registry name;
+# the tape later calls the gradient registered for it (see ops/registry.py).
 
-def _binary(op, x, y, kernel, grad=None):
+def _binary(op, x, y, kernel):
     """Run a broadcasting two-input op and record it when a tape is watching."""
     if (type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype
             and type(x._value) is _np_ndarray and type(y._value) is _np_ndarray
@@ -41,37 +44,29 @@ def _binary(op, x, y, kernel, grad=None):
     except ValueError:
         broadcast_shape(op, a.shape, b.shape)
         raise
-    if grad is not None and tapes:
-        _record_binary(op, x, y, z, grad)
+    if tapes:
+        record(op, (x, y), z)
     return z
 
 
-def _record_binary(op, x, y, z, grad):
-    record(op, (x, y), z, lambda dz: grad(dz, x, y, z))
-
-
-def _arith(op, x, y, kernel, grad=None):
+def _arith(op, x, y, kernel):
     """``_binary`` for arithmetic, which TensorFlow does not define on bool tensors."""
     x, y = pair(x, y, op)
     if x._dtype.is_bool:
         no_bool(op, x)
-    return _binary(op, x, y, kernel, grad)
+    return _binary(op, x, y, kernel)
 
 
-def _unary(op, x, kernel, grad=None):
+def _unary(op, x, kernel):
     if type(x) is not Tensor:
         x = as_tensor(x)
     a = x._value
     if type(a) is not _np_ndarray or _device_stack or _placement.log_device_placement:
         (a,) = arrays(op, x)
     y = wrap(kernel(a))
-    if grad is not None and tapes:
-        _record_unary(op, x, y, grad)
+    if tapes:
+        record(op, (x,), y)
     return y
-
-
-def _record_unary(op, x, y, grad):
-    record(op, (x,), y, lambda dy: grad(dy, x, y))
 
 
 def _is_float_or_complex(d):
@@ -91,8 +86,52 @@ def _numeric(op, x):
     return x
 
 
+# ================================================================ test data (see ops/registry.py)
+
+def _off_multiples(rng, shape):
+    """x = y·(k + f) with f in [0.2, 0.8]: never near a multiple of y, where mod jumps."""
+    return away_from_zero(0.5, 2.0)(rng, shape) * (rng.integers(-3, 3, size=shape) + 0.5)
+
+
+def _off_integers(rng, shape):
+    """Values at least 0.1 from an integer or a half: floor, ceil and round agree everywhere."""
+    return rng.integers(-5, 5, size=shape) + rng.choice([0.15, 0.35, 0.65, 0.85], size=shape)
+
+
+def _small_ints(rng, shape):
+    """Few distinct values, so comparisons see ties as well as both orders."""
+    return rng.integers(-2, 3, size=shape).astype(np.float64)
+
+
+def _where_samples(rng):
+    c = rng.random((2, 3)) < 0.5
+    x, y = uniform()(rng, (2, 3)), uniform()(rng, (3,))
+    return [Sample(lambda x, y: where(c, x, y), (x, y), lambda x, y: np.where(c, x, y)),
+            Sample(lambda c: where(c), (c,), lambda c: np.argwhere(c))]
+
+
+def _cast_samples(rng):
+    x = uniform(-3, 3)(rng, (2, 3))
+    return [Sample(lambda x: cast(x, dtypes.float32), (x,), lambda x: x.astype(np.float32)),
+            Sample(lambda x: cast(x, dtypes.int32), (x,), lambda x: x.astype(np.int32))]
+
+
+def _clip_samples(rng):
+    t = rng.integers(-10, 10, size=(2, 3)) * 0.1 + 0.05      # never on a bound
+    lo, hi = rng.choice([-0.5, -0.3], size=(3,)), rng.choice([0.3, 0.5], size=(3,))
+    return [Sample(lambda x: clip_by_value(x, -0.5, 0.6), (t,), lambda x: np.clip(x, -0.5, 0.6)),
+            Sample(clip_by_value, (t, lo, hi), np.clip)]
+
+
+def _add_n_samples(rng):
+    a, b, c = (uniform()(rng, (2, 3)) for _ in range(3))
+    return [Sample(lambda a, b, c: add_n([a, b, c]), (a, b, c), lambda a, b, c: a + b + c)]
+
+
 # ================================================================ arithmetic
 
+@op("AddV2", exports=("", "math"), kind=BINARY,
+    test=Test(np.add, dtypes=NUMBERS))
 def add(x, y, name=None):
     """Elementwise ``x + y`` with broadcasting (``tf.add``, operator ``+``).
 
@@ -100,26 +139,33 @@ def add(x, y, name=None):
     array([[11., 21.],
            [11., 21.]], dtype=float32)
     """
-    return _arith("add", x, y, np.add, _add_grad)
+    return _arith("add", x, y, np.add)
 
 
-def _add_grad(dz, x, y, z):
+@gradient("add")
+def _add_grad(dz, inputs, z, attrs):
     return dz, dz
 
 
+@op("Sub", exports=("", "math"), kind=BINARY,
+    test=Test(np.subtract, dtypes=NUMBERS))
 def subtract(x, y, name=None):
     """Elementwise ``x - y`` (``tf.subtract``, operator ``-``).
 
     >>> d2l.subtract([5, 7], 2).numpy()
     array([3, 5], dtype=int32)
     """
-    return _arith("subtract", x, y, np.subtract, _subtract_grad)
+    return _arith("subtract", x, y, np.subtract)
 
 
-def _subtract_grad(dz, x, y, z):
+@gradient("subtract")
+def _subtract_grad(dz, inputs, z, attrs):
+    x, y = inputs
     return dz, (negative(dz) if needs(y) else None)
 
 
+@op("Mul", exports=("", "math"), kind=BINARY,
+    test=Test(np.multiply, dtypes=NUMBERS))
 def multiply(x, y, name=None):
     """Elementwise ``x * y`` (``tf.multiply``, operator ``*``); see ``matmul`` for matrices.
 
@@ -128,10 +174,12 @@ def multiply(x, y, name=None):
     >>> d2l.multiply([1.0, 2.0], [3.0, 4.0]).numpy()
     array([3., 8.], dtype=float32)
     """
-    return _arith("multiply", x, y, np.multiply, _multiply_grad)
+    return _arith("multiply", x, y, np.multiply)
 
 
-def _multiply_grad(dz, x, y, z):
+@gradient("multiply")
+def _multiply_grad(dz, inputs, z, attrs):
+    x, y = inputs
     return (multiply(dz, y) if needs(x) else None,
             multiply(dz, x) if needs(y) else None)
 
@@ -142,6 +190,8 @@ _true_div_dtype = {dtypes.int8: dtypes.float32, dtypes.uint8: dtypes.float32,
                    dtypes.int64: dtypes.float64, dtypes.uint64: dtypes.float64}
 
 
+@op("RealDiv", exports=("", "math", ".truediv", "math.truediv"), kind=BINARY,
+    test=Test(np.true_divide, domain=away_from_zero()))
 def divide(x, y, name=None):
     """Elementwise true division ``x / y`` (``tf.divide``, ``tf.truediv``, operator ``/``).
 
@@ -157,15 +207,17 @@ def divide(x, y, name=None):
     target = _true_div_dtype.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
-    return _binary("divide", x, y, np.true_divide, _divide_grad)
+    return _binary("divide", x, y, np.true_divide)
 
 
-def _divide_grad(dz, x, y, z):
+@gradient("divide")
+def _divide_grad(dz, inputs, z, attrs):
+    x, y = inputs
     return (divide(dz, y) if needs(x) else None,
             negative(multiply(dz, divide(z, y))) if needs(y) else None)
 
 
-truediv = divide
+truediv = divide     # tf.truediv: the same op
 
 
 def _int_zero_check(op, x, y):
@@ -182,6 +234,8 @@ def _float_floordiv(a, b):
     return np.floor(np.true_divide(a, b))
 
 
+@op("FloorDiv", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(lambda a, b: np.floor(a / b), domain=away_from_zero()))
 def floordiv(x, y, name=None):
     """Elementwise division rounded down, ``x // y`` (``tf.math.floordiv``). Not differentiable.
 
@@ -198,6 +252,8 @@ def floordiv(x, y, name=None):
     return _binary("floordiv", x, y, kernel)
 
 
+@op("FloorMod", exports=("", "math", "math.floormod"), kind=BINARY,
+    test=Test(np.mod, domain=_off_multiples, dtypes=NUMBERS))
 def mod(x, y, name=None):
     """Elementwise remainder with the sign of ``y``, ``x % y`` (``tf.math.floormod``).
 
@@ -207,10 +263,12 @@ def mod(x, y, name=None):
     x, y = pair(x, y, "mod")
     no_bool("mod", x)
     _int_zero_check("mod", x, y)
-    return _binary("mod", x, y, np.mod, _mod_grad)
+    return _binary("mod", x, y, np.mod)
 
 
-def _mod_grad(dz, x, y, z):
+@gradient("mod")
+def _mod_grad(dz, inputs, z, attrs):
+    x, y = inputs
     return dz, (negative(multiply(dz, floor(divide(x, y)))) if needs(y) else None)
 
 
@@ -225,6 +283,8 @@ def _pow_kernel(a, b):
                                    op="pow") from None
 
 
+@op("Pow", exports=("", "math"), kind=BINARY,
+    test=Test(np.power, domain=(0.5, 2.0)))
 def pow(x, y, name=None):  # noqa: A001  (TensorFlow's name)
     """Elementwise ``x ** y`` (``tf.pow``, operator ``**``).
 
@@ -233,10 +293,12 @@ def pow(x, y, name=None):  # noqa: A001  (TensorFlow's name)
     >>> d2l.pow([2.0, 3.0], 2).numpy()
     array([4., 9.], dtype=float32)
     """
-    return _arith("pow", x, y, _pow_kernel, _pow_grad)
+    return _arith("pow", x, y, _pow_kernel)
 
 
-def _pow_grad(dz, x, y, z):
+@gradient("pow")
+def _pow_grad(dz, inputs, z, attrs):
+    x, y = inputs
     dx = multiply(dz, multiply(y, pow(x, subtract(y, 1)))) if needs(x) else None
     dy = None
     if needs(y):
@@ -246,36 +308,46 @@ def _pow_grad(dz, x, y, z):
     return dx, dy
 
 
+@op("Maximum", exports=("", "math"), kind=BINARY,
+    test=Test(np.maximum, domain=distinct(), dtypes=NUMBERS))
 def maximum(x, y, name=None):
     """Elementwise larger of ``x`` and ``y`` (``tf.maximum``). Ties send the gradient to ``x``.
 
     >>> d2l.maximum([1, 5], [3, 2]).numpy()
     array([3, 5], dtype=int32)
     """
-    return _arith("maximum", x, y, np.maximum, _maximum_grad)
+    return _arith("maximum", x, y, np.maximum)
 
 
-def _maximum_grad(dz, x, y, z):
+@gradient("maximum")
+def _maximum_grad(dz, inputs, z, attrs):
+    x, y = inputs
     x_wins = greater_equal(x, y)
     return (where(x_wins, dz, zeros_like(dz)) if needs(x) else None,
             where(x_wins, zeros_like(dz), dz) if needs(y) else None)
 
 
+@op("Minimum", exports=("", "math"), kind=BINARY,
+    test=Test(np.minimum, domain=distinct(), dtypes=NUMBERS))
 def minimum(x, y, name=None):
     """Elementwise smaller of ``x`` and ``y`` (``tf.minimum``). Ties send the gradient to ``x``.
 
     >>> d2l.minimum([1, 5], [3, 2]).numpy()
     array([1, 2], dtype=int32)
     """
-    return _arith("minimum", x, y, np.minimum, _minimum_grad)
+    return _arith("minimum", x, y, np.minimum)
 
 
-def _minimum_grad(dz, x, y, z):
+@gradient("minimum")
+def _minimum_grad(dz, inputs, z, attrs):
+    x, y = inputs
     x_wins = less_equal(x, y)
     return (where(x_wins, dz, zeros_like(dz)) if needs(x) else None,
             where(x_wins, zeros_like(dz), dz) if needs(y) else None)
 
 
+@op("SquaredDifference", exports=("math",), kind=BINARY, grad=COMPOSITE,
+    test=Test(lambda a, b: np.square(a - b), dtypes=NUMBERS))
 def squared_difference(x, y, name=None):
     """Elementwise ``(x - y)²`` (``tf.math.squared_difference``).
 
@@ -287,45 +359,57 @@ def squared_difference(x, y, name=None):
 
 # ================================================================ one-input functions
 
+@op("Neg", exports=("", "math"), kind=UNARY,
+    test=Test(np.negative, dtypes=NUMBERS))
 def negative(x, name=None):
     """Elementwise ``-x`` (``tf.negative``).
 
     >>> d2l.negative([1, -2]).numpy()
     array([-1,  2], dtype=int32)
     """
-    return _unary("negative", _numeric("negative", x), np.negative, _negative_grad)
+    return _unary("negative", _numeric("negative", x), np.negative)
 
 
-def _negative_grad(dy, x, y):
+@gradient("negative")
+def _negative_grad(dy, inputs, y, attrs):
     return (negative(dy),)
 
 
+@op("Abs", exports=("", "math"), kind=UNARY,
+    test=Test(np.abs, domain=away_from_zero(), dtypes=NUMBERS))
 def abs(x, name=None):  # noqa: A001
     """Elementwise ``|x|`` (``tf.abs``); its derivative is sign(x) (0 at 0).
 
     >>> d2l.abs([-1.5, 2.0]).numpy()
     array([1.5, 2. ], dtype=float32)
     """
-    return _unary("abs", _numeric("abs", x), np.abs, _abs_grad)
+    return _unary("abs", _numeric("abs", x), np.abs)
 
 
-def _abs_grad(dy, x, y):
+@gradient("abs")
+def _abs_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (multiply(dy, sign(x)),)
 
 
+@op("Sign", exports=("", "math"), kind=UNARY,
+    test=Test(np.sign, domain=away_from_zero(), dtypes=NUMBERS))
 def sign(x, name=None):
     """Elementwise -1, 0 or 1 (``tf.sign``); its gradient is zero.
 
     >>> d2l.sign([-3.0, 0.0, 2.0]).numpy()
     array([-1.,  0.,  1.], dtype=float32)
     """
-    return _unary("sign", _numeric("sign", x), np.sign, _sign_grad)
+    return _unary("sign", _numeric("sign", x), np.sign)
 
 
-def _sign_grad(dy, x, y):
+@gradient("sign")
+def _sign_grad(dy, inputs, y, attrs):
     return (zeros_like(dy),)
 
 
+@op("Exp", exports=("", "math"), kind=UNARY,
+    test=Test(np.exp))
 def exp(x, name=None):
     """Elementwise eˣ (``tf.exp``); d eˣ/dx = eˣ.
 
@@ -334,65 +418,82 @@ def exp(x, name=None):
     >>> d2l.exp([1.0]).numpy().round(4)
     array([2.7183], dtype=float32)
     """
-    return _unary("exp", _float_only("exp", x), np.exp, _exp_grad)
+    return _unary("exp", _float_only("exp", x), np.exp)
 
 
-def _exp_grad(dy, x, y):
+@gradient("exp")
+def _exp_grad(dy, inputs, y, attrs):
     return (multiply(dy, y),)
 
 
+@op("Expm1", exports=("math",), kind=UNARY,
+    test=Test(np.expm1))
 def expm1(x, name=None):
     """Elementwise eˣ - 1, accurate near 0 (``tf.math.expm1``).
 
     >>> d2l.math.expm1([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("expm1", _float_only("expm1", x), np.expm1, _expm1_grad)
+    return _unary("expm1", _float_only("expm1", x), np.expm1)
 
 
-def _expm1_grad(dy, x, y):
+@gradient("expm1")
+def _expm1_grad(dy, inputs, y, attrs):
     return (multiply(dy, add(y, 1)),)
 
 
+@op("Log", exports=("", "math"), kind=UNARY,
+    test=Test(np.log, domain=(0.3, 3.0)))
 def log(x, name=None):
     """Elementwise natural logarithm (``tf.math.log``); d ln x/dx = 1/x. log(0) = -inf.
 
     >>> d2l.math.log([1.0, 2.718281828]).numpy()
     array([0., 1.], dtype=float32)
     """
-    return _unary("log", _float_only("log", x), np.log, _log_grad)
+    return _unary("log", _float_only("log", x), np.log)
 
 
-def _log_grad(dy, x, y):
+@gradient("log")
+def _log_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (divide(dy, x),)
 
 
+@op("Log1p", exports=("math",), kind=UNARY,
+    test=Test(np.log1p, domain=(-0.6, 2.0)))
 def log1p(x, name=None):
     """Elementwise ln(1 + x), accurate near 0 (``tf.math.log1p``).
 
     >>> d2l.math.log1p([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("log1p", _float_only("log1p", x), np.log1p, _log1p_grad)
+    return _unary("log1p", _float_only("log1p", x), np.log1p)
 
 
-def _log1p_grad(dy, x, y):
+@gradient("log1p")
+def _log1p_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (divide(dy, add(x, 1)),)
 
 
+@op("Sqrt", exports=("", "math"), kind=UNARY,
+    test=Test(np.sqrt, domain=(0.3, 3.0)))
 def sqrt(x, name=None):
     """Elementwise √x (``tf.sqrt``); d√x/dx = 1/(2√x), infinite at 0.
 
     >>> d2l.sqrt([4.0, 9.0]).numpy()
     array([2., 3.], dtype=float32)
     """
-    return _unary("sqrt", _float_only("sqrt", x), np.sqrt, _sqrt_grad)
+    return _unary("sqrt", _float_only("sqrt", x), np.sqrt)
 
 
-def _sqrt_grad(dy, x, y):
+@gradient("sqrt")
+def _sqrt_grad(dy, inputs, y, attrs):
     return (divide(multiply(dy, 0.5), y),)
 
 
+@op("Rsqrt", exports=("math",), kind=UNARY,
+    test=Test(lambda a: 1 / np.sqrt(a), domain=(0.3, 3.0)))
 def rsqrt(x, name=None):
     """Elementwise 1/√x (``tf.math.rsqrt``).
 
@@ -400,13 +501,16 @@ def rsqrt(x, name=None):
     array([0.5], dtype=float32)
     """
     x = _float_only("rsqrt", x)
-    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), _rsqrt_grad)
+    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a))
 
 
-def _rsqrt_grad(dy, x, y):
+@gradient("rsqrt")
+def _rsqrt_grad(dy, inputs, y, attrs):
     return (multiply(dy, multiply(-0.5, multiply(y, square(y)))),)
 
 
+@op("Reciprocal", exports=("math",), kind=UNARY,
+    test=Test(np.reciprocal, domain=away_from_zero()))
 def reciprocal(x, name=None):
     """Elementwise 1/x (``tf.math.reciprocal``).
 
@@ -414,75 +518,94 @@ def reciprocal(x, name=None):
     array([0.5 , 0.25], dtype=float32)
     """
     x = _float_only("reciprocal", x)
-    return _unary("reciprocal", x, np.reciprocal, _reciprocal_grad)
+    return _unary("reciprocal", x, np.reciprocal)
 
 
-def _reciprocal_grad(dy, x, y):
+@gradient("reciprocal")
+def _reciprocal_grad(dy, inputs, y, attrs):
     return (negative(multiply(dy, square(y))),)
 
 
+@op("Square", exports=("", "math"), kind=UNARY,
+    test=Test(np.square, dtypes=NUMBERS))
 def square(x, name=None):
     """Elementwise x² (``tf.square``); d x²/dx = 2x.
 
     >>> d2l.square([3, -2]).numpy()
     array([9, 4], dtype=int32)
     """
-    return _unary("square", _numeric("square", x), np.square, _square_grad)
+    return _unary("square", _numeric("square", x), np.square)
 
 
-def _square_grad(dy, x, y):
+@gradient("square")
+def _square_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (multiply(dy, multiply(x, 2)),)
 
 
+@op("Sin", exports=("", "math"), kind=UNARY,
+    test=Test(np.sin, domain=(-3.0, 3.0)))
 def sin(x, name=None):
     """Elementwise sine (``tf.sin``); d sin x/dx = cos x.
 
     >>> d2l.sin([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("sin", _float_only("sin", x), np.sin, _sin_grad)
+    return _unary("sin", _float_only("sin", x), np.sin)
 
 
-def _sin_grad(dy, x, y):
+@gradient("sin")
+def _sin_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (multiply(dy, cos(x)),)
 
 
+@op("Cos", exports=("", "math"), kind=UNARY,
+    test=Test(np.cos, domain=(-3.0, 3.0)))
 def cos(x, name=None):
     """Elementwise cosine (``tf.cos``); d cos x/dx = -sin x.
 
     >>> d2l.cos([0.0]).numpy()
     array([1.], dtype=float32)
     """
-    return _unary("cos", _float_only("cos", x), np.cos, _cos_grad)
+    return _unary("cos", _float_only("cos", x), np.cos)
 
 
-def _cos_grad(dy, x, y):
+@gradient("cos")
+def _cos_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (negative(multiply(dy, sin(x))),)
 
 
+@op("Tan", exports=("math",), kind=UNARY,
+    test=Test(np.tan, domain=(-1.2, 1.2)))
 def tan(x, name=None):
     """Elementwise tangent (``tf.math.tan``); d tan x/dx = 1 + tan² x.
 
     >>> d2l.math.tan([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("tan", _float_only("tan", x), np.tan, _tan_grad)
+    return _unary("tan", _float_only("tan", x), np.tan)
 
 
-def _tan_grad(dy, x, y):
+@gradient("tan")
+def _tan_grad(dy, inputs, y, attrs):
     return (multiply(dy, add(square(y), 1)),)
 
 
+@op("Tanh", exports=("", "math", "nn"), kind=UNARY,
+    test=Test(np.tanh, domain=(-3.0, 3.0)))
 def tanh(x, name=None):
     """Elementwise hyperbolic tangent (``tf.tanh``); d tanh x/dx = 1 - tanh² x.
 
     >>> d2l.tanh([0.0]).numpy()
     array([0.], dtype=float32)
     """
-    return _unary("tanh", _float_only("tanh", x), np.tanh, _tanh_grad)
+    return _unary("tanh", _float_only("tanh", x), np.tanh)
 
 
-def _tanh_grad(dy, x, y):
+@gradient("tanh")
+def _tanh_grad(dy, inputs, y, attrs):
     return (multiply(dy, subtract(1, square(y))),)
 
 
@@ -492,19 +615,24 @@ def _sigmoid_kernel(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
 
+@op("Sigmoid", exports=("", "math", "nn"), kind=UNARY,
+    test=Test(lambda a: 1 / (1 + np.exp(-a)), domain=(-4.0, 4.0)))
 def sigmoid(x, name=None):
     """Elementwise logistic function σ(x) = 1/(1+e⁻ˣ) (``tf.sigmoid``); σ' = σ(1-σ).
 
     >>> d2l.sigmoid([0.0]).numpy()
     array([0.5], dtype=float32)
     """
-    return _unary("sigmoid", _float_only("sigmoid", x), _sigmoid_kernel, _sigmoid_grad)
+    return _unary("sigmoid", _float_only("sigmoid", x), _sigmoid_kernel)
 
 
-def _sigmoid_grad(dy, x, y):
+@gradient("sigmoid")
+def _sigmoid_grad(dy, inputs, y, attrs):
     return (multiply(dy, multiply(y, subtract(1, y))),)
 
 
+@op("Softplus", exports=("math", "nn"), kind=UNARY,
+    test=Test(lambda a: np.logaddexp(0, a), domain=(-4.0, 4.0)))
 def softplus(x, name=None):
     """Elementwise ln(1 + eˣ), computed without overflow (``tf.math.softplus``).
 
@@ -512,14 +640,17 @@ def softplus(x, name=None):
     array([0.6931472], dtype=float32)
     """
     x = _float_only("softplus", x)
-    return _unary("softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype, copy=False),
-                  _softplus_grad)
+    return _unary("softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype, copy=False))
 
 
-def _softplus_grad(dy, x, y):
+@gradient("softplus")
+def _softplus_grad(dy, inputs, y, attrs):
+    (x,) = inputs
     return (multiply(dy, sigmoid(x)),)
 
 
+@op("Floor", exports=("", "math"), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.floor, domain=_off_integers))
 def floor(x, name=None):
     """Elementwise round down (``tf.floor``). Not differentiable.
 
@@ -529,6 +660,8 @@ def floor(x, name=None):
     return _unary("floor", _float_only("floor", x), np.floor)
 
 
+@op("Ceil", exports=("math",), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.ceil, domain=_off_integers))
 def ceil(x, name=None):
     """Elementwise round up (``tf.math.ceil``). Not differentiable.
 
@@ -538,6 +671,8 @@ def ceil(x, name=None):
     return _unary("ceil", _float_only("ceil", x), np.ceil)
 
 
+@op("Round", exports=("", "math"), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.round, domain=_off_integers, dtypes=NUMBERS))
 def round(x, name=None):  # noqa: A001
     """Elementwise round half to even, "banker's rounding" (``tf.round``). Not differentiable.
 
@@ -556,37 +691,49 @@ def _compare(op, kernel, ordered=True):
     return compare
 
 
-equal = _compare("equal", np.equal, ordered=False)
+equal = op("Equal", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.equal, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("equal", np.equal, ordered=False))
 equal.__doc__ = """Elementwise ``x == y`` as a bool tensor (``tf.equal``).
 
 >>> d2l.equal([1, 2, 3], [1, 0, 3]).numpy()
 array([ True, False,  True])
 """
-not_equal = _compare("not_equal", np.not_equal, ordered=False)
+not_equal = op("NotEqual", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.not_equal, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("not_equal", np.not_equal, ordered=False))
 not_equal.__doc__ = """Elementwise ``x != y`` (``tf.not_equal``).
 
 >>> d2l.not_equal([1, 2], 1).numpy()
 array([False,  True])
 """
-less = _compare("less", np.less)
+less = op("Less", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.less, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("less", np.less))
 less.__doc__ = """Elementwise ``x < y`` (``tf.less``).
 
 >>> d2l.less([1, 2], 2).numpy()
 array([ True, False])
 """
-less_equal = _compare("less_equal", np.less_equal)
+less_equal = op("LessEqual", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.less_equal, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("less_equal", np.less_equal))
 less_equal.__doc__ = """Elementwise ``x <= y`` (``tf.less_equal``).
 
 >>> d2l.less_equal([1, 2], 2).numpy()
 array([ True,  True])
 """
-greater = _compare("greater", np.greater)
+greater = op("Greater", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.greater, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("greater", np.greater))
 greater.__doc__ = """Elementwise ``x > y`` (``tf.greater``).
 
 >>> d2l.greater([1, 3], 2).numpy()
 array([False,  True])
 """
-greater_equal = _compare("greater_equal", np.greater_equal)
+greater_equal = op("GreaterEqual", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.greater_equal, domain=_small_ints, dtypes=NUMBERS))(
+    _compare("greater_equal", np.greater_equal))
 greater_equal.__doc__ = """Elementwise ``x >= y`` (``tf.greater_equal``).
 
 >>> d2l.greater_equal([1, 2], 2).numpy()
@@ -606,19 +753,25 @@ def _logical(op, kernel):
     return logical
 
 
-logical_and = _logical("logical_and", np.logical_and)
+logical_and = op("LogicalAnd", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.logical_and, dtypes=BOOLS))(
+    _logical("logical_and", np.logical_and))
 logical_and.__doc__ = """Elementwise AND of bool tensors (``tf.logical_and``, operator ``&``).
 
 >>> d2l.logical_and([True, True], [True, False]).numpy()
 array([ True, False])
 """
-logical_or = _logical("logical_or", np.logical_or)
+logical_or = op("LogicalOr", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.logical_or, dtypes=BOOLS))(
+    _logical("logical_or", np.logical_or))
 logical_or.__doc__ = """Elementwise OR of bool tensors (``tf.logical_or``, operator ``|``).
 
 >>> d2l.logical_or([True, False], [False, False]).numpy()
 array([ True, False])
 """
-logical_xor = _logical("logical_xor", np.logical_xor)
+logical_xor = op("LogicalXor", exports=("math",), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.logical_xor, dtypes=BOOLS))(
+    _logical("logical_xor", np.logical_xor))
 logical_xor.__doc__ = """Elementwise XOR of bool tensors (``tf.math.logical_xor``).
 
 >>> d2l.math.logical_xor([True, True], [True, False]).numpy()
@@ -626,6 +779,8 @@ array([False,  True])
 """
 
 
+@op("LogicalNot", exports=("", "math"), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.logical_not, dtypes=BOOLS))
 def logical_not(x, name=None):
     """Elementwise NOT of a bool tensor (``tf.logical_not``, operator ``~``).
 
@@ -639,6 +794,8 @@ def logical_not(x, name=None):
 
 # ================================================================ selection and casting
 
+@op("SelectV2", exports=("", "math"), kind=OTHER,
+    test=Test(samples=_where_samples))
 def where(condition, x=None, y=None, name=None):
     """Pick from ``x`` where ``condition`` holds, else from ``y`` (``tf.where``).
 
@@ -667,16 +824,20 @@ def where(condition, x=None, y=None, name=None):
         broadcast_shape("where", cond.shape, broadcast_shape("where", a.shape, b.shape))
         raise
     if tapes:
-        record("where", (x, y), z, lambda dz: _where_grad(dz, c, x, y))
+        record("where", (x, y), z, {"condition": c})
     return z
 
 
-def _where_grad(dz, c, x, y):
-    zero = zeros_like(dz)
+@gradient("where")
+def _where_grad(dz, inputs, z, attrs):
+    x, y = inputs
+    c, zero = attrs["condition"], zeros_like(dz)
     return (where(c, dz, zero) if needs(x) else None,
             where(c, zero, dz) if needs(y) else None)
 
 
+@op("Cast", exports=("", "dtypes"), kind=OTHER,
+    test=Test(samples=_cast_samples))
 def cast(x, dtype, name=None):
     """``x`` converted to ``dtype`` (``tf.cast``). Floats to ints truncate toward zero.
 
@@ -695,10 +856,17 @@ def cast(x, dtype, name=None):
     with np.errstate(invalid="ignore", over="ignore"):
         y = wrap(a.astype(dtype.np))
     if tapes and x._dtype.is_differentiable:
-        record("cast", (x,), y, lambda dy: (cast(dy, x._dtype),))
+        record("cast", (x,), y)
     return y
 
 
+@gradient("cast")
+def _cast_grad(dy, inputs, y, attrs):
+    return (cast(dy, inputs[0]._dtype),)     # float to float: back in the source's dtype
+
+
+@op("ClipByValue", exports=("",), kind=OTHER,
+    test=Test(samples=_clip_samples))
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clamp every element into [min, max] (``tf.clip_by_value``).
 
@@ -725,11 +893,13 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
             f"clip_by_value: the bounds (shapes {l.shape} and {h.shape}) must broadcast to the "
             f"input's shape {a.shape}, not enlarge it", op="clip_by_value")
     if tapes:
-        record("clip_by_value", (t, lo, hi), z, lambda dz: _clip_grad(dz, t, lo, hi))
+        record("clip_by_value", (t, lo, hi), z)
     return z
 
 
-def _clip_grad(dz, t, lo, hi):
+@gradient("clip_by_value")
+def _clip_grad(dz, inputs, z, attrs):
+    t, lo, hi = inputs
     zero = zeros_like(dz)
     below, above = less(t, lo), greater(t, hi)
     return (where(logical_or(below, above), zero, dz),
@@ -737,6 +907,8 @@ def _clip_grad(dz, t, lo, hi):
             where(above, dz, zero) if needs(hi) else None)
 
 
+@op("AddN", exports=("", "math"), kind=OTHER, grad=COMPOSITE,
+    test=Test(samples=_add_n_samples))
 def add_n(inputs, name=None):
     """Sum of a list of same-shaped tensors (``tf.add_n``).
 
@@ -753,7 +925,3 @@ def add_n(inputs, name=None):
                                        f"{total.shape} and {t.shape}", op="add_n")
         total = add(total, t)
     return total
-
-
-# Imported last: array ops use math ops, and math gradients use these.
-from .array import ones_like, zeros_like  # noqa: E402

@@ -1,0 +1,244 @@
+"""The op registry: everything d2l_core knows about an op, in one entry beside its kernel.
+
+Each public op is registered where it is defined::
+
+    @op("Softplus", exports=("math", "nn"), kind=UNARY,
+        test=Test(np.logaddexp.reduce ..., domain=(-4, 4), dtypes=FLOATS))
+    def softplus(x, name=None): ...
+
+    @gradient("softplus")
+    def _softplus_grad(dy, inputs, y, attrs): ...
+
+and everything else is generated from the entries: the namespaces
+(``d2l.X``, ``d2l.math.X``, ``d2l.nn.X``, ...), graph mode's op types, the
+activation lookup, and the property, gradient, GPU-parity and graph-mode
+test tables. Adding an op is one change in one file.
+
+**The gradient contract** (one for every op, as in TensorFlow's
+``RegisterGradient``): ``grad(dy, inputs, output, attrs)`` gets the gradient
+of the op's output (for an op with several outputs, a list with one gradient
+or None per output), the op's input tensors, its output (or tuple of
+outputs) and the ``attrs`` the forward pass recorded (a dict, or None), and
+returns a tuple with one gradient (or None) per input. Gradients are written
+with d2l_core ops, so an outer tape records them and higher orders are free.
+
+>>> from d2l_core.ops import registry
+>>> softplus = registry.OPS["softplus"]
+>>> softplus.type, softplus.exports, softplus.differentiable
+('Softplus', ('math', 'nn'), True)
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Shape kinds: how outputs relate to inputs. The test generators draw inputs by kind;
+# VALUE means the output's shape depends on input values (graph mode cannot know it).
+UNARY = "unary"            # elementwise, one input: same shape
+BINARY = "binary"          # elementwise, two inputs broadcast together
+REDUCE = "reduce"          # input, axis, keepdims
+OTHER = "other"            # its own rule: the entry's samples say how to call it
+VALUE = "value"            # output shape depends on input values (boolean_mask, where(c), ...)
+
+FLOATS = ("float32", "float64")
+INTS = ("int32", "int64")
+NUMBERS = FLOATS + INTS
+BOOLS = ("bool",)
+
+NOT_DIFFERENTIABLE = "not differentiable"
+COMPOSITE = "composite"     # differentiable through the recorded ops it is made of
+
+
+@dataclass(frozen=True)
+class Test:
+    """An op's test data.
+
+    ``reference``: the NumPy computation of the same result (same arguments,
+    on arrays; for REDUCE ops, ``reference(a, axis=tuple, keepdims=bool)``),
+    or None when the op is checked only through its samples.
+    ``domain``: where inputs are drawn: ``(low, high)``, or a function
+    ``(rng, shape) -> array`` (e.g. ``away_from_zero`` for ops with a kink at 0).
+    ``samples``: for OTHER/VALUE ops (or extra cases), a function
+    ``rng -> [Sample, ...]``.
+    """
+    reference: object = None
+    domain: object = (-2.0, 2.0)      # values where the op and its derivatives are smooth
+    dtypes: tuple = FLOATS
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    samples: object = None
+    grad_dtypes: tuple = ("float64",)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One call of an op for the generated tests: ``fn(*tensors_of(arrays))``.
+
+    ``fn`` takes one tensor per array (positional); non-tensor arguments are
+    bound inside it. ``reference`` computes the expected value from the arrays,
+    when it is known. ``differentiable`` lists which arrays get gradient checks
+    (default: every float array).
+    """
+    fn: object
+    arrays: tuple
+    reference: object = None
+    differentiable: object = None
+
+
+@dataclass
+class OpDef:
+    """One op: its public function, TF op type, exports, gradient and test data."""
+    name: str
+    fn: object
+    type: str
+    exports: tuple = ("",)
+    kind: str = OTHER
+    differentiable: bool = True
+    grad: object = None
+    test: Test = field(default_factory=Test)
+    activation: bool = False
+    tested_by: str = None        # internal ops checked through another op's tests
+    composite: bool = False      # differentiable through the ops it calls, no rule of its own
+
+    @property
+    def public(self):
+        return bool(self.exports)
+
+
+OPS = {}             # name -> OpDef, in registration order
+_BY_FN = {}          # id(function) -> OpDef
+
+
+def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activation=False,
+       tested_by=None):
+    """Register the decorated function as op ``name`` (default: its own name).
+
+    ``exports`` lists the namespaces it appears in: "" for ``d2l.X``, "math"
+    for ``d2l.math.X``, "nn", "linalg", "random"; "ns.alias" exports it under
+    another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
+    function, ``NOT_DIFFERENTIABLE``, or ``COMPOSITE`` (the op is made of
+    other recorded ops); a gradient function may also come later with
+    ``@gradient(name)``. The function itself is returned unchanged, so calling
+    an op costs nothing extra.
+
+    >>> from d2l_core.ops.registry import op, OPS, NOT_DIFFERENTIABLE
+    >>> @op("Twice", exports=(), grad=NOT_DIFFERENTIABLE)
+    ... def twice(x): return x * 2
+    >>> OPS.pop("twice").type
+    'Twice'
+    """
+    def register(fn):
+        key = name or fn.__name__
+        if key in OPS:
+            raise ValueError(f"op {key!r} is registered twice")
+        entry = OpDef(key, fn, type, tuple(exports), kind, grad is not NOT_DIFFERENTIABLE,
+                      grad if callable(grad) else None, test or Test(), activation, tested_by,
+                      grad is COMPOSITE)
+        OPS[key] = entry
+        _BY_FN[id(fn)] = entry
+        return fn
+    return register
+
+
+def gradient(name):
+    """Register the decorated function as op ``name``'s gradient (see the contract above).
+
+    >>> from d2l_core.ops.registry import OPS
+    >>> OPS["exp"].grad.__name__
+    '_exp_grad'
+    """
+    def register(grad):
+        entry = OPS[name]
+        if not entry.differentiable or entry.grad is not None:
+            raise ValueError(f"op {name!r} already has a gradient or is marked not differentiable")
+        entry.grad = grad
+        return grad
+    return register
+
+
+def lookup(fn):
+    """The OpDef of public function ``fn``, or None when ``fn`` is not a registered op.
+
+    >>> import d2l_core as d2l
+    >>> from d2l_core.ops.registry import lookup
+    >>> lookup(d2l.matmul).type
+    'MatMul'
+    """
+    return _BY_FN.get(id(fn))
+
+
+def exported(namespace):
+    """``{public name: function}`` of the ops exported to ``namespace`` ("" is ``d2l`` itself).
+
+    >>> from d2l_core.ops.registry import exported
+    >>> sorted(exported("linalg"))[:3]
+    ['adjoint', 'band_part', 'cholesky']
+    """
+    out = {}
+    for e in OPS.values():
+        for export in e.exports:
+            ns, _, alias = export.partition(".")
+            if ns == namespace:
+                out[alias or e.name] = e.fn
+    return out
+
+
+def activations():
+    """``{name: function}`` of the ops Keras accepts as ``activation='name'``."""
+    return {e.name: e.fn for e in OPS.values() if e.activation}
+
+
+def check_complete():
+    """Every differentiable op has a gradient: raise at import otherwise, naming the op."""
+    missing = [e.name for e in OPS.values()
+               if e.differentiable and e.grad is None and not e.composite]
+    if missing:
+        raise RuntimeError(f"ops registered as differentiable without a @gradient: {missing}; "
+                           "add one, or register them with grad=NOT_DIFFERENTIABLE")
+
+
+# ============================================================== value makers for Test.domain
+# Each returns ``(rng, shape) -> float64 array``: where an op's reference and
+# its finite differences are valid (kinks and domain edges kept away).
+
+def uniform(lo=-2.0, hi=2.0):
+    """Values in [lo, hi].
+
+    >>> uniform(0, 1)(__import__("numpy").random.default_rng(0), (2,)).shape
+    (2,)
+    """
+    return lambda rng, shape: rng.uniform(lo, hi, size=shape)
+
+
+def away_from_zero(lo=0.3, hi=2.0):
+    """Magnitudes in [lo, hi] with random signs: no kink at 0 (abs, relu, sign) nearby.
+
+    >>> import numpy as np
+    >>> bool((np.abs(away_from_zero()(np.random.default_rng(0), (50,))) >= 0.3).all())
+    True
+    """
+    return lambda rng, shape: rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def distinct(spacing=0.3):
+    """All values at least ``spacing`` apart: no ties for max, min or sorting.
+
+    >>> import numpy as np
+    >>> len(set(distinct()(np.random.default_rng(0), (3, 4)).ravel()))
+    12
+    """
+    def make(rng, shape):
+        n = int(np.prod(shape, dtype=int))
+        return (rng.permutation(n) * spacing - n * spacing / 2 + rng.uniform(0, 0.05)).reshape(shape)
+    return make
+
+
+def values(domain, rng, shape):
+    """Draw an array of ``shape`` from ``domain`` (a (low, high) pair or a value maker).
+
+    >>> import numpy as np
+    >>> values((1.0, 2.0), np.random.default_rng(0), ()).shape
+    ()
+    """
+    if callable(domain):
+        return np.asarray(domain(rng, shape), dtype=np.float64)
+    return rng.uniform(domain[0], domain[1], size=shape)
