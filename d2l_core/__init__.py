@@ -22,18 +22,8 @@ from .dtypes import (DType, as_dtype, bool, complex64,  # noqa: A004
 from .tensor import Tensor, Variable, constant, convert_to_tensor, is_tensor
 from .tensor_shape import TensorShape
 from . import ops
-from .ops.array import (boolean_mask, broadcast_to, concat, expand_dims, eye, fill, gather,
-                        identity, linspace, one_hot, ones, ones_like, range, rank, reshape, shape,
-                        size, split, squeeze, stack, stop_gradient, tile, transpose, unstack, zeros,
-                        zeros_like)
-from .ops.linalg import matmul, tensordot
-from .ops.math import (abs, add, add_n, cast, clip_by_value, cos, divide, equal, exp, floor,
-                       floordiv, greater, greater_equal, less, less_equal, log, logical_and,
-                       logical_not, logical_or, maximum, minimum, mod, multiply, negative,
-                       not_equal, pow, round, sigmoid, sign, sin, sqrt, square, subtract, tanh,
-                       truediv, where)
-from .ops.reduce import (argmax, argmin, norm, reduce_all, reduce_any, reduce_logsumexp,
-                         reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum)
+from .ops.registry import exported as _exported
+globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
 from . import config, linalg, math, nest, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients
 from .eager import executing_eagerly, function

@@ -10,11 +10,13 @@ active = []          # tapes recording now, outermost first
 _needed = None       # during a backward pass: the tracked ids of the tape being differentiated
 
 
-def record(op_name, inputs, output, backward):
-    """Append ``(op_name, inputs, output, backward)`` to every tape that tracks an input.
+def record(op, inputs, output, attrs=None):
+    """Append ``(op, inputs, output, attrs)`` to every tape that tracks an input.
 
-    ``backward(dy)`` returns one gradient (or None) per input, written with
-    d2l_core ops so that an outer tape records the backward pass too.
+    ``op`` is the op's registry entry (anything with ``name`` and ``grad``):
+    the tape calls ``op.grad(dy, inputs, output, attrs)``, which returns one
+    gradient (or None) per input, written with d2l_core ops so that an outer
+    tape records the backward pass too (see ``d2l_core.ops.registry``).
     """
     if not output._dtype.is_differentiable:
         return
@@ -22,19 +24,18 @@ def record(op_name, inputs, output, backward):
         tracked = tape._tracked
         for x in inputs:
             if id(x) in tracked:
-                tape._records.append((op_name, inputs, output, backward))
+                tape._records.append((op, inputs, output, attrs))
                 tracked[id(output)] = output
                 break
 
 
-def record_many(op_name, inputs, outputs, backward):
+def record_many(op, inputs, outputs, attrs=None):
     """Record one op with several outputs of one dtype (``unstack``, ``split``) as one record.
 
-    The record's output is the tuple ``outputs``. ``backward(dys)`` gets one
-    gradient per output, None for an output that got none, and returns one
-    gradient (or None) per input, like ``record``'s. The tape calls it once,
-    when any output has a gradient: every op that used an output ran after
-    this one, so newest-first all their gradients are in by then.
+    The record's output is the tuple ``outputs``, and ``op.grad`` gets a list
+    with one gradient per output (None for an output that got none). The
+    tape calls it once, when any output has a gradient: every op that used an
+    output ran after this one, so newest-first all their gradients are in by then.
     """
     outputs = tuple(outputs)
     if not outputs or not outputs[0]._dtype.is_differentiable:
@@ -43,10 +44,19 @@ def record_many(op_name, inputs, outputs, backward):
         tracked = tape._tracked
         for x in inputs:
             if id(x) in tracked:
-                tape._records.append((op_name, inputs, outputs, backward))
+                tape._records.append((op, inputs, outputs, attrs))
                 for y in outputs:
                     tracked[id(y)] = y
                 break
+
+
+class _ReadVariable:
+    """The tape's record of reading a Variable: its gradient passes straight through."""
+    name = type = "ReadVariableOp"
+
+    @staticmethod
+    def grad(dy, inputs, output, attrs):
+        return (dy,)
 
 
 def read_variable(variable, snapshot):
@@ -57,12 +67,8 @@ def read_variable(variable, snapshot):
             if not (tape._watch_accessed_variables and variable.trainable):
                 continue
             tape._watch_variable(variable)
-        tape._records.append(("ReadVariableOp", (variable,), snapshot, _identity_grad))
+        tape._records.append((_ReadVariable, (variable,), snapshot, None))
         tracked[id(snapshot)] = snapshot
-
-
-def _identity_grad(dy):
-    return (dy,)
 
 
 def needs(x):

@@ -88,7 +88,7 @@ class GradientTape:
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
-        self._records = []        # (op name, inputs, output(s), backward), in execution order
+        self._records = []        # (op entry, inputs, output(s), attrs), in execution order
         self._tracked = {}        # id -> tensor: watched or computed from watched tensors
         self._variables = {}      # id -> watched Variable, in watch order
         self._recording = False
@@ -225,7 +225,7 @@ class GradientTape:
         >>> [name for name, inputs, output in tape.records()]
         ['multiply', 'exp']
         """
-        return tuple((name, inputs, output) for name, inputs, output, _ in self._records)
+        return tuple((op.name, inputs, output) for op, inputs, output, _ in self._records)
 
     # ------------------------------------------------------------ differentiation
     def gradient(self, target, sources, output_gradients=None,
@@ -326,19 +326,21 @@ class GradientTape:
         tracked = self._tracked
         saved, _recording._needed = _recording._needed, tracked
         try:
-            for op_name, inputs, output, backward in reversed(self._records[:]):
+            for op, inputs, output, attrs in reversed(self._records[:]):
                 key = id(output)
                 dy = grads.get(key) if key in keep else grads.pop(key, None)
                 if dy is not None:
-                    input_grads = backward(dy)
+                    input_grads = op.grad(dy, inputs, output, attrs)
                 elif type(output) is tuple:     # one op, several outputs (record_many)
                     dys = [grads.get(id(y)) if id(y) in keep else grads.pop(id(y), None)
                            for y in output]
                     if all(d is None for d in dys):
                         continue
-                    input_grads = backward(dys)
+                    input_grads = op.grad(dys, inputs, output, attrs)
                 else:
                     continue
+                if len(input_grads) != len(inputs):
+                    _wrong_gradient_count(op, inputs, input_grads)
                 for x, g in zip(inputs, input_grads):
                     key = id(x)
                     if g is None or key not in tracked:
@@ -427,3 +429,10 @@ class GradientTape:
         per_example = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
         return _array.stack(per_example) if per_example else _array.zeros(
             (0,) + t_rest + s_rest, source._dtype)
+
+
+def _wrong_gradient_count(op, inputs, input_grads):
+    raise TypeError(
+        f"{op.name}: its gradient function {getattr(op.grad, '__qualname__', op.grad)} returned "
+        f"{len(input_grads)} gradient(s) for {len(inputs)} input(s); a gradient function returns "
+        "one gradient (or None) per input, in order (see d2l_core.ops.registry)")

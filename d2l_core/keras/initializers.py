@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..ops import random as _random
-from ..ops.array import _shape_tuple
+from ..ops._op import shape_tuple as _shape_tuple
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal",

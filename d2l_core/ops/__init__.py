@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
-from . import array, linalg, math, nn, random, reduce  # noqa: F401
+from . import array, broadcast, linalg, math, nn, random, reduce, registry  # noqa: F401
 from .array import _getitem, _getitem_variable, _iterate, reshape
 from .linalg import matmul
 from .math import (abs, add, divide, equal, floordiv, greater, greater_equal, less,  # noqa: A004
@@ -102,3 +102,4 @@ _OPERATORS = {
 for _name, _fn in _OPERATORS.items():
     setattr(Tensor, _name, _fn)
 Variable.__getitem__ = _getitem_variable    # a Variable's slice can be assigned into
+registry.check_complete()      # every differentiable op has its gradient

@@ -224,7 +224,7 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     return wrap(xp_of(x._value).ones(x._value.shape, d))
 
 
-@op("Eye", grad=NOT_DIFFERENTIABLE, test=Test(samples=_eye_samples))
+@op("Eye", exports=("", "linalg"), grad=NOT_DIFFERENTIABLE, test=Test(samples=_eye_samples))
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """An identity matrix, optionally repeated over ``batch_shape`` (``tf.eye``).
 
@@ -616,10 +616,6 @@ def _take_grad(dy, inputs, y, attrs):
     return (_put(dy, inputs[0]._value.shape, attrs["index"], attrs["accumulate"]),)
 
 
-for _name in ("gather", "boolean_mask", "getitem"):
-    gradient(_name)(_take_grad)
-
-
 def _put(dy, shape, index, accumulate):
     """Zeros of ``shape`` with ``dy`` written (or, for repeats, added) at ``index``."""
     (g,) = arrays("scatter", dy)
@@ -838,3 +834,7 @@ def _iterate(x):
     if x._value.ndim == 0:
         raise TypeError("Cannot iterate over a scalar tensor.")
     return iter(unstack(x))
+
+
+for _name in ("gather", "boolean_mask", "getitem"):     # all of them take elements at an index
+    gradient(_name)(_take_grad)

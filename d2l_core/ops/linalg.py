@@ -9,8 +9,28 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ._op import arrays, needs, no_bool, pair, record, tapes, wrap
+from .array import reshape, transpose
+from .registry import COMPOSITE, Sample, Test, gradient, op, uniform
 
 
+# ================================================================ test data (see ops/registry.py)
+
+def _matmul_samples(rng):
+    a, b, batch = uniform()(rng, (2, 3)), uniform()(rng, (3, 4)), uniform()(rng, (2, 2, 3))
+    return [Sample(matmul, (a, b), np.matmul),
+            Sample(lambda x, y: matmul(x, y, transpose_a=True, transpose_b=True), (a.T, b.T),
+                   lambda x, y: x.T @ y.T),
+            Sample(lambda x, y: x @ y, (batch, b), np.matmul)]       # batch axes broadcast
+
+
+def _tensordot_samples(rng):
+    a, b = uniform()(rng, (2, 3, 4)), uniform()(rng, (3, 4, 2))
+    return [Sample(lambda x, y: tensordot(x, y, 2), (a, b), lambda x, y: np.tensordot(x, y, 2)),
+            Sample(lambda x, y: tensordot(x, y, [[1], [0]]), (a, b),
+                   lambda x, y: np.tensordot(x, y, [[1], [0]]))]
+
+
+@op("MatMul", exports=("", "linalg"), test=Test(samples=_matmul_samples))
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product ``a @ b`` over the last two axes, batched over the rest (``tf.matmul``).
@@ -54,12 +74,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                 "(aligned from the right)", op="matmul") from None
     z = wrap(np.matmul(xm, ym))
     if tapes:
-        record("matmul", (a, b), z, lambda dz: _matmul_grad(dz, a, b, ta, tb))
+        record("matmul", (a, b), z, {"transpose_a": ta, "transpose_b": tb})
     return z
 
 
-def _matmul_grad(dz, a, b, ta, tb):
+@gradient("matmul")
+def _matmul_grad(dz, inputs, z, attrs):
     # Each case is C = op(A) op(B); the gradients keep A's and B's own layout.
+    (a, b), ta, tb = inputs, attrs["transpose_a"], attrs["transpose_b"]
     da = db = None
     if needs(a):
         da = (matmul(b, dz, transpose_a=tb, transpose_b=True) if ta
@@ -70,6 +92,7 @@ def _matmul_grad(dz, a, b, ta, tb):
     return da, db
 
 
+@op("Tensordot", exports=("", "linalg"), grad=COMPOSITE, test=Test(samples=_tensordot_samples))
 def tensordot(a, b, axes, name=None):
     """Sum products over the given axes of ``a`` and ``b`` (``tf.tensordot``).
 
@@ -79,7 +102,6 @@ def tensordot(a, b, axes, name=None):
     >>> d2l.tensordot(d2l.ones((2, 3)), d2l.ones((3, 4)), axes=1).shape
     TensorShape([2, 4])
     """
-    from .array import reshape, transpose
     a, b = pair(a, b, "tensordot")
     sa, sb = a._value.shape, b._value.shape
     if isinstance(axes, int):

@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, broadcast_shape,
                   check_dtype, needs, no_bool, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
-from .registry import (BINARY, BOOLS, COMPOSITE, FLOATS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
+from .registry import (BINARY, BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
                        UNARY, Sample, Test, away_from_zero, distinct, gradient, op, uniform)
 
 
@@ -794,7 +794,7 @@ def logical_not(x, name=None):
 
 # ================================================================ selection and casting
 
-@op("SelectV2", exports=("", "math"), kind=OTHER,
+@op("SelectV2", exports=("",), kind=OTHER,
     test=Test(samples=_where_samples))
 def where(condition, x=None, y=None, name=None):
     """Pick from ``x`` where ``condition`` holds, else from ``y`` (``tf.where``).
@@ -836,7 +836,7 @@ def _where_grad(dz, inputs, z, attrs):
             where(c, zero, dz) if needs(y) else None)
 
 
-@op("Cast", exports=("", "dtypes"), kind=OTHER,
+@op("Cast", exports=("", "math"), kind=OTHER,
     test=Test(samples=_cast_samples))
 def cast(x, dtype, name=None):
     """``x`` converted to ``dtype`` (``tf.cast``). Floats to ints truncate toward zero.

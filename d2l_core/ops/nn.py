@@ -7,11 +7,14 @@ array([0., 2.], dtype=float32)
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, record, tapes, wrap, xp_of
+from ._op import arrays, as_tensor, check_dtype, normalize_axis, record, tapes, wrap, xp_of
 from .array import expand_dims, one_hot
-from .math import (add, cast, exp, greater, greater_equal, log1p, multiply, negative,
-                   sigmoid, subtract, where, zeros_like)
-from .reduce import normalize_axis, reduce_sum
+from .math import (add, cast, exp, expm1, greater, greater_equal, log1p, minimum, multiply,  # noqa: F401
+                   negative, sigmoid, square, subtract, tanh, where, zeros_like)  # (tf.nn has both)
+from .random import uniform
+from .reduce import reduce_sum
+from .registry import COMPOSITE, UNARY, Sample, Test, away_from_zero, gradient, op
+from .registry import uniform as uniform_values
 
 
 def _float(op, x):
@@ -20,6 +23,50 @@ def _float(op, x):
     return x
 
 
+# ================================================================ test data (see ops/registry.py)
+
+def _np_softmax(a, axis=-1):
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _softmax_samples(rng):
+    x = uniform_values(-3, 3)(rng, (2, 3))
+    return [Sample(lambda x: softmax(x), (x,), _np_softmax),
+            Sample(lambda x: log_softmax(x, axis=0), (x,), lambda a: np.log(_np_softmax(a, 0)))]
+
+
+def _xent_samples(rng):
+    labels = _np_softmax(uniform_values()(rng, (2, 3)))
+    return [Sample(softmax_cross_entropy_with_logits, (labels, uniform_values(-3, 3)(rng, (2, 3))),
+                   lambda z, a: -(z * np.log(_np_softmax(a))).sum(-1))]
+
+
+def _sparse_xent_samples(rng):
+    labels = np.array([1, 0, 3], np.int32)
+    return [Sample(lambda x: sparse_softmax_cross_entropy_with_logits(labels, x),
+                   (uniform_values(-3, 3)(rng, (3, 4)),),
+                   lambda a: -np.log(_np_softmax(a))[np.arange(3), labels])]
+
+
+def _sigmoid_xent_samples(rng):
+    z, x = rng.random((2, 3)), away_from_zero(0.2, 4.0)(rng, (2, 3))
+    p = lambda a: 1 / (1 + np.exp(-a))     # noqa: E731
+    return [Sample(lambda z, x: sigmoid_cross_entropy_with_logits(labels=z, logits=x), (z, x),
+                   lambda z, a: -z * np.log(p(a)) - (1 - z) * np.log(1 - p(a)))]
+
+
+def _dropout_samples(rng):
+    return [Sample(lambda x: dropout(x, 0.0), (uniform_values()(rng, (2, 3)),), lambda a: a)]
+
+
+def _bias_add_samples(rng):
+    return [Sample(bias_add, (uniform_values()(rng, (2, 3)), uniform_values()(rng, (3,))),
+                   np.add)]
+
+
+@op("Relu", exports=("nn",), kind=UNARY, activation=True,
+    test=Test(lambda a: np.maximum(a, 0), domain=away_from_zero()))
 def relu(features, name=None):
     """max(x, 0) elementwise (``tf.nn.relu``); its derivative is 1 where x > 0, else 0.
 
@@ -30,10 +77,16 @@ def relu(features, name=None):
     (a,) = arrays("relu", x)
     y = wrap(np.maximum(a, 0, dtype=a.dtype))
     if tapes:
-        record("relu", (x,), y, lambda dy: (_relu_grad(dy, x),))
+        record("relu", (x,), y)
     return y
 
 
+@gradient("relu")
+def _relu_backward(dy, inputs, y, attrs):
+    return (_relu_grad(dy, inputs[0]),)
+
+
+@op("ReluGrad", exports=(), name="relu_grad", tested_by="relu")
 def _relu_grad(dy, x):
     """dy · [x > 0] as one op (TensorFlow's ReluGrad), so the backward pass is one kernel.
 
@@ -45,10 +98,17 @@ def _relu_grad(dy, x):
     a, b = arrays("relu_grad", dy, x)
     g = wrap(a * (b > 0))
     if tapes:
-        record("relu_grad", (dy, x), g, lambda dg: (_relu_grad(dg, x), None))
+        record("relu_grad", (dy, x), g)
     return g
 
 
+@gradient("relu_grad")
+def _relu_grad_grad(dg, inputs, g, attrs):
+    return (_relu_grad(dg, inputs[1]), None)
+
+
+@op("LeakyRelu", exports=("nn",), kind=UNARY, grad=COMPOSITE, activation=True,
+    test=Test(lambda a: np.where(a > 0, a, 0.2 * a), domain=away_from_zero()))
 def leaky_relu(features, alpha=0.2, name=None):
     """x where x > 0, else alpha·x (``tf.nn.leaky_relu``).
 
@@ -59,17 +119,19 @@ def leaky_relu(features, alpha=0.2, name=None):
     return where(greater(x, 0), x, multiply(x, alpha))
 
 
+@op("Elu", exports=("nn",), kind=UNARY, grad=COMPOSITE, activation=True,
+    test=Test(lambda a: np.where(a > 0, a, np.expm1(np.minimum(a, 0))), domain=away_from_zero()))
 def elu(features, name=None):
     """x where x > 0, else eˣ - 1 (``tf.nn.elu``).
 
     >>> d2l.nn.elu([0.0, 1.0]).numpy()
     array([0., 1.], dtype=float32)
     """
-    from .math import expm1, minimum
     x = _float("elu", features)
     return where(greater(x, 0), x, expm1(minimum(x, 0)))
 
 
+@op("Softmax", exports=("nn", "math"), activation=True, test=Test(samples=_softmax_samples))
 def softmax(logits, axis=None, name=None):
     """exp(x) / Σ exp(x) along ``axis`` (default the last), stable for large logits (``tf.nn.softmax``).
 
@@ -84,14 +146,17 @@ def softmax(logits, axis=None, name=None):
     e = np.exp(a - a.max(axis=ax, keepdims=True))
     y = wrap(e / e.sum(axis=ax, keepdims=True))
     if tapes:
-        record("softmax", (x,), y, lambda dy: (_softmax_grad(dy, y, ax),))
+        record("softmax", (x,), y, {"axis": ax})
     return y
 
 
-def _softmax_grad(dy, y, ax):
-    return multiply(y, subtract(dy, reduce_sum(multiply(dy, y), axis=ax, keepdims=True)))
+@gradient("softmax")
+def _softmax_grad(dy, inputs, y, attrs):
+    return (multiply(y, subtract(dy, reduce_sum(multiply(dy, y), axis=attrs["axis"],
+                                                keepdims=True))),)
 
 
+@op("LogSoftmax", exports=("nn", "math"), test=Test(samples=_softmax_samples))
 def log_softmax(logits, axis=None, name=None):
     """x - ln Σ exp(x) along ``axis``, without overflow (``tf.nn.log_softmax``).
 
@@ -106,14 +171,17 @@ def log_softmax(logits, axis=None, name=None):
     shifted = a - a.max(axis=ax, keepdims=True)
     y = wrap(shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True)))
     if tapes:
-        record("log_softmax", (x,), y, lambda dy: (_log_softmax_grad(dy, y, ax),))
+        record("log_softmax", (x,), y, {"axis": ax})
     return y
 
 
-def _log_softmax_grad(dy, y, ax):
-    return subtract(dy, multiply(exp(y), reduce_sum(dy, axis=ax, keepdims=True)))
+@gradient("log_softmax")
+def _log_softmax_grad(dy, inputs, y, attrs):
+    return (subtract(dy, multiply(exp(y), reduce_sum(dy, axis=attrs["axis"], keepdims=True))),)
 
 
+@op("SoftmaxCrossEntropyWithLogits", exports=("nn",), grad=COMPOSITE,
+    test=Test(samples=_xent_samples))
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """Per-example cross-entropy -Σ labels·log softmax(logits) (``tf.nn.softmax_cross_entropy_with_logits``).
 
@@ -130,6 +198,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return negative(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis))
 
 
+@op("SparseSoftmaxCrossEntropyWithLogits", exports=("nn",),
+    test=Test(samples=_sparse_xent_samples))
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
 
@@ -165,25 +235,24 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
     loss = wrap((xp.log(total) - picked)[..., 0])
     if tapes:
-        _record_sparse_xent(logits, labels, loss, e / total, lv)
+        record(op, (logits,), loss, {"labels": labels, "probs": e / total, "label_values": lv})
     return loss
 
 
-def _record_sparse_xent(logits, labels, loss, probs, label_values):
-    op = "sparse_softmax_cross_entropy_with_logits"
-    n = probs.shape[-1]
-
-    def backward(dy):
-        if tapes:   # an outer tape records this backward pass: build it from d2l ops
-            g = subtract(softmax(logits), one_hot(labels, n, dtype=logits._dtype))
-            return (multiply(g, expand_dims(dy, -1)),)
-        (d,) = arrays(op, dy)   # first order only: one kernel on the saved softmax
-        xp = xp_of(probs)
-        hot = label_values[..., None] == xp.arange(n)
-        return (wrap((probs - hot) * d[..., None]),)
-    record(op, (logits,), loss, backward)
+@gradient("sparse_softmax_cross_entropy_with_logits")
+def _sparse_xent_grad(dy, inputs, loss, attrs):
+    (logits,) = inputs
+    probs, n = attrs["probs"], attrs["probs"].shape[-1]
+    if tapes:   # an outer tape records this backward pass: build it from d2l ops
+        g = subtract(softmax(logits), one_hot(attrs["labels"], n, dtype=logits._dtype))
+        return (multiply(g, expand_dims(dy, -1)),)
+    (d,) = arrays("sparse_softmax_cross_entropy_with_logits", dy)   # first order: one kernel
+    hot = attrs["label_values"][..., None] == xp_of(probs).arange(n)
+    return (wrap((probs - hot) * d[..., None]),)
 
 
+@op("SigmoidCrossEntropyWithLogits", exports=("nn",), grad=COMPOSITE,
+    test=Test(samples=_sigmoid_xent_samples))
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Per-element binary cross-entropy from logits, stable for large |x| (``tf.nn.sigmoid_cross_entropy_with_logits``).
 
@@ -205,16 +274,19 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     return add(subtract(relu_x, multiply(x, z)), log1p(exp(minus_abs_x)))
 
 
+@op("L2Loss", exports=("nn",), grad=COMPOSITE,
+    test=Test(samples=lambda rng: [Sample(l2_loss, (uniform_values()(rng, (2, 3)),),
+                                          lambda a: np.sum(a * a) / 2)]))
 def l2_loss(t, name=None):
     """Σ t² / 2 (``tf.nn.l2_loss``), the usual weight-decay penalty.
 
     >>> d2l.nn.l2_loss([1.0, 2.0]).numpy()
     np.float32(2.5)
     """
-    from .math import square
     return multiply(reduce_sum(square(_float("l2_loss", t))), 0.5)
 
 
+@op("Dropout", exports=("nn",), grad=COMPOSITE, test=Test(samples=_dropout_samples))
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Zero each element with probability ``rate`` and scale the rest by 1/(1-rate) (``tf.nn.dropout``).
 
@@ -222,7 +294,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     >>> d2l.nn.dropout(d2l.ones((4,)), rate=0.0).numpy()
     array([1., 1., 1., 1.], dtype=float32)
     """
-    from .random import uniform
     x = _float("dropout", x)
     if not 0 <= rate < 1:
         raise InvalidArgumentError(f"dropout: rate must be in [0, 1), got {rate}", op="dropout")
@@ -233,6 +304,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     return multiply(x, cast(keep, x._dtype) * (1.0 / (1.0 - rate)))
 
 
+@op("BiasAdd", exports=("nn",), grad=COMPOSITE, test=Test(samples=_bias_add_samples))
 def bias_add(value, bias, data_format=None, name=None):
     """``value + bias`` with bias along the last axis (``tf.nn.bias_add``).
 
@@ -247,8 +319,6 @@ def bias_add(value, bias, data_format=None, name=None):
                                    f"the last dimension of value {v.shape}", op="bias_add")
     return add(v, b)
 
-
-from .math import tanh  # noqa: E402  (tf.nn.tanh and tf.nn.sigmoid exist too)
 
 __all__ = ["relu", "leaky_relu", "elu", "softmax", "log_softmax", "sigmoid", "tanh",
            "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",

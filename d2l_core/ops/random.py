@@ -26,8 +26,9 @@ import numpy as np
 from .. import backend, dtypes
 from ..errors import InvalidArgumentError
 from ..tensor import _target_device
-from ._op import as_tensor, wrap
-from .array import _shape_tuple
+from ._op import as_tensor, shape_tuple, wrap
+from .array import _take, _take_grad
+from .registry import NOT_DIFFERENTIABLE, Sample, Test, gradient, op
 
 DEFAULT_GLOBAL_SEED = 87654321    # TensorFlow's global seed when only an op seed is given
 
@@ -129,6 +130,8 @@ def _scalar(v):
     return as_tensor(v).numpy() if hasattr(v, "_value") else v
 
 
+@op("RandomStandardNormal", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: normal([2, 3], seed=1), ())], deterministic=False))
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples from a normal distribution N(mean, stddev²) (``tf.random.normal``).
 
@@ -137,10 +140,12 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     """
     dtype = _float_dtype("normal", dtype)
     gen = generator(seed)
-    x = gen.standard_normal(_shape_tuple("normal", shape)) * _scalar(stddev) + _scalar(mean)
+    x = gen.standard_normal(shape_tuple("normal", shape)) * _scalar(stddev) + _scalar(mean)
     return place(x, dtype)
 
 
+@op("TruncatedNormal", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: truncated_normal([2, 3], seed=1), ())], deterministic=False))
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn until within two standard deviations of the mean (``tf.random.truncated_normal``).
 
@@ -150,7 +155,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     """
     dtype = _float_dtype("truncated_normal", dtype)
     gen = generator(seed)
-    z = gen.standard_normal(_shape_tuple("truncated_normal", shape))
+    z = gen.standard_normal(shape_tuple("truncated_normal", shape))
     bad = np.abs(z) > 2
     while bad.any():
         z[bad] = gen.standard_normal(int(bad.sum()))
@@ -158,6 +163,8 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     return place(z * _scalar(stddev) + _scalar(mean), dtype)
 
 
+@op("RandomUniform", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: uniform([2, 3], seed=1), ())], deterministic=False))
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Samples uniform in [minval, maxval) (``tf.random.uniform``); maxval defaults to 1 for floats.
 
@@ -168,7 +175,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     True
     """
     dtype = dtypes.as_dtype(dtype)
-    shape = _shape_tuple("uniform", shape)
+    shape = shape_tuple("uniform", shape)
     gen = generator(seed)
     lo = _scalar(minval)
     if dtype.is_integer:
@@ -186,6 +193,8 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     return place(np.minimum(x, below_hi) if hi > lo else x, dtype)
 
 
+@op("RandomGamma", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: gamma([2], alpha=[1.0, 2.0], seed=1), ())], deterministic=False))
 def gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
     """Samples from Gamma(alpha, beta) with rate ``beta`` (``tf.random.gamma``); shape + alpha's shape.
 
@@ -195,10 +204,12 @@ def gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
     dtype = _float_dtype("gamma", dtype)
     a = np.asarray(_scalar(alpha), dtype=np.float64)
     b = np.ones_like(a) if beta is None else np.asarray(_scalar(beta), dtype=np.float64)
-    full = _shape_tuple("gamma", shape) + np.broadcast_shapes(a.shape, b.shape)
+    full = shape_tuple("gamma", shape) + np.broadcast_shapes(a.shape, b.shape)
     return place(generator(seed).gamma(a, size=full) / b, dtype)
 
 
+@op("RandomPoisson", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: poisson([3], lam=2.0, seed=1), ())], deterministic=False))
 def poisson(shape, lam, dtype=dtypes.float32, seed=None, name=None):
     """Samples from Poisson(lam) (``tf.random.poisson``); shape + lam's shape.
 
@@ -206,10 +217,16 @@ def poisson(shape, lam, dtype=dtypes.float32, seed=None, name=None):
     TensorShape([3])
     """
     lam = np.asarray(_scalar(lam), dtype=np.float64)
-    full = _shape_tuple("poisson", shape) + lam.shape
+    full = shape_tuple("poisson", shape) + lam.shape
     return place(generator(seed).poisson(lam, size=full), dtypes.as_dtype(dtype))
 
 
+def _shuffle_samples(rng):
+    return [Sample(lambda x: shuffle(x, seed=1), (rng.uniform(-2, 2, (4, 2)),))]
+
+
+@op("RandomShuffle", exports=("random",), 
+    test=Test(samples=_shuffle_samples, deterministic=False))
 def shuffle(value, seed=None, name=None):
     """``value`` with its first axis randomly permuted (``tf.random.shuffle``).
 
@@ -217,7 +234,6 @@ def shuffle(value, seed=None, name=None):
     >>> sorted(d2l.random.shuffle([1, 2, 3]).numpy().tolist())
     [1, 2, 3]
     """
-    from .array import _take
     x = as_tensor(value)
     if x.ndim == 0:
         return x     # nothing to permute, as in TensorFlow
@@ -225,6 +241,8 @@ def shuffle(value, seed=None, name=None):
     return _take("shuffle", x, (backend.to_device(perm, backend.device_of(x._value)),))
 
 
+@op("Multinomial", exports=("random",), grad=NOT_DIFFERENTIABLE, 
+    test=Test(samples=lambda rng: [Sample(lambda: categorical([[0.0, 1.0, -1.0]], 4, seed=1), ())], deterministic=False))
 def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     """Draw class indices from unnormalised log-probabilities, one row per batch (``tf.random.categorical``).
 
@@ -239,3 +257,4 @@ def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     return place(out, dtypes.as_dtype(dtype))
 
 
+gradient("shuffle")(_take_grad)      # a permutation: dy goes back to where each row came from

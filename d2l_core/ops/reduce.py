@@ -10,18 +10,53 @@ back against the input.
 (np.int32(21), array([5, 7, 9], dtype=int32))
 """
 import math
-import numbers
 
 import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor
-from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, check_dtype, no_bool,
-                  record, tapes, wrap, xp_of)
-from .math import abs, cast, divide, equal, multiply, sqrt, square  # noqa: A004
+from ._op import arrays, as_tensor, check_dtype, normalize_axis, record, tapes, wrap, xp_of
+from .array import broadcast_to, reshape, stop_gradient, transpose
+from .broadcast import expand_back, reduce_sum, reduction  # noqa: F401  (reduce_sum re-exported)
+from .math import (abs, add, cast, divide, equal, exp, log, multiply, pow, sqrt, square,  # noqa: A004
+                   subtract)
+from .registry import (BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, REDUCE, Sample, Test,
+                       away_from_zero, distinct, gradient, op)
 
 
+# ================================================================ test data (see ops/registry.py)
+
+def _cumulative_samples(fn, rng):
+    x = away_from_zero(0.5, 1.5)(rng, (2, 3))
+    ref = np.cumsum if fn is cumsum else np.cumprod
+    identity = 0.0 if fn is cumsum else 1.0
+
+    def exclusive_reversed(a):
+        shifted = np.concatenate([np.full((2, 1), identity), np.flip(a, 1)[:, :-1]], axis=1)
+        return np.flip(ref(shifted, axis=1), 1)
+    return [Sample(lambda x: fn(x, axis=1), (x,), lambda a: ref(a, axis=1)),
+            Sample(lambda x: fn(x, 0, reverse=True), (x,), lambda a: np.flip(ref(np.flip(a, 0), 0), 0)),
+            Sample(lambda x: fn(x, 1, exclusive=True, reverse=True), (x,), exclusive_reversed)]
+
+
+def _arg_samples(fn, ref, rng):
+    x = distinct()(rng, (3, 4))
+    return [Sample(lambda x: fn(x, axis=1), (x,), lambda a: ref(a, axis=1)),
+            Sample(lambda x: fn(x, output_type=dtypes.int32), (x,), lambda a: ref(a, 0).astype(np.int32))]
+
+
+def _norm_samples(rng):
+    x = away_from_zero()(rng, (3, 4))
+    big = (rng.permutation(12) + 1.0).reshape(3, 4) * 0.3 * rng.choice([-1.0, 1.0], (3, 4))
+    return [Sample(norm, (x,), lambda a: np.sqrt(np.sum(a * a))),
+            Sample(lambda x: norm(x, ord=1, axis=1), (x,), lambda a: np.abs(a).sum(1)),
+            Sample(lambda x: norm(x, ord=np.inf, axis=0, keepdims=True), (big,),
+                   lambda a: np.abs(a).max(0, keepdims=True)),
+            Sample(lambda x: norm(x, ord=3.0), (x,), lambda a: np.sum(np.abs(a) ** 3) ** (1 / 3)),
+            Sample(lambda x: norm(x, ord=1, axis=[0, 1]), (x,), lambda a: np.abs(a).sum(0).max())]
+
+
+@op("Mean", exports=("", "math"), kind=REDUCE, test=Test(np.mean))
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over ``axis`` (``tf.reduce_mean``).
 
@@ -33,7 +68,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     >>> d2l.reduce_mean([1, 2]).numpy(), d2l.reduce_mean([-1, -2]).numpy()
     (np.int32(1), np.int32(-1))
     """
-    return _reduce("reduce_mean", input_tensor, axis, keepdims, _mean_kernel, _mean_grad)
+    return reduction("reduce_mean", input_tensor, axis, keepdims, _mean_kernel)
 
 
 def _mean_kernel(a, axis, keepdims):
@@ -48,26 +83,35 @@ def _mean_kernel(a, axis, keepdims):
     return a.mean(axis=axis, keepdims=keepdims, dtype=a.dtype)
 
 
-def _mean_grad(dy, x, y, axes, keepdims):
-    count = math.prod([x._value.shape[i] for i in axes])
-    return divide(_sum_grad(dy, x, y, axes, keepdims), max(count, 1))
+@gradient("reduce_mean")
+def _mean_grad(dy, inputs, y, attrs):
+    (x,) = inputs
+    count = math.prod([x._value.shape[i] for i in attrs["axes"]])
+    return (divide(_spread(dy, x, attrs), max(count, 1)),)
 
 
+def _spread(dy, x, attrs):
+    """A reduction's dy copied back to every element of its input x."""
+    return broadcast_to(expand_back(dy, x, attrs), x._value.shape)
+
+
+@op("Prod", exports=("", "math"), kind=REDUCE,
+    test=Test(np.prod, domain=away_from_zero(0.5, 1.5)))
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over ``axis`` (``tf.reduce_prod``).
 
     >>> d2l.reduce_prod([1.0, 2.0, 3.0]).numpy()
     np.float32(6.0)
     """
-    return _reduce("reduce_prod", input_tensor, axis, keepdims,
-                   lambda a, axis, keepdims: a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype),
-                   _prod_grad)
+    return reduction("reduce_prod", input_tensor, axis, keepdims,
+                     lambda a, axis, keepdims: a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype))
 
 
-def _prod_grad(dy, x, y, axes, keepdims):
+@gradient("reduce_prod")
+def _prod_grad(dy, inputs, y, attrs):
     # d(prod)/dx_i is the product of all the other elements. Dividing y by x_i
     # fails at zeros, so multiply exclusive cumulative products from both sides.
-    from .array import reshape, transpose
+    (x,), axes = inputs, attrs["axes"]
     shape = x._value.shape
     kept = [i for i in range(len(shape)) if i not in axes]
     perm = kept + list(axes)
@@ -78,9 +122,10 @@ def _prod_grad(dy, x, y, axes, keepdims):
     others = multiply(cumprod(flat, axis=-1, exclusive=True),
                       cumprod(flat, axis=-1, exclusive=True, reverse=True))
     back = transpose(reshape(others, [shape[i] for i in perm]), list(np.argsort(perm)))
-    return multiply(_sum_grad(dy, x, y, axes, keepdims), back)
+    return (multiply(_spread(dy, x, attrs), back),)
 
 
+@op("Cumsum", exports=("math",), test=Test(samples=lambda rng: _cumulative_samples(cumsum, rng)))
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running sum along ``axis`` (``tf.math.cumsum``).
 
@@ -92,6 +137,8 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     return _cumulative("cumsum", x, axis, exclusive, reverse, np.cumsum)
 
 
+@op("Cumprod", exports=("math",),
+    test=Test(samples=lambda rng: _cumulative_samples(cumprod, rng)))
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running product along ``axis`` (``tf.math.cumprod``).
 
@@ -116,16 +163,22 @@ def _cumulative(op, x, axis, exclusive, reverse, kernel):
     if reverse:
         out = np.flip(out, ax)
     y = wrap(xp_of(a).ascontiguousarray(out))
-    if tapes and op == "cumsum":
-        record(op, (x,), y, lambda dy: (cumsum(dy, ax, exclusive, not reverse),))
-    elif tapes:
-        record(op, (x,), y, lambda dy: (_cumprod_grad(dy, x, y, ax, exclusive, reverse),))
+    if tapes:
+        record(op, (x,), y, {"axis": ax, "exclusive": exclusive, "reverse": reverse})
     return y
 
 
-def _cumprod_grad(dy, x, y, ax, exclusive, reverse):
+@gradient("cumsum")
+def _cumsum_grad(dy, inputs, y, attrs):
+    return (cumsum(dy, attrs["axis"], attrs["exclusive"], not attrs["reverse"]),)
+
+
+@gradient("cumprod")
+def _cumprod_grad(dy, inputs, y, attrs):
     # Exact where x has no zeros (the case gradient checks and training meet).
-    return divide(cumsum(multiply(dy, y), ax, exclusive, not reverse), x)
+    (x,) = inputs
+    return (divide(cumsum(multiply(dy, y), attrs["axis"], attrs["exclusive"],
+                          not attrs["reverse"]), x),)
 
 
 def _extreme(op, kernel, lowest):
@@ -144,20 +197,22 @@ def _extreme(op, kernel, lowest):
         return xp_of(a).full(shape, initial, dtype=a.dtype)
 
     def reduce_extreme(input_tensor, axis=None, keepdims=False, name=None):
-        return _reduce(op, input_tensor, axis, keepdims, run, _extreme_grad)
+        return reduction(op, input_tensor, axis, keepdims, run)
     reduce_extreme.__name__ = op
     return reduce_extreme
 
 
-def _extreme_grad(dy, x, y, axes, keepdims):
+def _extreme_grad(dy, inputs, y, attrs):
     # TensorFlow splits the gradient evenly between tied extremes.
-    y_b = _expand_back(y, x, axes, keepdims)
-    hits = cast(equal(x, y_b), x._dtype)
-    ties = reduce_sum(hits, axis=axes, keepdims=True)
-    return divide(multiply(_sum_grad(dy, x, y, axes, keepdims), hits), ties)
+    (x,) = inputs
+    hits = cast(equal(x, expand_back(y, x, attrs)), x._dtype)
+    ties = reduce_sum(hits, axis=attrs["axes"], keepdims=True)
+    return (divide(multiply(_spread(dy, x, attrs), hits), ties),)
 
 
-reduce_max = _extreme("reduce_max", np.max, lowest=True)
+reduce_max = op("Max", exports=("", "math"), kind=REDUCE, grad=_extreme_grad,
+                test=Test(np.max, domain=distinct(), dtypes=NUMBERS))(
+    _extreme("reduce_max", np.max, lowest=True))
 reduce_max.__doc__ = """Largest element over ``axis`` (``tf.reduce_max``). Ties share the gradient.
 
 Over an empty axis the result is -inf (the dtype's minimum for integers), as in TensorFlow.
@@ -165,7 +220,9 @@ Over an empty axis the result is -inf (the dtype's minimum for integers), as in 
 >>> d2l.reduce_max([[1, 5], [7, 2]], axis=1).numpy()
 array([5, 7], dtype=int32)
 """
-reduce_min = _extreme("reduce_min", np.min, lowest=False)
+reduce_min = op("Min", exports=("", "math"), kind=REDUCE, grad=_extreme_grad,
+                test=Test(np.min, domain=distinct(), dtypes=NUMBERS))(
+    _extreme("reduce_min", np.min, lowest=False))
 reduce_min.__doc__ = """Smallest element over ``axis`` (``tf.reduce_min``). Ties share the gradient.
 
 Over an empty axis the result is +inf (the dtype's maximum for integers), as in TensorFlow.
@@ -180,18 +237,20 @@ def _bool_reduce(op, kernel):
         x = as_tensor(input_tensor)
         check_dtype(op, x, lambda d: d.is_bool, "a bool",
                     "a comparison such as x > 0, or d2l.cast(x, d2l.bool)")
-        return _reduce(op, x, axis, keepdims, kernel)
+        return reduction(op, x, axis, keepdims, kernel, arithmetic=False)
     reduce_bool.__name__ = op
     return reduce_bool
 
 
-reduce_all = _bool_reduce("reduce_all", np.all)
+reduce_all = op("All", exports=("", "math"), kind=REDUCE, grad=NOT_DIFFERENTIABLE,
+                test=Test(np.all, dtypes=BOOLS))(_bool_reduce("reduce_all", np.all))
 reduce_all.__doc__ = """True where every element over ``axis`` is True (``tf.reduce_all``).
 
 >>> d2l.reduce_all([[True, False], [True, True]], axis=1).numpy()
 array([False,  True])
 """
-reduce_any = _bool_reduce("reduce_any", np.any)
+reduce_any = op("Any", exports=("", "math"), kind=REDUCE, grad=NOT_DIFFERENTIABLE,
+                test=Test(np.any, dtypes=BOOLS))(_bool_reduce("reduce_any", np.any))
 reduce_any.__doc__ = """True where any element over ``axis`` is True (``tf.reduce_any``).
 
 >>> d2l.reduce_any([[True, False], [False, False]], axis=1).numpy()
@@ -199,14 +258,14 @@ array([ True, False])
 """
 
 
+@op("ReduceLogSumExp", exports=("", "math"), kind=REDUCE, grad=COMPOSITE,
+    test=Test(lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims))))
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     """ln Σ exp(x) over ``axis``, computed without overflow (``tf.math.reduce_logsumexp``).
 
     >>> d2l.math.reduce_logsumexp([1000.0, 1000.0]).numpy()
     np.float32(1000.6932)
     """
-    from .array import stop_gradient
-    from .math import exp, log, subtract, add
     x = as_tensor(input_tensor)
     axes = normalize_axis("reduce_logsumexp", axis, x.ndim)
     m = stop_gradient(reduce_max(x, axis=axes, keepdims=True))
@@ -214,7 +273,6 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     m = wrap(np.where(np.isfinite(mv), mv, 0).astype(mv.dtype))
     out = add(log(reduce_sum(exp(subtract(x, m)), axis=axes, keepdims=True)), m)
     if not keepdims:
-        from .array import reshape
         out = reshape(out, [d for i, d in enumerate(x._value.shape) if i not in axes])
     return out
 
@@ -234,13 +292,17 @@ def _arg_extreme(op, kernel):
     return arg_extreme
 
 
-argmax = _arg_extreme("argmax", np.argmax)
+argmax = op("ArgMax", exports=("", "math"), grad=NOT_DIFFERENTIABLE,
+            test=Test(samples=lambda rng: _arg_samples(argmax, np.argmax, rng)))(
+    _arg_extreme("argmax", np.argmax))
 argmax.__doc__ = """Index of the largest element along ``axis`` (default 0) as int64 (``tf.argmax``).
 
 >>> d2l.argmax([[1, 9, 3], [7, 2, 8]], axis=1).numpy()
 array([1, 2])
 """
-argmin = _arg_extreme("argmin", np.argmin)
+argmin = op("ArgMin", exports=("", "math"), grad=NOT_DIFFERENTIABLE,
+            test=Test(samples=lambda rng: _arg_samples(argmin, np.argmin, rng)))(
+    _arg_extreme("argmin", np.argmin))
 argmin.__doc__ = """Index of the smallest element along ``axis`` (default 0) as int64 (``tf.argmin``).
 
 >>> d2l.argmin([[1, 9, 3], [7, 2, 8]], axis=1).numpy()
@@ -248,6 +310,7 @@ array([0, 1])
 """
 
 
+@op("EuclideanNorm", exports=("", "linalg"), grad=COMPOSITE, test=Test(samples=_norm_samples))
 def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa: A002
     """Vector norm of ``tensor`` over ``axis`` (``tf.norm``, ``tf.linalg.norm``).
 
@@ -280,7 +343,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa
             out = reduce_max(sums, axis=outer, keepdims=True)
             if keepdims:
                 return out
-            from .array import reshape
             return reshape(out, [d for i, d in enumerate(x._value.shape) if i not in (rows, cols)])
         raise InvalidArgumentError(
             f"norm: over two axes, ord must be 'euclidean', 'fro', 1 or np.inf, got {ord!r} "
@@ -297,8 +359,28 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa
     if ord == np.inf:
         return reduce_max(abs(x), axis=axis, keepdims=keepdims)
     if isinstance(ord, (int, float)) and ord > 0:
-        from .math import pow as _pow
-        return _pow(reduce_sum(_pow(abs(x), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
+        return pow(reduce_sum(pow(abs(x), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
     raise ValueError(f"norm: ord must be 'euclidean', 1, 2, np.inf or a positive number, got {ord!r}")
 
 
+@op("ReduceVariance", exports=("math",), kind=REDUCE, grad=COMPOSITE, test=Test(np.var))
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Variance over ``axis``: the mean of squared deviations from the mean (``tf.math.reduce_variance``).
+
+    >>> d2l.math.reduce_variance([[1.0, 2.0], [3.0, 4.0]], axis=0).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    x = as_tensor(input_tensor)
+    check_dtype("reduce_variance", x, lambda d: d.is_floating or d.is_complex, "a floating-point")
+    mean = reduce_mean(x, axis=axis, keepdims=True)
+    return reduce_mean(square(subtract(x, mean)), axis=axis, keepdims=keepdims)
+
+
+@op("ReduceStd", exports=("math",), kind=REDUCE, grad=COMPOSITE, test=Test(np.std))
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Standard deviation over ``axis``, the square root of the variance (``tf.math.reduce_std``).
+
+    >>> d2l.math.reduce_std([1.0, 3.0]).numpy()
+    np.float32(1.0)
+    """
+    return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))

@@ -66,7 +66,7 @@ class Test:
     rtol: float = 1e-5
     atol: float = 1e-6
     samples: object = None
-    grad_dtypes: tuple = ("float64",)
+    deterministic: bool = True      # False for random ops: only shapes and dtypes compare
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,8 @@ def exported(namespace):
     """``{public name: function}`` of the ops exported to ``namespace`` ("" is ``d2l`` itself).
 
     >>> from d2l_core.ops.registry import exported
-    >>> sorted(exported("linalg"))[:3]
-    ['adjoint', 'band_part', 'cholesky']
+    >>> sorted(exported("linalg"))
+    ['eye', 'matmul', 'norm', 'tensordot']
     """
     out = {}
     for e in OPS.values():
