@@ -18,7 +18,7 @@ from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, bro
                   check_dtype, needs, no_bool, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
 from .registry import (BINARY, BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
-                       UNARY, Sample, Test, away_from_zero, distinct, gradient, op, uniform)
+                       UNARY, Sample, Test, away_from_zero, gradient, op, uniform)
 
 
 # ================================================================ helpers
@@ -88,9 +88,19 @@ def _numeric(op, x):
 
 # ================================================================ test data (see ops/registry.py)
 
-def _off_multiples(rng, shape):
-    """x = y·(k + f) with f in [0.2, 0.8]: never near a multiple of y, where mod jumps."""
-    return away_from_zero(0.5, 2.0)(rng, shape) * (rng.integers(-3, 3, size=shape) + 0.5)
+def _mod_samples(rng):
+    # x = y·(k + f) with f in [0.2, 0.8]: never near a multiple of y, where mod jumps
+    y = away_from_zero(0.5, 2.0)(rng, (2, 3))
+    x = y * (rng.integers(-3, 3, size=(2, 3)) + rng.uniform(0.2, 0.8, size=(2, 3)))
+    x1 = 1.3 * (rng.integers(-3, 3, size=(3,)) + rng.uniform(0.2, 0.8, size=(3,)))
+    return [Sample(mod, (x, y), np.mod), Sample(lambda x: mod(x, 1.3), (x1,), lambda a: np.mod(a, 1.3))]
+
+
+def _untied_samples(fn, reference, rng):
+    """y = x ± 0.15 (also broadcast): no ties, where maximum and minimum have no derivative."""
+    x, row = uniform()(rng, (2, 3)), uniform()(rng, (3,))
+    return [Sample(fn, (x, x + rng.choice([-0.15, 0.15], size=(2, 3))), reference),
+            Sample(fn, (row + rng.choice([-0.15, 0.15], size=(2, 3)), row), reference)]
 
 
 def _off_integers(rng, shape):
@@ -253,7 +263,7 @@ def floordiv(x, y, name=None):
 
 
 @op("FloorMod", exports=("", "math", "math.floormod"), kind=BINARY,
-    test=Test(np.mod, domain=_off_multiples, dtypes=NUMBERS))
+    test=Test(samples=_mod_samples))
 def mod(x, y, name=None):
     """Elementwise remainder with the sign of ``y``, ``x % y`` (``tf.math.floormod``).
 
@@ -309,7 +319,8 @@ def _pow_grad(dz, inputs, z, attrs):
 
 
 @op("Maximum", exports=("", "math"), kind=BINARY,
-    test=Test(np.maximum, domain=distinct(), dtypes=NUMBERS))
+    test=Test(np.maximum, dtypes=NUMBERS, smooth=False,
+              samples=lambda rng: _untied_samples(maximum, np.maximum, rng)))
 def maximum(x, y, name=None):
     """Elementwise larger of ``x`` and ``y`` (``tf.maximum``). Ties send the gradient to ``x``.
 
@@ -328,7 +339,8 @@ def _maximum_grad(dz, inputs, z, attrs):
 
 
 @op("Minimum", exports=("", "math"), kind=BINARY,
-    test=Test(np.minimum, domain=distinct(), dtypes=NUMBERS))
+    test=Test(np.minimum, dtypes=NUMBERS, smooth=False,
+              samples=lambda rng: _untied_samples(minimum, np.minimum, rng)))
 def minimum(x, y, name=None):
     """Elementwise smaller of ``x`` and ``y`` (``tf.minimum``). Ties send the gradient to ``x``.
 

@@ -67,6 +67,8 @@ class Test:
     atol: float = 1e-6
     samples: object = None
     deterministic: bool = True      # False for random ops: only shapes and dtypes compare
+    smooth: bool = True             # False: inputs drawn by kind may sit on a kink (ties), so
+                                    # gradient checks use the listed samples only
 
 
 @dataclass(frozen=True)
