@@ -200,7 +200,13 @@ def module_of(array):
 
 
 def xp_of(array):
-    """NumPy or CuPy, whichever owns ``array`` (the NumPy test first: it is the common case)."""
+    """NumPy or CuPy, whichever owns ``array`` (the NumPy test first: it is the common case).
+
+    >>> import numpy as np
+    >>> from d2l_core.backend import xp_of
+    >>> xp_of(np.zeros(2)) is np
+    True
+    """
     return np if type(array) is np.ndarray else module_of(array)
 
 
