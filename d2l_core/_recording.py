@@ -71,6 +71,21 @@ def read_variable(variable, snapshot):
         tracked[id(snapshot)] = snapshot
 
 
+def swap_needed(tracked):
+    """Make ``needs`` answer from ``tracked`` (ids; None: everything); returns the old setting.
+
+    ``GradientTape`` sets it for its backward pass and puts the old one back after.
+
+    >>> from d2l_core import _recording
+    >>> old = _recording.swap_needed({id(1.0)})
+    >>> _recording.swap_needed(old)
+    {...}
+    """
+    global _needed
+    old, _needed = _needed, tracked
+    return old
+
+
 def needs(x):
     """True when the tape being differentiated wants a gradient for ``x``.
 

@@ -25,8 +25,7 @@ import enum
 from . import _logging, _recording, nest
 from .ops import array as _array
 from .ops import math as _math
-from .ops._op import as_tensor
-from .tensor import Tensor, Variable
+from .tensor import Tensor, Variable, array_of, convert_to_tensor
 
 
 class UnconnectedGradients(enum.Enum):
@@ -171,10 +170,10 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise TypeError(f"watch: expected a Tensor or Variable, got {type(t).__name__} "
                                 f"{t!r:.40}; convert it first with d2l.constant(...)")
-            if not t._dtype.is_differentiable:
+            if not t.dtype.is_differentiable:
                 _logging.warning(
                     f"The dtype of the watched tensor must be floating (e.g. tf.float32), got "
-                    f"{t._dtype!r}: it will get no gradient. Cast it, e.g. d2l.cast(x, d2l.float32)")
+                    f"{t.dtype!r}: it will get no gradient. Cast it, e.g. d2l.cast(x, d2l.float32)")
             if isinstance(t, Variable):
                 self._watch_variable(t)
             else:
@@ -254,10 +253,10 @@ class GradientTape:
                 raise TypeError(f"gradient: the target must be a Tensor (or a list of them), "
                                 f"got {type(t).__name__} {t!r:.40}; compute it with d2l ops "
                                 "inside the tape")
-            if not t._dtype.is_differentiable:
+            if not t.dtype.is_differentiable:
                 _logging.warning(
                     f"The dtype of the target tensor must be floating (e.g. tf.float32) when "
-                    f"calling GradientTape.gradient, got {t._dtype!r}: an integer or bool "
+                    f"calling GradientTape.gradient, got {t.dtype!r}: an integer or bool "
                     "result has no gradient, so every gradient is None")
         flat_sources = nest.flatten(sources)
         _check_sources("gradient", flat_sources)
@@ -284,10 +283,10 @@ class GradientTape:
         result = []
         for s in flat_sources:
             g = grads.get(id(s))
-            if not s._dtype.is_differentiable:
+            if not s.dtype.is_differentiable:
                 _logging.warning(
                     f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
-                    f"calling GradientTape.gradient, got {s._dtype!r}: its gradient is None")
+                    f"calling GradientTape.gradient, got {s.dtype!r}: its gradient is None")
                 g = None
             elif g is None and unconnected is UnconnectedGradients.ZERO:
                 g = _array.zeros_like(s)
@@ -302,7 +301,12 @@ class GradientTape:
         self._tracked = {}
 
     def _backprop(self, targets, out_grads, sources):
-        """Reverse sweep over the recorded ops; returns {id(tensor): gradient}."""
+        """Reverse sweep over the recorded ops; returns {id(tensor): gradient}.
+
+        The one place above ops that reads Tensors' ``_value``/``_dtype``: this
+        loop runs once per recorded op, and an attribute read is cheaper than
+        ``tensor.array_of`` (tests/test_layering.py lists the exception).
+        """
         keep = {id(s) for s in sources}
         grads = {}
         add, sum_to = _math.add, _array.sum_to
@@ -317,14 +321,14 @@ class GradientTape:
             if og is None:
                 g = _array.ones_like(t)
             else:
-                g = as_tensor(og, t._dtype) if not isinstance(og, Tensor) else as_tensor(og)
+                g = convert_to_tensor(og, None if isinstance(og, Tensor) else t._dtype)
                 if g._value.shape != t._value.shape:
                     raise ValueError(f"gradient: output_gradients shape {g.shape} must match the "
                                      f"target's shape {t.shape}")
             accumulate(id(t), g)
 
         tracked = self._tracked
-        saved, _recording._needed = _recording._needed, tracked
+        saved = _recording.swap_needed(tracked)
         try:
             for op, inputs, output, attrs in reversed(self._records[:]):
                 key = id(output)
@@ -350,7 +354,7 @@ class GradientTape:
                     old = grads.get(key)        # accumulate(key, g), inline: this is the hot loop
                     grads[key] = g if old is None else add(old, g)
         finally:
-            _recording._needed = saved
+            _recording.swap_needed(saved)
         return grads
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
@@ -372,13 +376,13 @@ class GradientTape:
             self._pop()
         unconnected = _unconnected(unconnected_gradients)
         _check_target("jacobian", target)
-        target = as_tensor(target)
+        target = convert_to_tensor(target)
         flat_sources = nest.flatten(sources)
         _check_sources("jacobian", flat_sources)
-        n = target._value.size
+        n = array_of(target).size
         # Row i of the Jacobian is the gradient of target element i: seed the
         # backward pass with the i-th one-hot tensor.
-        seeds = _array.reshape(_array.eye(n, dtype=target._dtype), (n,) + target._value.shape)
+        seeds = _array.reshape(_array.eye(n, dtype=target.dtype), (n,) + array_of(target).shape)
         rows = [[] for _ in flat_sources]
         connected = [False] * len(flat_sources)
         for i in range(n):
@@ -389,11 +393,11 @@ class GradientTape:
                 rows[j].append(_array.zeros_like(s) if g is None else g)
         result = []
         for j, s in enumerate(flat_sources):
-            shape = tuple(target._value.shape) + tuple(s._value.shape)
+            shape = tuple(array_of(target).shape) + tuple(array_of(s).shape)
             if n and not connected[j] and unconnected is UnconnectedGradients.NONE:
                 result.append(None)
             elif n == 0:
-                result.append(_array.zeros(shape, s._dtype))
+                result.append(_array.zeros(shape, s.dtype))
             else:
                 result.append(_array.reshape(_array.stack(rows[j]), shape))
         if not self._persistent:
@@ -413,22 +417,22 @@ class GradientTape:
         """
         _check_target("batch_jacobian", target)
         _check_sources("batch_jacobian", [source])
-        target = as_tensor(target)
+        target = convert_to_tensor(target)
         if target.ndim == 0 or source.ndim == 0:
             raise ValueError(f"batch_jacobian: target and source need a batch axis first (rank "
                              f">= 1), got shapes {target.shape} and {source.shape}; use "
                              "jacobian for unbatched tensors")
-        b = target._value.shape[0]
-        if source._value.shape[0] != b:
+        b = array_of(target).shape[0]
+        if array_of(source).shape[0] != b:
             raise ValueError(f"batch_jacobian: target and source need the same batch size, got "
                              f"{target.shape} and {source.shape}")
         full = self.jacobian(target, source, unconnected_gradients)
         if full is None:
             return None
-        t_rest, s_rest = target._value.shape[1:], source._value.shape[1:]
+        t_rest, s_rest = array_of(target).shape[1:], array_of(source).shape[1:]
         per_example = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
         return _array.stack(per_example) if per_example else _array.zeros(
-            (0,) + t_rest + s_rest, source._dtype)
+            (0,) + t_rest + s_rest, source.dtype)
 
 
 def _wrong_gradient_count(op, inputs, input_grads):

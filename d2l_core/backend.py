@@ -129,6 +129,7 @@ class _Placement:
 
 placement = _Placement()
 _device_stack = []   # innermost requested device last
+device_stack = _device_stack   # public-internal: the ops' hot path tests it inline
 
 
 def resolve(dev):

@@ -25,7 +25,8 @@ import numpy as np
 from . import backend, dtypes, nest
 from .errors import InvalidArgumentError
 from .ops import random as _random
-from .tensor import Tensor, Variable, _wrap, convert_to_tensor
+from .tensor import Tensor, Variable, array_of, convert_to_tensor
+from .tensor import wrap as _wrap
 from .tensor_shape import TensorShape
 
 __all__ = ["Dataset", "TensorSpec", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
@@ -567,17 +568,18 @@ class _TensorSliceDataset(Dataset):
                     f"from_tensor_slices: {nm} is a scalar (shape ()), which has no rows to "
                     "slice; use Dataset.from_tensors for a single element, or pass a 1-D "
                     "tensor", op="from_tensor_slices")
-        n = leaves[0]._value.shape[0]
-        for t, nm in zip(leaves, names):
-            if t._value.shape[0] != n:
+        arrays = [array_of(t) for t in leaves]
+        n = arrays[0].shape[0]
+        for a, t, nm in zip(arrays, leaves, names):
+            if a.shape[0] != n:
                 raise InvalidArgumentError(
                     "from_tensor_slices: all components must have the same size in the first "
                     f"dimension, but {names[0]} has {n} rows (shape "
-                    f"{leaves[0].shape}) and {nm} has {t._value.shape[0]} (shape "
+                    f"{leaves[0].shape}) and {nm} has {a.shape[0]} (shape "
                     f"{t.shape}); pass inputs and labels with one row per "
                     "example", op="from_tensor_slices")
         self._structure = structure
-        self._arrays = [t._value for t in leaves]
+        self._arrays = arrays
         self._n = int(n)
         self._root = self
 
@@ -930,19 +932,19 @@ def _stack(op, elements):
     names = _leaf_names(first)
     out = []
     for j, (column, name) in enumerate(zip(columns, names)):
-        shape, dtype = column[0]._value.shape, column[0]._dtype
-        for k, t in enumerate(column):
-            if t._value.shape != shape:
+        arrays = [array_of(t) for t in column]
+        shape, dtype = arrays[0].shape, arrays[0].dtype
+        for k, a in enumerate(arrays):
+            if a.shape != shape:
                 raise InvalidArgumentError(
                     f"{op}: cannot batch tensors with different shapes in {name}: the first "
                     f"element has shape {shape} and element {k} has shape "
-                    f"{t._value.shape}. Make them the same shape (pad or resize in "
+                    f"{a.shape}. Make them the same shape (pad or resize in "
                     "a map before batch), or batch(1)", op=op)
-            if t._dtype is not dtype:
+            if a.dtype != dtype:        # one NumPy dtype per DType: the same test
                 raise InvalidArgumentError(
-                    f"{op}: cannot batch {name}: dtypes differ ({dtype.name} and "
-                    f"{t._dtype.name}); cast in a map before batch", op=op)
-        arrays = [t._value for t in column]
+                    f"{op}: cannot batch {name}: dtypes differ ({column[0].dtype.name} and "
+                    f"{column[k].dtype.name}); cast in a map before batch", op=op)
         xp = np if type(arrays[0]) is np.ndarray else backend.module_of(arrays[0])
         out.append(_wrap(xp.stack(arrays)))
     return _pack(first, out)
@@ -1018,11 +1020,11 @@ class _UnbatchDataset(_Unary):
             if any(t.ndim == 0 for t in leaves):
                 raise InvalidArgumentError("unbatch: elements must have a batch (first) "
                                            "dimension, but one component is a scalar", op="unbatch")
-            n = leaves[0]._value.shape[0]
-            if any(t._value.shape[0] != n for t in leaves):
+            arrays = [array_of(t) for t in leaves]
+            n = arrays[0].shape[0]
+            if any(a.shape[0] != n for a in arrays):
                 raise InvalidArgumentError("unbatch: all components of an element must have the "
                                            "same size in the first dimension", op="unbatch")
-            arrays = [t._value for t in leaves]
             for i in range(n):
                 yield _pack(element, [_wrap(a[i]) for a in arrays])
 
@@ -1113,7 +1115,7 @@ class _FilterDataset(_Unary):
                     raise TypeError(f"filter: the predicate must return a scalar bool, got a "
                                     f"{keep.dtype.name} tensor of shape {keep.shape}; "
                                     "reduce it, e.g. d2l.reduce_any(...)")
-                keep = bool(keep._value)
+                keep = bool(array_of(keep))
             elif not isinstance(keep, (bool, np.bool_)):
                 raise TypeError(f"filter: the predicate must return a bool, got "
                                 f"{type(keep).__name__}")

@@ -103,12 +103,20 @@ ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16,
        uint32, uint64, bool, complex64, complex128)
 
 _by_np = {d.np: d for d in ALL}
+by_numpy = _by_np
+"""Public-internal: NumPy dtype -> DType for every dtype d2l_core has (a plain dict, so the
+hot path that wraps every op's result pays one lookup; ``from_numpy`` is the checked form)."""
 _by_name = {d.name: d for d in ALL}
 _by_name.update(half=float16, double=float64, float=float32, int=int32)
 
 
 def from_numpy(np_dtype):
-    """The DType of a NumPy dtype; a TypeError for ones TensorFlow lacks."""
+    """The DType of a NumPy dtype; a TypeError for ones TensorFlow lacks.
+
+    >>> from d2l_core import dtypes
+    >>> dtypes.from_numpy(np.dtype('float32')), dtypes.by_numpy[np.dtype('int64')]
+    (tf.float32, tf.int64)
+    """
     d = _by_np.get(np_dtype)
     if d is None:
         raise TypeError(

@@ -20,8 +20,8 @@ import numpy as np
 from . import _logging, backend
 from .autodiff import GradientTape
 from .errors import InvalidArgumentError
-from .ops._op import xp_of
-from .tensor import Tensor, Variable
+from .backend import xp_of
+from .tensor import Tensor, Variable, array_of, set_array, wrap
 
 
 # ================================================================ schedules
@@ -189,8 +189,7 @@ class Optimizer:
 
         The slots are copied: updates change the optimizer's own arrays in place.
         """
-        from .tensor import _wrap
-        return [self.iterations] + [_wrap(a.copy()) for _, slots in self._slots.values()
+        return [self.iterations] + [wrap(a.copy()) for _, slots in self._slots.values()
                                     for a in slots.values()]
 
     def _pairs(self, grads_and_vars):
@@ -214,10 +213,10 @@ class Optimizer:
                 raise InvalidArgumentError(
                     f"apply_gradients: gradient dtype {g.dtype.name} does not match variable "
                     f"'{v.name}' dtype {v.dtype.name}")
-            if g._value.shape != v._value.shape:
+            if array_of(g).shape != array_of(v).shape:
                 raise InvalidArgumentError(
-                    f"apply_gradients: gradient shape {tuple(g._value.shape)} does not match "
-                    f"variable '{v.name}' shape {tuple(v._value.shape)}; did you pair the "
+                    f"apply_gradients: gradient shape {tuple(array_of(g).shape)} does not match "
+                    f"variable '{v.name}' shape {tuple(array_of(v).shape)}; did you pair the "
                     "gradients and variables in the same order?")
             pairs.append((g, v))
         if missing and not pairs:
@@ -257,13 +256,13 @@ class Optimizer:
         step = int(self.iterations) + 1
         scale = 1.0
         if self.global_clipnorm is not None:    # one factor for all: min(1, clip / global norm)
-            norm = math.sqrt(sum(float((g._value * g._value).sum()) for g, _ in pairs))
+            norm = math.sqrt(sum(float((array_of(g) * array_of(g)).sum()) for g, _ in pairs))
             if norm > self.global_clipnorm:
                 scale = self.global_clipnorm / norm
         decay = None if not self.weight_decay else lr * float(self.weight_decay)
         for g, v in pairs:
-            w = v._value
-            gv = backend.to_device(g._value, backend.device_of(w))
+            w = array_of(v)
+            gv = backend.to_device(array_of(g), backend.device_of(w))
             xp = xp_of(w)
             if self.clipvalue is not None:
                 gv = xp.clip(gv, -self.clipvalue, self.clipvalue)
@@ -279,8 +278,8 @@ class Optimizer:
             if entry is None or entry[0] is not v:
                 entry = self._slots[id(v)] = (v, self._new_slots(xp, w))
             new = self._update(xp, w, gv, entry[1], lr, step)
-            v._set_value(new.astype(w.dtype, copy=False))
-        self.iterations._set_value(np.asarray(step, dtype=np.int64))
+            set_array(v, new.astype(w.dtype, copy=False))
+        set_array(self.iterations, np.asarray(step, dtype=np.int64))
         return self.iterations
 
     def _new_slots(self, xp, w):

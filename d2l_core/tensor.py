@@ -22,7 +22,7 @@ from . import _recording, backend, dtypes
 from .errors import DTypeMismatchError, InvalidArgumentError
 from .tensor_shape import TensorShape
 
-_from_np = dtypes._by_np
+_from_np = dtypes.by_numpy
 
 
 class Tensor:
@@ -177,7 +177,13 @@ _FLOAT32_MAX = float(dtypes.float32.max)
 
 
 def _wrap(array):
-    """A Tensor around an array produced by an op (no copy, no checks)."""
+    """A Tensor around an array produced by an op (no copy, no checks); ``tensor.wrap``.
+
+    >>> import numpy as np
+    >>> from d2l_core.tensor import wrap
+    >>> wrap(np.arange(3, dtype=np.float32))
+    <tf.Tensor: shape=(3,), dtype=float32, numpy=array([0., 1., 2.], dtype=float32)>
+    """
     if type(array) is not _ndarray and isinstance(array, _np_scalar):
         array = np.asarray(array)      # NumPy returns scalars from 0-d arithmetic
     t = Tensor.__new__(Tensor)
@@ -202,10 +208,67 @@ def array_of(t):
     return t._value
 
 
-wrap = _wrap
+wrap = _wrap      # the same function: no extra call on the path every op result takes
+
+
+def set_array(variable, array):
+    """Rebind ``variable`` to ``array`` (same dtype, shape and device: not checked).
+
+    For optimizers and graph mode, which compute the new value on raw arrays;
+    ``Variable.assign`` is the checked, public way. The old array is never
+    mutated, since tape snapshots may share it.
+
+    >>> import numpy as np
+    >>> from d2l_core.tensor import set_array
+    >>> v = d2l.Variable([1.0, 2.0])
+    >>> set_array(v, np.array([3.0, 4.0], dtype=np.float32))
+    >>> v.numpy()
+    array([3., 4.], dtype=float32)
+    """
+    if type(array) is not _ndarray and isinstance(array, _np_scalar):
+        array = np.asarray(array)     # 0-d NumPy arithmetic returns scalars
+    variable._value = array
+
+
+def shape_tuple(op, shape):
+    """``shape`` (a list, tuple, TensorShape, int or Tensor) as a tuple of ints, checked.
+
+    The errors name ``op``: a TypeError when ``shape`` is not a shape, an
+    InvalidArgumentError for a negative dimension.
+
+    >>> from d2l_core.tensor import shape_tuple
+    >>> shape_tuple("zeros", [2, 3]), shape_tuple("zeros", 4), shape_tuple("ones", d2l.constant([1]))
+    ((2, 3), (4,), (1,))
+    >>> shape_tuple("zeros", (2, -1))
+    Traceback (most recent call last):
+    ...
+    d2l_core.errors.InvalidArgumentError: zeros: shape (2, -1) has a negative dimension
+    """
+    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
+        if isinstance(shape, Tensor):
+            shape = shape.numpy().tolist()
+        if isinstance(shape, numbers.Integral):
+            shape = (shape,)
+    try:
+        shape = tuple(map(int, shape))
+    except TypeError:
+        raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
+    if shape and min(shape) < 0:
+        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
+    return shape
 
 
 # ============================================================== conversion
+
+def target_device():
+    """The device new tensors go to: the innermost ``d2l.device`` scope, else the CPU.
+
+    >>> from d2l_core.tensor import target_device
+    >>> target_device().name
+    '/job:localhost/replica:0/task:0/device:CPU:0'
+    """
+    return _target_device()
+
 
 def _target_device():
     return backend.current_device() or backend.CPU
@@ -499,11 +562,7 @@ class Variable(Tensor):
                 "so reshape the value or create a new Variable")
         return array
 
-    def _set_value(self, array):
-        """Rebind to a new array (never mutate the old one: snapshots may share it)."""
-        if type(array) is not _ndarray and isinstance(array, _np_scalar):
-            array = np.asarray(array)     # 0-d NumPy arithmetic returns scalars
-        self._value = array
+    _set_value = set_array    # rebind to a new array (never mutate the old one: snapshots share it)
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Set the value (same shape and dtype); returns the Variable."""
@@ -611,3 +670,6 @@ def _format_key(key):
         else:
             parts.append(repr(k))
     return "[" + ", ".join(parts) + "]"
+
+
+VariableSlice = _VariableSlice     # public-internal: ops' slicing makes them (``v[0].assign``)

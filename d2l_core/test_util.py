@@ -40,7 +40,7 @@ import numpy as np
 from .autodiff import GradientTape
 from .ops import math as _math
 from .ops import reduce as _reduce
-from .tensor import Tensor, constant
+from .tensor import Tensor, array_of, constant
 
 __all__ = ["check_gradients", "GradientCheckError"]
 
@@ -169,11 +169,11 @@ class _Checker:
                         "inputs; finite differences need float64 to be accurate. Keep the "
                         "inputs' dtype inside f: write x * 2.0 rather than "
                         "x * d2l.constant(2.0), and avoid casts to float32")
-            if sum(y._value.size for y in outs) == 1:     # a scalar f: its own slope
-                self.weights = [constant(np.ones(y._value.shape)) for y in outs]
+            if sum(array_of(y).size for y in outs) == 1:     # a scalar f: its own slope
+                self.weights = [constant(np.ones(array_of(y).shape)) for y in outs]
             else:
-                self.weights = [constant(self.rng.standard_normal(y._value.shape)) for y in outs]
-                self.weighted = [tuple(y._value.shape) for y in outs]
+                self.weights = [constant(self.rng.standard_normal(array_of(y).shape)) for y in outs]
+                self.weighted = [tuple(array_of(y).shape) for y in outs]
         total = None
         for y, u in zip(outs, self.weights):
             term = _reduce.reduce_sum(_math.multiply(y, u))

@@ -8,8 +8,10 @@ Layers take ``activation='relu'`` or ``activation=d2l.keras.activations.relu``
 >>> relu(d2l.constant([-1.0, 2.0])).numpy()
 array([0., 2.], dtype=float32)
 """
+from ..errors import DTypeMismatchError
 from ..ops import math as _math
 from ..ops import nn as _nn
+from ..tensor import convert_to_tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "linear", "elu", "softplus", "leaky_relu",
            "get", "serialize"]
@@ -23,7 +25,11 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """
     if alpha == 0 and max_value is None and threshold == 0:
         return _nn.relu(x)
-    x = _nn._float("relu", x)
+    x = convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise DTypeMismatchError(f"relu: expected a floating-point tensor, got dtype "
+                                 f"{x.dtype.name}; cast it first, e.g. d2l.cast(x, d2l.float32)",
+                                 op="relu")
     keep = _math.greater(x, threshold)
     y = _math.where(keep, x, _math.multiply(_math.subtract(x, threshold), alpha)
                     if alpha else _math.zeros_like(x))

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..ops import random as _random
-from ..ops._op import shape_tuple as _shape_tuple
+from ..tensor import shape_tuple
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal",
@@ -50,7 +50,7 @@ class Initializer:
 
     def _shape(self, shape):
         """``shape`` (a list, tuple, TensorShape or int) as a tuple of ints, checked."""
-        return _shape_tuple(type(self).__name__, shape)
+        return shape_tuple(type(self).__name__, shape)
 
     def get_config(self):
         """The constructor arguments, as a dict."""

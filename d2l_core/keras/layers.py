@@ -28,7 +28,7 @@ from ..ops import array as _array
 from ..ops import linalg as _linalg
 from ..ops import math as _math
 from ..ops import nn as _nn
-from ..tensor import Tensor, Variable, convert_to_tensor
+from ..tensor import Tensor, Variable, array_of, convert_to_tensor
 from ..tensor_shape import TensorShape
 from . import _naming
 from . import activations as _activations
@@ -324,7 +324,7 @@ class Layer:
                 f"{len(weights)} arrays were given; pass a list like get_weights() returns")
         for i, (v, w) in enumerate(zip(variables, weights)):
             w = np.asarray(w)
-            if tuple(w.shape) != tuple(v._value.shape):
+            if tuple(w.shape) != tuple(array_of(v).shape):
                 raise ValueError(
                     f"set_weights: weight {i} ('{v.name}') has shape {v.shape} but "
                     f"the array given has shape {w.shape}; the arrays must be in the "
@@ -371,7 +371,7 @@ class Layer:
                 raise TypeError(f"Layer '{self.name}' ({type(self).__name__}): cannot use a "
                                 f"{type(inputs).__name__} as input ({e}); pass a tensor or a "
                                 "NumPy array") from None
-        if x._dtype is not self._dtype and x._dtype.is_floating:
+        if x.dtype is not self._dtype and x.dtype.is_floating:
             x = _math.cast(x, self._dtype)      # Keras casts float inputs to the layer's dtype
         return x
 
@@ -387,7 +387,7 @@ class Layer:
             if any(isinstance(t, KerasTensor) for t in nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)
             inputs = self._convert(inputs)
-        elif inputs._dtype is not self._dtype and inputs._dtype.is_floating:
+        elif inputs.dtype is not self._dtype and inputs.dtype.is_floating:
             inputs = _math.cast(inputs, self._dtype)
         training = kwargs.pop("training", None)
         if training is None and _training_stack:
@@ -406,7 +406,7 @@ class Layer:
         finally:
             _training_stack.pop()
         if type(outputs) is Tensor:
-            shape = (None,) + outputs._value.shape[1:] if outputs._value.ndim else ()
+            shape = (None,) + array_of(outputs).shape[1:] if array_of(outputs).ndim else ()
             if self._out_shape != shape:
                 self._out_shape = shape if self._out_shape is None else "multiple"
         return outputs
@@ -557,23 +557,23 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        dt = inputs._dtype
+        dt = inputs.dtype
         if not dt.is_floating:
             raise TypeError(
                 f"Dense '{self.name}': got an input of dtype {dt.name}, but the layer computes "
                 f"in {self._dtype.name}. Convert and scale the data first, e.g. "
                 f"d2l.cast(x, d2l.float32) / 255.0 for uint8 pixels")
-        shape = inputs._value.shape
+        shape = array_of(inputs).shape
         kernel = self.kernel
         if len(shape) < 2:
             raise InvalidArgumentError(
                 f"Dense '{self.name}': expected inputs with a batch dimension (rank >= 2), got "
                 f"shape {shape}; for one example add it with "
                 "d2l.reshape(x, (1, -1))", op="Dense")
-        if shape[-1] != kernel._value.shape[0]:
+        if shape[-1] != array_of(kernel).shape[0]:
             raise InvalidArgumentError(
                 f"Dense '{self.name}': expected inputs with last dimension "
-                f"{kernel._value.shape[0]} (the layer was built for that), got shape "
+                f"{array_of(kernel).shape[0]} (the layer was built for that), got shape "
                 f"{shape}. Reshape the inputs (Flatten images first) or use a new "
                 "layer", op="Dense")
         if len(shape) == 2:
@@ -600,7 +600,7 @@ class Flatten(Layer):
         super().__init__(**kwargs)
 
     def call(self, inputs):
-        shape = inputs._value.shape
+        shape = array_of(inputs).shape
         if not shape:
             raise InvalidArgumentError(f"Flatten '{self.name}': needs a batch dimension, got a "
                                        "scalar", op="Flatten")
@@ -715,7 +715,7 @@ class Reshape(Layer):
         self.target_shape = tuple(int(d) for d in target_shape)
 
     def call(self, inputs):
-        return _array.reshape(inputs, (inputs._value.shape[0],) + self.target_shape)
+        return _array.reshape(inputs, (array_of(inputs).shape[0],) + self.target_shape)
 
 
 class Lambda(Layer):

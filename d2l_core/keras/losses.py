@@ -28,8 +28,7 @@ from ..ops import array as _array
 from ..ops import math as _math
 from ..ops import nn as _nn
 from ..ops import reduce as _reduce
-from ..ops._op import as_tensor
-from ..tensor import Tensor, convert_to_tensor
+from ..tensor import Tensor, array_of, convert_to_tensor
 from . import _naming
 
 __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "MeanSquaredError", "MeanAbsoluteError",
@@ -70,7 +69,7 @@ class Reduction:
 # ==================================================================== shared checks
 
 def _pred(op, y_pred):
-    y_pred = as_tensor(y_pred)
+    y_pred = convert_to_tensor(y_pred)
     if not y_pred.dtype.is_floating:
         raise TypeError(f"{op}: y_pred (the model's output) must be a float tensor, got "
                         f"{y_pred.dtype.name}. Did you swap the arguments? Losses are called "
@@ -82,14 +81,14 @@ def _true_like(op, y_true, y_pred):
     """``y_true`` as a tensor of ``y_pred``'s dtype and shape (Keras squeezes or expands a
     trailing 1); any other shape difference is an error that says how to fix it."""
     if isinstance(y_true, Tensor):
-        y_true = as_tensor(y_true)
+        y_true = convert_to_tensor(y_true)
         if y_true.dtype is not y_pred.dtype:
             y_true = _math.cast(y_true, y_pred.dtype)
     else:
         y_true = convert_to_tensor(np.asarray(y_true), dtype=None)
         if y_true.dtype is not y_pred.dtype:
             y_true = _math.cast(y_true, y_pred.dtype)
-    ts, ps = y_true._value.shape, y_pred._value.shape
+    ts, ps = array_of(y_true).shape, array_of(y_pred).shape
     if ts == ps:
         return y_true
     if len(ts) == len(ps) - 1 and ps[-1] == 1 and ts == ps[:-1]:
@@ -183,7 +182,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if y_pred.ndim == 0:
         raise InvalidArgumentError(f"{op}: y_pred must have a class axis, got a scalar", op=op)
     if label_smoothing:
-        n = y_pred._value.shape[axis]
+        n = array_of(y_pred).shape[axis]
         y_true = _math.add(_math.multiply(y_true, 1.0 - label_smoothing), label_smoothing / n)
     if from_logits:
         log_p = _nn.log_softmax(y_pred, axis=axis)
@@ -206,8 +205,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
     y_pred = _pred(op, y_pred)
     if axis not in (-1, y_pred.ndim - 1):
         raise NotImplementedError(f"{op}: only axis=-1 (classes last) is supported")
-    labels = as_tensor(y_true) if isinstance(y_true, Tensor) else convert_to_tensor(np.asarray(y_true))
-    ts, ps = labels._value.shape, y_pred._value.shape
+    labels = convert_to_tensor(y_true if isinstance(y_true, Tensor) else np.asarray(y_true))
+    ts, ps = array_of(labels).shape, array_of(y_pred).shape
     if ts == ps and ps and ps[-1] > 1:
         raise InvalidArgumentError(
             f"{op}: y_true has shape {labels.shape}, the same as y_pred: it looks one-hot "
@@ -240,11 +239,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
 
 def _reduce_losses(losses, sample_weight, reduction):
     if sample_weight is not None:
-        sw = as_tensor(sample_weight) if isinstance(sample_weight, Tensor) else \
+        sw = convert_to_tensor(sample_weight) if isinstance(sample_weight, Tensor) else \
             convert_to_tensor(np.asarray(sample_weight))
         if sw.dtype is not losses.dtype:
             sw = _math.cast(sw, losses.dtype)
-        ls, ws = losses._value.shape, sw._value.shape
+        ls, ws = array_of(losses).shape, array_of(sw).shape
         if len(ws) == len(ls) + 1 and ws[-1] == 1:
             sw = _array.squeeze(sw, -1)
             ws = ws[:-1]

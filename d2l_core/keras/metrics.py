@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from .. import backend
-from ..tensor import Tensor, Variable, _wrap
+from ..tensor import Tensor, Variable, array_of, wrap
 from . import _naming
 from . import losses as _losses
 
@@ -31,12 +31,12 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccu
 def _np(x):
     """A host NumPy array for a Tensor, array, list or number (no copy for CPU tensors)."""
     if isinstance(x, Tensor):
-        return backend.to_numpy(x.value()._value if isinstance(x, Variable) else x._value)
+        return backend.to_numpy(array_of(x.value()) if isinstance(x, Variable) else array_of(x))
     return np.asarray(x)
 
 
 def _scalar_tensor(value):
-    return _wrap(np.asarray(value, dtype=np.float32))
+    return wrap(np.asarray(value, dtype=np.float32))
 
 
 class Metric:
@@ -201,7 +201,7 @@ def accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.accuracy([1, 2, 3], [1, 2, 0]).numpy()
     array([1., 1., 0.], dtype=float32)
     """
-    return _wrap(_accuracy(y_true, y_pred))
+    return wrap(_accuracy(y_true, y_pred))
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -210,7 +210,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     >>> d2l.keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return _wrap(_binary_accuracy(y_true, y_pred, threshold))
+    return wrap(_binary_accuracy(y_true, y_pred, threshold))
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -219,7 +219,7 @@ def categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return _wrap(_categorical_accuracy(y_true, y_pred))
+    return wrap(_categorical_accuracy(y_true, y_pred))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -228,7 +228,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return _wrap(_sparse_categorical_accuracy(y_true, y_pred))
+    return wrap(_sparse_categorical_accuracy(y_true, y_pred))
 
 
 def _categorical_accuracy(y_true, y_pred):
@@ -379,9 +379,16 @@ def get(identifier):
     raise TypeError(f"Could not interpret metric identifier: {identifier!r}")
 
 
-def _resolve(identifier, y_true, y_pred, loss=None):
+def resolve(identifier, y_true, y_pred, loss=None):
     """The Metric object ``compile(metrics=[...])`` means, with Keras's rules for 'accuracy'
-    (binary, sparse or categorical, chosen from the shapes and the loss)."""
+    (binary, sparse or categorical, chosen from the shapes and the loss).
+
+    Public-internal (``Model.compile`` uses it), not a Keras name.
+
+    >>> m = d2l.keras.metrics.resolve('accuracy', d2l.constant([2, 0]), d2l.ones((2, 3)))
+    >>> m.name, float(m(d2l.constant([2, 0]), d2l.constant([[0.1, 0.2, 0.7], [0.1, 0.8, 0.1]])))
+    ('accuracy', 0.5)
+    """
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Metric):

@@ -29,7 +29,7 @@ from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
 from ..data import Dataset, TensorSpec, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY, _stand_in
 from ..ops import math as _math
-from ..tensor import Tensor
+from ..tensor import Tensor, array_of
 from ..tensor_shape import TensorShape
 from . import _naming
 from . import callbacks as _callbacks
@@ -58,7 +58,7 @@ def _unpack(data):
 
 def _num_rows(value):
     if isinstance(value, Tensor):
-        return value._value.shape[0] if value._value.ndim else None
+        return array_of(value).shape[0] if array_of(value).ndim else None
     return np.shape(value)[0] if np.ndim(value) else None
 
 
@@ -159,7 +159,7 @@ class _CompiledLoss:
         if regularization_losses:
             loss = _math.add(loss, _math.add_n(list(regularization_losses)))
         batch = nest.flatten(y_pred)[0]
-        n = batch._value.shape[0] if isinstance(batch, Tensor) and batch._value.ndim else 1
+        n = array_of(batch).shape[0] if isinstance(batch, Tensor) and array_of(batch).ndim else 1
         self._model._loss_tracker.update_state(loss, sample_weight=int(n))
         return loss
 
@@ -179,7 +179,7 @@ class _CompiledMetrics:
         if self.metrics is None:
             loss = self._model._compiled_loss_obj.loss
             loss = _losses.get(loss) if isinstance(loss, str) else loss
-            self.metrics = [_metrics._resolve(m, y_true, y_pred, loss) for m in self._specs]
+            self.metrics = [_metrics.resolve(m, y_true, y_pred, loss) for m in self._specs]
         for m in self.metrics:
             m.update_state(y_true, y_pred, sample_weight)
 
@@ -308,7 +308,7 @@ class Model(Layer):
         values = {}
         for t, v in zip(expected, given):
             want = t.shape.as_list()
-            got = v._value.shape
+            got = array_of(v).shape
             if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
                 raise ValueError(f"Model '{self.name}': input '{t.name}' expects shape "
                                  f"{t.shape} but got {got}")
@@ -898,7 +898,7 @@ class Model(Layer):
                              f"'{self.name}' has {len(variables)}; it was saved from a different "
                              "architecture")
         for i, (v, a) in enumerate(zip(variables, arrays)):
-            if tuple(a.shape) != tuple(v._value.shape):
+            if tuple(a.shape) != tuple(array_of(v).shape):
                 saved = f" (saved as '{names[i]}')" if names else ""
                 raise ValueError(f"load_weights: weight {i} '{v.name}' has shape "
                                  f"{v.shape} but the file's weight{saved} has shape "

@@ -4,17 +4,17 @@ Operators, indexing (``t[1:, 0]``, ``v[0].assign(...)``) and iteration are
 installed here rather than written in ``tensor.py`` so that the tensor layer
 does not import the op layer (arrows only point down).
 """
-import numpy as np
 
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
 from . import array, broadcast, linalg, math, nn, random, reduce, registry  # noqa: F401
-from .array import _getitem, _getitem_variable, _iterate, reshape
+from .array import getitem, getitem_variable, iterate, reshape
 from .linalg import matmul
-from .math import (abs, add, divide, equal, floordiv, greater, greater_equal, less,  # noqa: A004
-                   less_equal, logical_and, logical_not, logical_or, logical_xor, mod, multiply,
-                   negative, not_equal, pow, subtract)
+from .math import (TO_BOOL, abs, add, bitwise_and, bitwise_or, bitwise_xor, divide,  # noqa: A004
+                   equal, floordiv, greater, greater_equal, invert, less, less_equal, logical_and,
+                   logical_not, logical_or, logical_xor, mod, multiply, negative, not_equal, pow,
+                   subtract)
 
 
 def _swap(op):
@@ -50,27 +50,25 @@ def _ne(self, other):
         return True
 
 
-def _bitwise_or_logical(op, logical, kernel):
+def _bitwise_or_logical(op, logical, bitwise):
     """``&``, ``|``, ``^``: logical on bool tensors, bitwise on integers (as in TensorFlow 2)."""
     def operator(x, y):
         x, y = pair(x, y, op)
-        if x._dtype.is_integer:
-            return math._binary(f"bitwise_{op}", x, y, kernel)
-        return logical(x, y)
+        return bitwise(x, y) if x.dtype.is_integer else logical(x, y)
     return operator
 
 
 def _invert(x):
     """``~x``: logical NOT for bool tensors, bitwise NOT for integers."""
-    if x._dtype.is_integer:
-        return math._unary("invert", x, np.invert)
-    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool or integer", math._TO_BOOL)
+    if x.dtype.is_integer:
+        return invert(x)
+    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool or integer", TO_BOOL)
     return logical_not(x)
 
 
-_and = _bitwise_or_logical("and", logical_and, np.bitwise_and)
-_or = _bitwise_or_logical("or", logical_or, np.bitwise_or)
-_xor = _bitwise_or_logical("xor", logical_xor, np.bitwise_xor)
+_and = _bitwise_or_logical("and", logical_and, bitwise_and)
+_or = _bitwise_or_logical("or", logical_or, bitwise_or)
+_xor = _bitwise_or_logical("xor", logical_xor, bitwise_xor)
 
 
 def _tensor_reshape(self, *shape):
@@ -97,9 +95,9 @@ _OPERATORS = {
     "__xor__": _xor, "__rxor__": _swap(_xor),
     "__invert__": _invert,
     "reshape": _tensor_reshape,
-    "__getitem__": _getitem, "__iter__": _iterate,
+    "__getitem__": getitem, "__iter__": iterate,
 }
 for _name, _fn in _OPERATORS.items():
     setattr(Tensor, _name, _fn)
-Variable.__getitem__ = _getitem_variable    # a Variable's slice can be assigned into
+Variable.__getitem__ = getitem_variable    # a Variable's slice can be assigned into
 registry.check_complete()      # every differentiable op has its gradient

@@ -7,7 +7,7 @@ pays for two type checks, one dtype comparison, the NumPy kernel and one
 "Plain" means no ``d2l.device(...)`` scope is open and placement logging is
 off (``backend.placement.log_device_placement``): then arrays stay where they
 are, so an op whose inputs are all NumPy arrays skips the device logic.
-Ops test ``not _device_stack and not _placement.log_device_placement``
+Ops test ``not device_stack and not placement.log_device_placement``
 inline rather than through a function call, because a call costs about as
 much as the test itself. benchmarks/ measures this path (``run.py --only
 overhead``) and ``benchmarks/profile_ops.py`` shows where its time goes.
@@ -18,9 +18,9 @@ import warnings
 import numpy as np
 
 from .. import _recording, backend, dtypes
-from ..backend import _device_stack, placement as _placement
+from ..backend import device_stack, placement
 from ..errors import DTypeMismatchError, InvalidArgumentError
-from ..tensor import _FLOAT32_MAX, Tensor, Variable, _wrap, convert_to_tensor
+from ..tensor import Tensor, Variable, convert_to_tensor, shape_tuple, wrap
 from .registry import OPS
 
 # TensorFlow computes inf and nan without a word (1/0, log(0), an overflowing
@@ -31,7 +31,8 @@ warnings.filterwarnings("ignore", r"(overflow|underflow|divide by zero|invalid v
 
 needs = _recording.needs
 tapes = _recording.active
-_np_ndarray = np.ndarray
+NDARRAY = np.ndarray
+_FLOAT32_MAX = float(dtypes.float32.max)
 
 
 def record(op_name, inputs, output, attrs=None):
@@ -76,11 +77,11 @@ def _convert_like(value, dtype, op):
             f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a tensor "
             f"of dtype {dtype.name}; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
     if (type(value) is float or type(value) is int) and dtype.is_floating and dtype.size >= 4 \
-            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX and not _device_stack:
+            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX and not device_stack:
         # The common case in gradients and user code (``1 - y``, ``x * 0.5``): a finite
         # Python number meets a float32/float64 tensor. np.array rounds it exactly as
         # convert_to_tensor would, without its general checks.
-        return _wrap(np.array(value, dtype.np))
+        return wrap(np.array(value, dtype.np))
     return convert_to_tensor(value, dtype=dtype)
 
 
@@ -122,19 +123,19 @@ def _dtype_clash(x, y, op):
 
 def arrays(op, *tensors):
     """The tensors' arrays on one device (the requested one, else where they live)."""
-    if not _device_stack and not _placement.log_device_placement:
+    if not device_stack and not placement.log_device_placement:
         values = [t._value for t in tensors]
         kind = type(values[0])
         for v in values:
             if type(v) is not kind:
                 break
         else:
-            if kind is _np_ndarray or backend.gpu_count() == 1:
+            if kind is NDARRAY or backend.gpu_count() == 1:
                 return values   # plain, and all on the host or all on the one GPU: nothing to move
     dev = backend.current_device()
     if dev is None:
         for t in tensors:
-            if type(t._value) is not _np_ndarray:
+            if type(t._value) is not NDARRAY:
                 dev = backend.device_of(t._value)
                 break
         else:
@@ -207,22 +208,5 @@ def normalize_axis(op, axis, ndim):
     return tuple(sorted(out)) if ndim else ()
 
 
-def shape_tuple(op, shape):
-    """``shape`` (a list, tuple, int or 1-D tensor) as a tuple of non-negative ints."""
-    if type(shape) is not tuple and type(shape) is not list:    # tuples and lists: the hot path
-        if isinstance(shape, Tensor):
-            shape = shape.numpy().tolist()
-        if isinstance(shape, numbers.Integral):
-            shape = (shape,)
-    try:
-        shape = tuple(map(int, shape))
-    except TypeError:
-        raise TypeError(f"{op}: shape must be a list or tuple of ints, got {shape!r}") from None
-    if shape and min(shape) < 0:
-        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension", op=op)
-    return shape
-
-
-wrap = _wrap
 __all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "record_many", "needs", "tapes",
            "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import backend, dtypes
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
-from ..tensor import Tensor, _target_device, _VariableSlice, constant
+from ..tensor import Tensor, VariableSlice, constant, target_device
 from ._op import (arrays, as_tensor, normalize_axis, record, record_many, shape_tuple, tapes, wrap,
                   xp_of)
 from .broadcast import broadcast_to, reduce_sum, reshape, sum_to  # noqa: F401  (re-exported)
@@ -148,7 +148,7 @@ def _getitem_samples(rng):
 
 def _new(op, shape, dtype, make):
     """A new array made by ``make(xp, shape, np_dtype)`` on the current device."""
-    dev = _target_device()
+    dev = target_device()
     backend.log_placement(op, dev)
     xp = backend.array_module(dev)
     with backend.on(dev):
@@ -602,7 +602,7 @@ def _split_grad(dys, inputs, pieces, attrs):
 
 # ================================================================ gather, masks, one-hot
 
-def _take(op, x, index, accumulate=False):
+def take(op, x, index, accumulate=False):
     """``x[index]`` for a prepared NumPy index; the gradient writes dy back into zeros."""
     (a,) = arrays(op, x)
     y = wrap(a[index])
@@ -611,7 +611,7 @@ def _take(op, x, index, accumulate=False):
     return y
 
 
-def _take_grad(dy, inputs, y, attrs):
+def take_grad(dy, inputs, y, attrs):
     """gather, boolean_mask, slicing and shuffle: dy written back into zeros at the index."""
     return (_put(dy, inputs[0]._value.shape, attrs["index"], attrs["accumulate"]),)
 
@@ -636,7 +636,7 @@ op("ScatterNd", exports=(), name="scatter", tested_by="gather")(_put)
 
 @gradient("scatter")
 def _scatter_grad(dz, inputs, z, attrs):
-    return (_take("gather", dz, attrs["index"]),)
+    return (take("gather", dz, attrs["index"]),)
 
 
 @op("GatherV2", test=Test(samples=_gather_samples))
@@ -663,7 +663,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         raise InvalidIndexError(f"gather: index {bad} is not in [0, {n}) for axis {ax} of "
                                 f"shape {x.shape}", op="gather")
     index = (slice(None),) * ax + (backend.to_device(iv, backend.device_of(x._value)),)
-    return _take("gather", x, index, accumulate=True)
+    return take("gather", x, index, accumulate=True)
 
 
 @op("BooleanMask", kind=VALUE, test=Test(samples=_boolean_mask_samples))
@@ -688,7 +688,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
             f"of the tensor's shape {tuple(xs)}", op="boolean_mask")
     (mv,) = arrays("boolean_mask", m)
     index = (slice(None),) * ax + (backend.to_device(mv, backend.device_of(x._value)),)
-    return _take("boolean_mask", x, index)
+    return take("boolean_mask", x, index)
 
 
 @op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples))
@@ -809,27 +809,27 @@ def _is_mask(key):
 
 
 @op("StridedSlice", exports=(), name="getitem", test=Test(samples=_getitem_samples))
-def _getitem(x, key):
+def getitem(x, key):
     """``x[key]`` for Tensors: ints, negative ints, slices with steps, ``...``, None, or a bool mask."""
     x = as_tensor(x)
     if _is_mask(key):
         return boolean_mask(x, key)
-    return _take("getitem", x, _parse_index(x._value.shape, key))
+    return take("getitem", x, _parse_index(x._value.shape, key))
 
 
-def _getitem_variable(v, key):
+def getitem_variable(v, key):
     """``v[key]`` for Variables: the slice's value, which also remembers where it came from,
     so that ``v[0, 1:].assign(...)`` writes into the Variable (keeping its identity)."""
-    sliced = _getitem(v.value(), key)
+    sliced = getitem(v.value(), key)
     if _is_mask(key):       # picks scattered elements: a plain Tensor, nothing to assign into
         return sliced
-    view = _VariableSlice(v, key, _parse_index(v._value.shape, key, "assign"), sliced)
+    view = VariableSlice(v, key, _parse_index(v._value.shape, key, "assign"), sliced)
     if tapes:               # the slice stands for `sliced` on any tape
         record("identity", (sliced,), view)
     return view
 
 
-def _iterate(x):
+def iterate(x):
     """``for row in x``: the slices along the first axis, as one ``unstack``."""
     if x._value.ndim == 0:
         raise TypeError("Cannot iterate over a scalar tensor.")
@@ -837,4 +837,6 @@ def _iterate(x):
 
 
 for _name in ("gather", "boolean_mask", "getitem"):     # all of them take elements at an index
-    gradient(_name)(_take_grad)
+    gradient(_name)(take_grad)
+
+_getitem = getitem       # compat.v1 still names it so; removed with its rewrite

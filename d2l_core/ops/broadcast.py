@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor
-from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, no_bool,
+from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, no_bool,
                   normalize_axis, record, shape_tuple, tapes, wrap, xp_of)
 from .registry import NUMBERS, REDUCE, VALUE, Sample, Test, gradient, op, uniform
 
@@ -154,7 +154,7 @@ def reduction(op, x, axis, keepdims, kernel, arithmetic=True):
     if arithmetic and x._dtype.is_bool:   # reduce_all/any are the reductions made for bools
         no_bool(op, x)
     a = x._value
-    if type(a) is not _np_ndarray or _device_stack or _placement.log_device_placement:
+    if type(a) is not NDARRAY or device_stack or placement.log_device_placement:
         (a,) = arrays(op, x)                    # the general route (see ops/_op.py)
     axes = normalize_axis(op, axis, a.ndim)
     # NumPy returns a scalar for a full reduction, CuPy a 0-d array: wrap takes either.

@@ -14,10 +14,10 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor
-from ._op import (_device_stack, _np_ndarray, _placement, arrays, as_tensor, broadcast_shape,
+from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast_shape,
                   check_dtype, needs, no_bool, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
-from .registry import (BINARY, BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
+from .registry import (BINARY, BOOLS, COMPOSITE, INTS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
                        UNARY, Sample, Test, away_from_zero, gradient, op, uniform)
 
 
@@ -33,8 +33,8 @@ from .registry import (BINARY, BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, OT
 def _binary(op, x, y, kernel):
     """Run a broadcasting two-input op and record it when a tape is watching."""
     if (type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype
-            and type(x._value) is _np_ndarray and type(y._value) is _np_ndarray
-            and not _device_stack and not _placement.log_device_placement):
+            and type(x._value) is NDARRAY and type(y._value) is NDARRAY
+            and not device_stack and not placement.log_device_placement):
         a, b = x._value, y._value
     else:
         x, y = pair(x, y, op)
@@ -61,7 +61,7 @@ def _unary(op, x, kernel):
     if type(x) is not Tensor:
         x = as_tensor(x)
     a = x._value
-    if type(a) is not _np_ndarray or _device_stack or _placement.log_device_placement:
+    if type(a) is not NDARRAY or device_stack or placement.log_device_placement:
         (a,) = arrays(op, x)
     y = wrap(kernel(a))
     if tapes:
@@ -753,13 +753,13 @@ array([False,  True])
 """
 
 
-_TO_BOOL = "a comparison such as x > 0, or d2l.cast(x, d2l.bool)"
+TO_BOOL = "a comparison such as x > 0, or d2l.cast(x, d2l.bool)"   # the fix for a non-bool
 
 
 def _logical(op, kernel):
     def logical(x, y, name=None):
         x, y = pair(x, y, op)
-        check_dtype(op, x, lambda d: d.is_bool, "a bool", _TO_BOOL)
+        check_dtype(op, x, lambda d: d.is_bool, "a bool", TO_BOOL)
         return _binary(op, x, y, kernel)
     logical.__name__ = op
     return logical
@@ -800,8 +800,52 @@ def logical_not(x, name=None):
     array([False,  True])
     """
     x = as_tensor(x)
-    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool", _TO_BOOL)
+    check_dtype("logical_not", x, lambda d: d.is_bool, "a bool", TO_BOOL)
     return _unary("logical_not", x, np.logical_not)
+
+
+def _bitwise(op_name, kernel, tf_type):
+    def bitwise(x, y, name=None):
+        x, y = pair(x, y, op_name)
+        check_dtype(op_name, x, lambda d: d.is_integer, "an integer", "d2l.cast(x, d2l.int32)")
+        return _binary(op_name, x, y, kernel)
+    bitwise.__name__ = op_name
+    return op(tf_type, exports=("bitwise",), kind=BINARY, grad=NOT_DIFFERENTIABLE,
+              test=Test(kernel, domain=(-9, 9), dtypes=INTS))(bitwise)
+
+
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "BitwiseAnd")
+bitwise_and.__doc__ = """Elementwise AND of the bits of integers (``tf.bitwise.bitwise_and``, ``&``).
+
+>>> d2l.bitwise.bitwise_and([12, 10], 6).numpy()
+array([4, 2], dtype=int32)
+"""
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or, "BitwiseOr")
+bitwise_or.__doc__ = """Elementwise OR of the bits of integers (``tf.bitwise.bitwise_or``, ``|``).
+
+>>> d2l.bitwise.bitwise_or([12, 10], 6).numpy()
+array([14, 14], dtype=int32)
+"""
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "BitwiseXor")
+bitwise_xor.__doc__ = """Elementwise XOR of the bits of integers (``tf.bitwise.bitwise_xor``, ``^``).
+
+>>> d2l.bitwise.bitwise_xor([12, 10], 6).numpy()
+array([10, 12], dtype=int32)
+"""
+
+
+@op("Invert", exports=("bitwise",), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+    test=Test(np.invert, domain=(-9, 9), dtypes=INTS))
+def invert(x, name=None):
+    """Flip every bit of an integer, ``~x`` (``tf.bitwise.invert``); ``~`` on bools is logical_not.
+
+    >>> d2l.bitwise.invert([0, 5]).numpy()
+    array([-1, -6], dtype=int32)
+    """
+    x = as_tensor(x)
+    check_dtype("invert", x, lambda d: d.is_integer, "an integer",
+                "d2l.cast(x, d2l.int32), or d2l.logical_not for bools")
+    return _unary("invert", x, np.invert)
 
 
 # ================================================================ selection and casting

@@ -25,9 +25,9 @@ import numpy as np
 
 from .. import backend, dtypes
 from ..errors import InvalidArgumentError
-from ..tensor import _target_device
+from ..tensor import target_device
 from ._op import as_tensor, shape_tuple, wrap
-from .array import _take, _take_grad
+from .array import take, take_grad
 from .registry import NOT_DIFFERENTIABLE, Sample, Test, gradient, op
 
 DEFAULT_GLOBAL_SEED = 87654321    # TensorFlow's global seed when only an op seed is given
@@ -121,7 +121,7 @@ def _float_dtype(op, dtype):
 
 def place(array, dtype):
     """A Tensor of ``dtype`` on the current device from host array ``array`` (drawn numbers)."""
-    dev = _target_device()
+    dev = target_device()
     backend.log_placement("random", dev)
     return wrap(backend.to_device(np.asarray(array, dtype=dtype.np), dev))
 
@@ -238,7 +238,7 @@ def shuffle(value, seed=None, name=None):
     if x.ndim == 0:
         return x     # nothing to permute, as in TensorFlow
     perm = generator(seed).permutation(x._value.shape[0])
-    return _take("shuffle", x, (backend.to_device(perm, backend.device_of(x._value)),))
+    return take("shuffle", x, (backend.to_device(perm, backend.device_of(x._value)),))
 
 
 @op("Multinomial", exports=("random",), grad=NOT_DIFFERENTIABLE, 
@@ -257,4 +257,4 @@ def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     return place(out, dtypes.as_dtype(dtype))
 
 
-gradient("shuffle")(_take_grad)      # a permutation: dy goes back to where each row came from
+gradient("shuffle")(take_grad)      # a permutation: dy goes back to where each row came from
