@@ -66,6 +66,10 @@ def kind_samples(entry, rng):
 def samples(entry, rng):
     """Every sample of ``entry``: drawn by kind, plus the ones its test data lists."""
     out = kind_samples(entry, rng) if entry.test.reference is not None else []
+    dtype = entry.test.dtypes[0]
+    if not dtype.startswith("float"):       # a bool or integer op: its inputs in its dtype
+        out = [Sample(s.fn, tuple(in_dtype(a, dtype) for a in s.arrays), s.reference)
+               for s in out]
     if entry.test.samples is not None:
         out += list(entry.test.samples(rng))
     return out

@@ -376,7 +376,16 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     return reduce_mean(square(subtract(x, mean)), axis=axis, keepdims=keepdims)
 
 
-@op("ReduceStd", exports=("math",), kind=REDUCE, grad=COMPOSITE, test=Test(np.std))
+def _std_samples(rng):
+    # a spread of at least two different values: √ has no derivative at a variance of 0
+    x = away_from_zero()(rng, (3, 4))
+    return [Sample(reduce_std, (x,), np.std),
+            Sample(lambda x: reduce_std(x, axis=[0], keepdims=True), (x,),
+                   lambda a: np.std(a, axis=0, keepdims=True))]
+
+
+@op("ReduceStd", exports=("math",), kind=REDUCE, grad=COMPOSITE,
+    test=Test(np.std, smooth=False, samples=_std_samples))
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """Standard deviation over ``axis``, the square root of the variance (``tf.math.reduce_std``).
 
