@@ -11,6 +11,7 @@ array([0., 2.], dtype=float32)
 from ..errors import DTypeMismatchError
 from ..ops import math as _math
 from ..ops import nn as _nn
+from ..ops import registry as _registry
 from ..tensor import convert_to_tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "linear", "elu", "softplus", "leaky_relu",
@@ -104,8 +105,11 @@ def leaky_relu(x, alpha=0.3):
     return _nn.leaky_relu(x, alpha=alpha)
 
 
-_BY_NAME = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "softmax": softmax,
-            "linear": linear, "elu": elu, "softplus": softplus, "leaky_relu": leaky_relu}
+# Every op the registry marks as an activation, by name; Keras's own signatures (relu's
+# max_value, leaky_relu's slope 0.3, ...) take the place of the plain ops where they differ.
+_BY_NAME = {**_registry.activations(), "relu": relu, "sigmoid": sigmoid, "tanh": tanh,
+            "softmax": softmax, "elu": elu, "softplus": softplus, "leaky_relu": leaky_relu,
+            "linear": linear}
 
 
 def get(identifier):

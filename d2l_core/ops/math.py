@@ -606,7 +606,7 @@ def _tan_grad(dy, inputs, y, attrs):
     return (multiply(dy, add(square(y), 1)),)
 
 
-@op("Tanh", exports=("", "math", "nn"), kind=UNARY,
+@op("Tanh", exports=("", "math", "nn"), kind=UNARY, activation=True,
     test=Test(np.tanh, domain=(-3.0, 3.0)))
 def tanh(x, name=None):
     """Elementwise hyperbolic tangent (``tf.tanh``); d tanh x/dx = 1 - tanh² x.
@@ -628,7 +628,7 @@ def _sigmoid_kernel(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
 
-@op("Sigmoid", exports=("", "math", "nn"), kind=UNARY,
+@op("Sigmoid", exports=("", "math", "nn"), kind=UNARY, activation=True,
     test=Test(lambda a: 1 / (1 + np.exp(-a)), domain=(-4.0, 4.0)))
 def sigmoid(x, name=None):
     """Elementwise logistic function σ(x) = 1/(1+e⁻ˣ) (``tf.sigmoid``); σ' = σ(1-σ).
@@ -644,7 +644,7 @@ def _sigmoid_grad(dy, inputs, y, attrs):
     return (multiply(dy, multiply(y, subtract(1, y))),)
 
 
-@op("Softplus", exports=("math", "nn"), kind=UNARY,
+@op("Softplus", exports=("math", "nn"), kind=UNARY, activation=True,
     test=Test(lambda a: np.logaddexp(0, a), domain=(-4.0, 4.0)))
 def softplus(x, name=None):
     """Elementwise ln(1 + eˣ), computed without overflow (``tf.math.softplus``).
