@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from . import backend, dtypes, nest
+from . import backend, dtypes, nest, stand_in
 from .errors import InvalidArgumentError
 from .ops import random as _random
 from .tensor import Tensor, Variable, array_of, convert_to_tensor
@@ -135,16 +135,6 @@ def _structure_of_tensors(op, value):
 
 def _spec_of(element):
     return _map(lambda t: TensorSpec(t.shape, t.dtype), element)
-
-
-def _stand_in(spec, unknown=1):
-    """Zeros with ``spec``'s dtype and shape (anything with both), ``unknown`` for a None dimension.
-
-    Running a function on stand-ins shows the shapes and dtypes it returns:
-    ``Dataset.map`` does it for ``element_spec``, and Keras for layers called
-    on ``keras.Input``.
-    """
-    return _wrap(np.zeros([unknown if d is None else d for d in spec.shape], dtype=spec.dtype.np))
 
 
 def _common_spec(a, b):
@@ -1076,29 +1066,20 @@ class _MapDataset(_Unary):
         return "_spec" not in self.__dict__
 
     def _compute_spec(self):
-        """TensorFlow traces the function; here it runs on stand-ins for the input (see
-        ``_trace``). Random ops in it draw from a generator of their own, so asking for
-        ``element_spec`` leaves the program's random numbers as they were."""
-        with _random.using_generator(np.random.default_rng(0)):
-            return self._trace()
-
-    def _trace(self):
-        """The function's output spec from a run on zeros shaped like the input spec (twice
-        when a dimension is unknown, to see which output dimensions follow it)."""
-        spec = self._input.element_spec
+        """TensorFlow traces the function; here ``stand_in.probe`` runs it on stand-ins for
+        the input spec (random ops in it leave the program's random numbers as they were).
+        An input of unknown rank, or a function that no stand-in suits, runs it on the first
+        real element instead."""
+        spec = _map(lambda s: stand_in.Spec(s.shape, s.dtype), self._input.element_spec)
         try:
             if any(s.shape.rank is None for s in _flatten(spec)):
-                raise ValueError("unknown rank: no dummy input can stand for it")
-            unknown = any(None in s.shape.as_list() for s in _flatten(spec))
-            one = _spec_of(self._apply(_map(_stand_in, spec)))
-            if not unknown:
-                return one
-            two = _spec_of(self._apply(_map(lambda s: _stand_in(s, 2), spec)))
-        except Exception:    # noqa: BLE001  (the function cannot run on zeros: look at real data)
+                raise ValueError("unknown rank: the real elements tell more than stand-ins")
+            out = stand_in.probe(self._apply, (spec,))
+        except Exception:    # noqa: BLE001  (the function cannot run on stand-ins: look at real data)
             for element in self._input._iter():
                 return _spec_of(self._apply(element))
             raise
-        return _map(_common_spec, one, two)
+        return _map(lambda s: TensorSpec(s.shape, s.dtype), out)
 
 
 class _FilterDataset(_Unary):

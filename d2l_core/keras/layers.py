@@ -21,8 +21,7 @@ import inspect
 
 import numpy as np
 
-from .. import dtypes, nest
-from ..data import _stand_in
+from .. import dtypes, nest, stand_in
 from ..errors import InvalidArgumentError
 from ..ops import array as _array
 from ..ops import linalg as _linalg
@@ -416,17 +415,15 @@ class Layer:
         kwargs = dict(kwargs)
         kwargs.pop("training", None)
 
-        def run(size):
-            dummy = nest.map_structure(
-                lambda t: _stand_in(t, size) if isinstance(t, KerasTensor) else t, inputs)
-            return self(dummy, *args, training=False, **kwargs)
+        def run(stand_ins):
+            return self(stand_ins, *args, training=False, **kwargs)
 
         node = _Node(self, inputs, kwargs)
-        # A dimension that follows the batch size (1, then 2) is unknown: None.
-        node.outputs = nest.map_structure(
-            lambda t1, t2: KerasTensor([a if a == b else None for a, b in zip(t1.shape, t2.shape)],
-                                       t1.dtype, self, node),
-            run(1), run(2))
+        specs = nest.map_structure(
+            lambda t: stand_in.Spec(t.shape, t.dtype) if isinstance(t, KerasTensor) else t, inputs)
+        # Output dimensions that follow the batch size (or another unknown one) are None.
+        node.outputs = nest.map_structure(lambda s: KerasTensor(s.shape, s.dtype, self, node),
+                                          stand_in.probe(run, (specs,)))
         made = nest.flatten(node.outputs)
         self._out_shape = tuple(made[0].shape) if len(made) == 1 else "multiple"
         return node.outputs

@@ -24,10 +24,10 @@ import time
 
 import numpy as np
 
-from .. import _logging, nest
+from .. import _logging, nest, stand_in
 from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
-from ..data import Dataset, TensorSpec, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY, _stand_in
+from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
 from ..ops import math as _math
 from ..tensor import Tensor, array_of
 from ..tensor_shape import TensorShape
@@ -336,9 +336,9 @@ class Model(Layer):
         self.built = True
 
     def build(self, input_shape=None):
-        """Create the weights by running the model once on zeros of ``input_shape``.
+        """Create the weights by running the model on stand-ins of ``input_shape``.
 
-        ``None`` dimensions (the batch) are taken as 1.
+        ``None`` dimensions (the batch) may be anything.
 
         >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(4)])
         >>> model.build((None, 3))
@@ -348,8 +348,12 @@ class Model(Layer):
         if input_shape is None:
             raise ValueError(f"Model '{self.name}'.build: give the input shape, e.g. "
                              "model.build((None, 784)) (None is the batch dimension)")
-        self(_stand_ins(input_shape, self._dtype), training=False)
+        self._build_on_stand_ins(_specs(input_shape, self._dtype))
         self.built = True
+
+    def _build_on_stand_ins(self, specs):
+        """Create the weights by running the model on stand-ins shaped like ``specs``."""
+        stand_in.probe(lambda x: self(x, training=False), (specs,))
 
     @property
     def layers(self):
@@ -908,14 +912,14 @@ class Model(Layer):
             v.assign(a.astype(v.dtype.np, copy=False))
 
 
-def _stand_ins(input_shape, dtype):
-    """Zeros for ``build(input_shape)``: one shape, or a list or dict of shapes (None as 1)."""
+def _specs(input_shape, dtype):
+    """Specs for ``build(input_shape)``: one shape, or a list or dict of shapes."""
     if isinstance(input_shape, dict):
-        return {k: _stand_ins(v, dtype) for k, v in input_shape.items()}
+        return {k: _specs(v, dtype) for k, v in input_shape.items()}
     if isinstance(input_shape, (list, tuple)) and input_shape and all(
             isinstance(s, (list, tuple, TensorShape)) for s in input_shape):
-        return [_stand_ins(s, dtype) for s in input_shape]
-    return _stand_in(TensorSpec(input_shape, dtype))
+        return [_specs(s, dtype) for s in input_shape]
+    return stand_in.Spec(input_shape, dtype)
 
 
 # ==================================================================== Sequential
@@ -1006,7 +1010,7 @@ class Sequential(Model):
         self._batch_input_shape = input_shape
         if self._layers:
             self._out_shape = None             # the stack changed: forget the old output shape
-            self(_stand_in(TensorSpec(input_shape, self._dtype)), training=False)
+            self._build_on_stand_ins(stand_in.Spec(input_shape, self._dtype))
         self.built = True
 
     def call(self, inputs, training=None, mask=None):

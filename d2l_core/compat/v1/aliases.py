@@ -18,7 +18,7 @@ from ...ops import nn as _nn
 from ...ops import random as _random
 from ...ops import reduce as _reduce
 from .graph import Tensor
-from .ops import graph_op
+from .graph_ops import graph_op
 
 # ============================================================== random numbers
 

@@ -17,7 +17,7 @@ the condition and then only the branch (or the loop body) it needs.
 from ... import dtypes, nest
 from ...tensor_shape import TensorShape
 from .graph import Tensor, get_default_graph, shape_str
-from .ops import convert_to_tensor
+from .constants import convert_to_tensor
 
 
 def _merge_shapes(a, b):

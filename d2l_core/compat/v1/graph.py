@@ -22,7 +22,7 @@ unknown) static shape, but no value until a session computes one.
 import contextlib
 import re
 
-from ... import _logging
+from ... import _logging, backend
 from ...tensor_shape import TensorShape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
@@ -199,8 +199,7 @@ class Tensor:
 
         Same as ``session.run(tensor, feed_dict)``.
         """
-        from .session import _session_for
-        return _session_for(self, session, "evaluate tensor using `eval()`").run(self, feed_dict)
+        return session_for(self, session, "evaluate tensor using `eval()`").run(self, feed_dict)
 
     # ------------------------------------------------------------ Python protocols
     def __repr__(self):
@@ -249,7 +248,7 @@ class Tensor:
     def __deepcopy__(self, memo):
         return self
 
-    # Operators (+, *, @, <, [], ...) are installed by d2l_core.compat.v1.ops.
+    # Operators (+, *, @, <, [], ...) are installed by d2l_core.compat.v1.operators.
 
 
 # ============================================================== operations
@@ -336,8 +335,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this operation in ``session`` or the default session (returns None)."""
-        from .session import _session_for
-        _session_for(self, session, "execute operation using `run()`").run(self, feed_dict)
+        session_for(self, session, "execute operation using `run()`").run(self, feed_dict)
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
@@ -685,7 +683,6 @@ class Graph:
 
 def canonical_device(spec):
     """A device string in TensorFlow's canonical form: '/gpu:0' -> '/device:GPU:0'."""
-    from ... import backend
     if spec is None or spec == "":
         return ""
     text = str(spec)
@@ -697,6 +694,40 @@ def canonical_device(spec):
         raise ValueError(f"device: cannot parse device name {text!r}; use a TensorFlow spelling "
                          "such as '/cpu:0', '/gpu:0' or '/device:GPU:0'") from None
     return f"/device:{dev.kind}:{dev.index}"
+
+
+# ============================================================== the default session hook
+
+class _SessionLookup:
+    find = None          # session.py sets it: graphs sit below sessions and never import them
+
+
+def set_session_lookup(find):
+    """Register ``find(element, session, what)``, the session ``eval()`` and ``run()`` use.
+
+    The session module registers itself on import, so a graph needs no
+    import of the session module.
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> tf.graph._SessionLookup.find is tf.session.session_for
+    True
+    """
+    _SessionLookup.find = find
+
+
+def session_for(element, session, what):
+    """The session to run ``element`` in: ``session``, or the default one, checked.
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> with tf.Graph().as_default():
+    ...     c = tf.constant(1.0)
+    ...     with tf.Session() as sess:
+    ...         print(session_for(c, None, 'evaluate') is sess)
+    True
+    """
+    if _SessionLookup.find is None:
+        raise RuntimeError("no session module is loaded: import d2l_core.compat.v1")
+    return _SessionLookup.find(element, session, what)
 
 
 # ============================================================== the default graph

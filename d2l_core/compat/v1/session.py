@@ -26,10 +26,9 @@ from ... import _logging, backend, nest
 from ... import tensor as _eager_tensor
 from ...autodiff import GradientTape
 from ...errors import FailedPreconditionError, InvalidArgumentError
-from ...tensor_shape import TensorShape
-from .graph import (Graph, Operation, Tensor, get_default_graph, shape_list_str, shape_str,
-                    tf1_dtype_name)
-from .ops import missing_feed_error
+from .constants import missing_feed_error
+from .graph import (Graph, Operation, Tensor, get_default_graph, set_session_lookup,
+                    shape_list_str, shape_str, tf1_dtype_name)
 
 EagerTensor = _eager_tensor.Tensor
 
@@ -162,8 +161,19 @@ class _SessionContext:
         return False
 
 
-def _session_for(element, session, what):
-    """The session to run ``element`` in: ``session`` or the default, with TF's errors."""
+def session_for(element, session, what):
+    """The session to run ``element`` in: ``session`` or the default, with TF's errors.
+
+    Graph tensors' ``eval()`` and operations' ``run()`` call it through the
+    hook this module registers with ``graph``.
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> with tf.Graph().as_default():
+    ...     c = tf.constant(2.0)
+    ...     with tf.Session() as sess:
+    ...         print(session_for(c, None, 'evaluate tensor') is sess)
+    True
+    """
     kind, call = ("tensor", "eval") if isinstance(element, Tensor) else ("operation", "run")
     if session is None:
         session = get_default_session()
@@ -182,10 +192,20 @@ def _session_for(element, session, what):
     return session
 
 
+set_session_lookup(session_for)
+
+
 # ============================================================== fetches and feeds
 
-def _convert_feed(t, value):
-    """A fed value as an eager tensor of ``t``'s dtype, after TensorFlow's checks."""
+def convert_feed(t, value):
+    """A fed value as an eager tensor of ``t``'s dtype, after TensorFlow's checks.
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> with tf.Graph().as_default():
+    ...     x = tf.placeholder(tf.float32, [None, 2])
+    ...     print(convert_feed(x, [[1, 2]]))
+    tf.Tensor([[1. 2.]], shape=(1, 2), dtype=float32)
+    """
     where = f"placeholder '{t.op.name}'" if t.op.type == "Placeholder" else f"tensor '{t.name}'"
     if isinstance(value, Tensor):
         raise TypeError(
@@ -230,7 +250,7 @@ def _convert_feed(t, value):
             f"Cannot feed value of shape {tuple(converted.shape)} for Tensor '{t.name}', which "
             f"has shape '{shape_str(t.shape)}'. (Dimensions given as None/? may be anything; the "
             f"others must match. Reshape the value, e.g. value.reshape([-1, ...]).)")
-    return _eager_tensor._wrap(converted)
+    return _eager_tensor.wrap(converted)
 
 
 # ============================================================== one call of run()
@@ -487,7 +507,7 @@ class Session:
                     reason = ("it is an eager d2l_core tensor, which already has a value; feed "
                               "placeholders made with tf.placeholder")
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {reason}") from None
-            feeds[t] = _convert_feed(t, value)
+            feeds[t] = convert_feed(t, value)
         return feeds
 
     def _plan(self, targets, fed):
@@ -551,7 +571,7 @@ class Session:
         if self._config is not None and self._config.log_device_placement \
                 and op not in self._logged:
             self._logged.add(op)
-            shown = dev or (backend.device_of(outs[0]._value) if outs else backend.CPU)
+            shown = dev or (backend.device_of(_eager_tensor.array_of(outs[0])) if outs else backend.CPU)
             print(f"{op.name}: ({op.type}): {shown.name}", file=sys.stderr)
         if outs:
             for t, value in zip(op._outputs, outs):
@@ -596,6 +616,8 @@ class Session:
         return dev
 
     # ------------------------------------------------------------ state the kernels use
+    convert_feed = staticmethod(convert_feed)     # Variable.load checks values as feeds are
+
     def _generator(self, op):
         gen = self._generators.get(op)
         if gen is None:
@@ -623,13 +645,13 @@ class Session:
                 f"{mode}: value has dtype {value.dtype.name} but variable '{var.op.name}' has "
                 f"dtype {var.dtype.name}; cast it first with tf.cast", op=var.op.name)
         if mode == "assign":
-            shape = TensorShape(value._value.shape)
+            shape = value.shape
             if var._validate_shape and not var.shape.is_compatible_with(shape):
                 raise InvalidArgumentError(
                     f"Assign requires shapes of both tensors to match. lhs shape= "
                     f"{shape_list_str(var.shape)} rhs shape= {shape_list_str(shape)} (variable "
                     f"'{var.op.name}')", op=var.op.name)
-            if eager is None or eager._value.shape != value._value.shape:
+            if eager is None or eager.shape != value.shape:
                 eager = _eager_tensor.Variable(value, trainable=var.trainable, name=var.op.name)
                 self._variables[var] = eager
             else:
@@ -639,10 +661,10 @@ class Session:
         else:
             if eager is None:
                 self._eager_variable(var)
-            if eager._value.shape != value._value.shape:
+            if eager.shape != value.shape:
                 raise InvalidArgumentError(
-                    f"{mode}: cannot add a value of shape {tuple(value._value.shape)} to variable "
-                    f"'{var.op.name}' of shape {tuple(eager._value.shape)}", op=var.op.name)
+                    f"{mode}: cannot add a value of shape {tuple(value.shape)} to variable "
+                    f"'{var.op.name}' of shape {tuple(eager.shape)}", op=var.op.name)
             (eager.assign_add if mode == "assign_add" else eager.assign_sub)(value)
         return eager.value()
 

@@ -22,8 +22,11 @@ the variables' values.
 """
 from ... import dtypes
 from ... import optimizers as _eager_optimizers
+from ...ops import math as _m
 from .graph import GraphKeys, Tensor, get_default_graph
-from .ops import convert_to_tensor, gradients
+from .constants import convert_to_tensor
+from .gradients import gradients
+from .graph_ops import graph_op
 from .variables import Variable, get_variable, zeros_initializer
 
 
@@ -305,8 +308,6 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
     ...         print(round(float(sess.run(lr)), 6))
     0.025
     """
-    from .ops import graph_op
-    from ...ops import math as _m
     if global_step is None:
         raise ValueError("global_step is required for exponential_decay.")
     graph = global_step.graph if isinstance(global_step, Tensor) else get_default_graph()

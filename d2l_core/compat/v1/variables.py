@@ -28,12 +28,15 @@ import math
 import numpy as np
 
 from ... import dtypes
+from ... import tensor as _eager_tensor
 from ...ops import array as _array
 from ...ops import random as _random
 from ...tensor_shape import TensorShape
-from .graph import GraphKeys, Tensor, get_default_graph, graph_of, shape_str
-from .ops import constant as _constant
-from .ops import convert_to_tensor, graph_op, graph_tensors, group, no_op
+from .constants import constant as _constant
+from .constants import convert_to_tensor
+from .graph import GraphKeys, Tensor, get_default_graph, graph_of, session_for, shape_str
+from .graph_ops import graph_op, graph_tensors
+from .scopes import group, no_op
 
 _zeros = graph_op(_array.zeros, "zeros")
 _ones = graph_op(_array.ones, "ones")
@@ -60,8 +63,7 @@ def _assign_kernel(mode, initializer=False):
 
 
 def _initialized_kernel(run, op, inputs):
-    from ... import tensor as _t
-    return [_t.constant(op._refs[0] in run.session._variables)]
+    return [_eager_tensor.constant(op._refs[0] in run.session._variables)]
 
 
 # ============================================================== Variable
@@ -182,10 +184,9 @@ class Variable(Tensor):
 
     def load(self, value, session=None):
         """Set the value in ``session`` directly from a NumPy value (no new graph op)."""
-        from .session import _convert_feed, _session_for
-        sess = _session_for(self, session, "load a variable")
+        sess = session_for(self, session, "load a variable")
         sess._check_open()
-        sess._assign(self, _convert_feed(self, value))
+        sess._assign(self, sess.convert_feed(self, value))
 
     # ------------------------------------------------------------ assignment ops
     def assign(self, value, use_locking=False, name=None, read_value=True):
