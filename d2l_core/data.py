@@ -394,7 +394,8 @@ class Dataset:
         >>> ds = d2l.data.Dataset.range(5).shuffle(5, seed=1)
         >>> sorted(int(x) for x in ds)
         [0, 1, 2, 3, 4]
-        >>> [int(x) for x in ds] != [int(x) for x in ds]   # a new order each pass
+        >>> ds = d2l.data.Dataset.range(20).shuffle(20, seed=1)
+        >>> [int(x) for x in ds] != [int(x) for x in ds]   # a new order each pass (1 in 20! alike)
         True
         """
         return _ShuffleDataset(self, buffer_size, seed, reshuffle_each_iteration)

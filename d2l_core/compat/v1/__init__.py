@@ -25,6 +25,7 @@ eager ``GradientTape``.
 a+b= 6.0
 """
 import logging as _pylogging
+import sys as _sys
 import types as _types
 
 from ... import _logging as _d2l_logging
@@ -33,11 +34,7 @@ from ...dtypes import (DType, as_dtype, bool, complex64, complex128, double,  # 
                        float16, float32, float64, half, int8, int16, int32, int64, uint8, uint16,
                        uint32, uint64)
 from ...tensor_shape import TensorShape  # noqa: F401
-from ...ops import array as _array
-from ...ops import linalg as _linalg
-from ...ops import math as _math
-from ...ops import random as _random
-from ...ops import reduce as _reduce
+from ...ops import registry as _registry
 from . import aliases as _aliases
 from . import control_flow, graph, ops, session, train, variables  # noqa: F401
 from .aliases import (arg_max, arg_min, argmax, argmin, div, multinomial,  # noqa: F401
@@ -69,61 +66,24 @@ newaxis = None
 all_variables = global_variables
 
 
-def _eager_namespace():
-    import d2l_core
-    return d2l_core
-
-
 # ============================================================== op namespaces
 
-class _Namespace(_types.ModuleType):
-    """A ``tf.nn``-style namespace: graph twins of one eager namespace's ops, made on first use."""
+def _twin(name, fn):
+    return graph_op(fn, name)
 
-    def __init__(self, name, source, extra=None, doc=None):
+
+class _Namespace(_types.ModuleType):
+    """A ``tf.nn``-style namespace: graph twins of the ops the registry exports to it."""
+
+    def __init__(self, name, extra=None, doc=None):
         super().__init__(f"d2l_core.compat.v1.{name}", doc)
-        self._source = source
-        for key, value in (extra or {}).items():
+        for key, fn in _registry.exported(name).items():
+            setattr(self, key, _twin(key, fn))
+        for key, value in (extra or {}).items():       # TensorFlow 1 spellings
             setattr(self, key, value)
 
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        source = self._source() if callable(self._source) else self._source
-        obj = getattr(source, name, None)
-        if obj is not None and ops.is_eager_op(obj):
-            wrapped = graph_op(obj, name)
-            setattr(self, name, wrapped)
-            return wrapped
-        raise AttributeError(f"module '{self.__name__}' has no attribute '{name}'")
 
-    def __dir__(self):
-        source = self._source() if callable(self._source) else self._source
-        names = set(super().__dir__())
-        names.update(n for n in dir(source) if ops.is_eager_op(getattr(source, n, None)))
-        return sorted(names)
-
-
-def _math_ns():
-    from ... import math
-    return math
-
-
-def _nn_ns():
-    from ... import nn
-    return nn
-
-
-def _linalg_ns():
-    from ... import linalg
-    return linalg
-
-
-def _random_ns():
-    from ... import random
-    return random
-
-
-nn = _Namespace("nn", _nn_ns, {
+nn = _Namespace("nn", {
     "softmax": _aliases.softmax, "log_softmax": _aliases.log_softmax,
     "dropout": _aliases.dropout,
     "softmax_cross_entropy_with_logits": _aliases.softmax_cross_entropy_with_logits,
@@ -131,19 +91,19 @@ nn = _Namespace("nn", _nn_ns, {
     "sparse_softmax_cross_entropy_with_logits": _aliases.sparse_softmax_cross_entropy_with_logits,
     "sigmoid_cross_entropy_with_logits": _aliases.sigmoid_cross_entropy_with_logits,
 }, "Neural-network ops (``tf.nn``) in graph mode.")
-math = _Namespace("math", _math_ns, {
+math = _Namespace("math", {
     "reduce_sum": reduce_sum, "reduce_mean": reduce_mean, "reduce_max": reduce_max,
     "reduce_min": reduce_min, "reduce_prod": reduce_prod, "reduce_all": reduce_all,
     "reduce_any": reduce_any, "reduce_logsumexp": reduce_logsumexp, "argmax": argmax,
     "argmin": argmin,
 }, "Math ops (``tf.math``) in graph mode.")
-linalg = _Namespace("linalg", _linalg_ns, None, "Linear algebra (``tf.linalg``) in graph mode.")
-random = _Namespace("random", _random_ns, {
+linalg = _Namespace("linalg", None, "Linear algebra (``tf.linalg``) in graph mode.")
+bitwise = _Namespace("bitwise", None, "Bitwise ops on integers (``tf.bitwise``) in graph mode.")
+random = _Namespace("random", {
     "normal": random_normal, "truncated_normal": truncated_normal, "uniform": random_uniform,
     "gamma": random_gamma, "poisson": random_poisson, "shuffle": random_shuffle,
     "multinomial": multinomial, "set_random_seed": set_random_seed, "set_seed": set_random_seed,
 }, "Random ops (``tf.random``) in graph mode; they draw anew at every Session.run.")
-random.categorical = graph_op(_random.categorical, "categorical")
 initializers = _types.ModuleType("d2l_core.compat.v1.initializers", "Initializers (``tf.initializers``).")
 for _name, _value in {
         "zeros": zeros_initializer, "ones": ones_initializer, "constant": constant_initializer,
@@ -159,43 +119,23 @@ for _name, _value in {
 # ============================================================== top-level ops
 
 def _install_top_level():
-    """``tf.<op>`` for every eager op of d2l_core (and of ``tf.math``), built generically."""
-    names = {}
-    for module in (_array, _math, _linalg, _reduce):
-        for name in getattr(module, "__all__", None) or dir(module):
-            obj = getattr(module, name, None)
-            if not name.startswith("_") and ops.is_eager_op(obj) and obj.__module__ == module.__name__:
-                names.setdefault(name, obj)
-    names.pop("sum_to", None)
-    names.pop("normalize_axis", None)
-    names.pop("broadcast_shape", None)
-    names["sigmoid"] = _math.sigmoid
-    names["tanh"] = _math.tanh
+    """``tf.<op>`` for every op the registry exports to ``d2l.<op>``, unless TF1 spells it here."""
     g = globals()
-    for name, fn in names.items():
+    for name, fn in _registry.exported("").items():
         if name not in g:
-            g[name] = graph_op(fn, name)
+            g[name] = _twin(name, fn)
+    for name in ("log", "floormod", "squared_difference"):   # TF1 had them at the top too
+        g.setdefault(name, _twin(name, _registry.exported("math")[name]))
 
 
 _install_top_level()
-stop_gradient = graph_op(_array.stop_gradient, "stop_gradient")
-identity = graph_op(_array.identity, "identity")
-log = graph_op(_math.log, "log")
-floormod = graph_op(_math.mod, "floormod")
-truediv = graph_op(_math.divide, "truediv")
-squared_difference = graph_op(_math.squared_difference, "squared_difference")
 
 
 def __getattr__(name):
-    """Any other eager d2l_core op, wrapped on first use (ops added to d2l_core later too)."""
-    source = _eager_namespace()
-    obj = getattr(source, name, None)
-    if obj is not None and ops.is_eager_op(obj):
-        wrapped = graph_op(obj, name)
-        globals()[name] = wrapped
-        return wrapped
+    """A clear error for eager-only names (``d2l.function``, ...) and for names nobody has."""
     hint = ""
-    if obj is not None:
+    facade = _sys.modules.get("d2l_core")
+    if facade is not None and hasattr(facade, name):
         hint = (f"; d2l_core.{name} belongs to the eager (TensorFlow 2) API: use it with "
                 "`import d2l_core as tf`")
     raise AttributeError(f"module 'd2l_core.compat.v1' has no attribute '{name}'{hint}")

@@ -21,6 +21,7 @@ import inspect
 
 from ... import nest, stand_in
 from ...ops import random as _random
+from ...ops import registry
 from .graph import Tensor, graph_of, shape_list_str
 
 DEFAULT_GRAPH_SEED = _random.DEFAULT_GLOBAL_SEED     # the graph seed when only an op seed is given
@@ -175,34 +176,19 @@ def make_node(fn, op_type, bound, name=None, seeded=False, seed=None):
 
 
 # TensorFlow's op type names (to be generated from the op registry).
-_OP_TYPES = {
-    "add": "Add", "subtract": "Sub", "multiply": "Mul", "divide": "truediv", "truediv": "truediv",
-    "floordiv": "floordiv", "mod": "FloorMod", "floormod": "FloorMod", "pow": "Pow",
-    "maximum": "Maximum", "minimum": "Minimum", "negative": "Neg", "abs": "Abs", "sign": "Sign",
-    "exp": "Exp", "log": "Log", "sqrt": "Sqrt", "square": "Square", "sigmoid": "Sigmoid",
-    "tanh": "Tanh", "relu": "Relu", "softmax": "Softmax", "log_softmax": "LogSoftmax",
-    "matmul": "MatMul", "reduce_sum": "Sum", "reduce_mean": "Mean", "reduce_max": "Max",
-    "reduce_min": "Min", "reduce_prod": "Prod", "reduce_all": "All", "reduce_any": "Any",
-    "argmax": "ArgMax", "argmin": "ArgMin", "equal": "Equal", "not_equal": "NotEqual",
-    "less": "Less", "less_equal": "LessEqual", "greater": "Greater",
-    "greater_equal": "GreaterEqual", "logical_and": "LogicalAnd", "logical_or": "LogicalOr",
-    "logical_not": "LogicalNot", "cast": "Cast", "reshape": "Reshape", "transpose": "transpose",
-    "concat": "concat", "stack": "stack", "unstack": "unstack", "identity": "Identity",
-    "stop_gradient": "StopGradient", "zeros": "zeros", "ones": "ones", "fill": "Fill",
-    "normal": "random_normal", "truncated_normal": "truncated_normal", "uniform": "random_uniform",
-    "gamma": "random_gamma", "poisson": "random_poisson", "shuffle": "random_shuffle",
-    "categorical": "multinomial", "clip_by_value": "clip_by_value", "getitem": "strided_slice",
-    "shape": "Shape", "size": "Size", "rank": "Rank", "expand_dims": "ExpandDims",
-    "squeeze": "Squeeze", "gather": "GatherV2", "one_hot": "one_hot", "where": "Select",
-    "tile": "Tile", "split": "split", "range": "range", "expm1": "Expm1", "round": "Round",
-    "floor": "Floor", "ceil": "Ceil", "sin": "Sin", "cos": "Cos", "tan": "Tan",
-    "reciprocal": "Reciprocal", "rsqrt": "Rsqrt", "log1p": "Log1p", "softplus": "Softplus",
-    "add_n": "AddN", "zeros_like": "zeros_like", "ones_like": "ones_like", "eye": "eye",
-    "linspace": "LinSpace", "bias_add": "BiasAdd", "dropout": "dropout", "l2_loss": "L2Loss",
-    "boolean_mask": "boolean_mask", "broadcast_to": "BroadcastTo", "tensordot": "Tensordot",
-    "norm": "norm", "cumsum": "Cumsum", "cumprod": "Cumprod", "elu": "Elu",
-    "leaky_relu": "LeakyRelu", "squared_difference": "SquaredDifference",
-    "reduce_logsumexp": "ReduceLogSumExp", "logical_xor": "LogicalXor",
+# A node's type is its op's TensorFlow type (the op registry's); its default name is
+# the type, except where TensorFlow names it after the function that made it
+# (``tf.divide`` adds a RealDiv node named 'truediv'). Those names, here:
+_DEFAULT_NAMES = {
+    "add": "Add", "divide": "truediv", "truediv": "truediv", "floordiv": "floordiv",
+    "transpose": "transpose", "concat": "concat", "stack": "stack", "unstack": "unstack",
+    "split": "split", "zeros": "zeros", "ones": "ones", "zeros_like": "zeros_like",
+    "ones_like": "ones_like", "eye": "eye", "range": "range", "one_hot": "one_hot",
+    "normal": "random_normal", "truncated_normal": "truncated_normal",
+    "uniform": "random_uniform", "gamma": "random_gamma", "poisson": "random_poisson",
+    "shuffle": "random_shuffle", "categorical": "multinomial", "clip_by_value": "clip_by_value",
+    "getitem": "strided_slice", "where": "Select", "dropout": "dropout",
+    "boolean_mask": "boolean_mask", "norm": "norm",
 }
 
 
@@ -224,8 +210,11 @@ def graph_op(fn, public_name=None, op_type=None):
     [1. 4.]
     """
     public_name = public_name or fn.__name__
-    op_type = op_type or _OP_TYPES.get(public_name) or _OP_TYPES.get(fn.__name__) or _camel(
-        public_name)
+    entry = registry.lookup(fn)
+    op_type = op_type or (entry.type if entry is not None else _camel(public_name))
+    default_name = (_DEFAULT_NAMES.get(public_name) or _DEFAULT_NAMES.get(entry.name if entry
+                                                                           else fn.__name__)
+                    or op_type)
     sig = inspect.signature(fn)
     has_name = "name" in sig.parameters
     has_seed = "seed" in sig.parameters
@@ -239,7 +228,7 @@ def graph_op(fn, public_name=None, op_type=None):
         if has_name:
             name = bound.arguments.pop("name", None)
         seed = bound.arguments.pop("seed", None) if has_seed else None
-        return make_node(fn, op_type, bound, name, seeded=has_seed, seed=seed)
+        return make_node(fn, op_type, bound, name or default_name, seeded=has_seed, seed=seed)
 
     op.__name__ = op.__qualname__ = public_name
     op.__signature__ = sig
@@ -256,11 +245,10 @@ def graph_op(fn, public_name=None, op_type=None):
 
 
 def is_eager_op(obj):
-    """True for the public eager functions that graph_op can wrap.
+    """True for the eager functions that are registered ops (``d2l_core.ops.registry``).
 
     >>> import d2l_core as d2l
     >>> is_eager_op(d2l.matmul), is_eager_op(print)
     (True, False)
     """
-    return (inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("d2l_core.ops.")
-            and obj not in (_random.set_seed, _random.get_global_seed))
+    return registry.lookup(obj) is not None

@@ -8,7 +8,7 @@ the graph twin of the eager op the same operator calls on eager tensors.
 ...     x = tf.constant([[1.0, 2.0]])
 ...     y = (x * 2.0 + 1.0)[:, 1:]
 ...     print(y.op.type, y.shape, tf.Session().run(y))
-strided_slice (1, 1) [[5.]]
+StridedSlice (1, 1) [[5.]]
 """
 import operator
 
