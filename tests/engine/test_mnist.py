@@ -20,7 +20,7 @@ import pytest
 
 from d2l_core.datasets import idx, mnist
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NAMES = list(mnist.FILES.values())  # train-images-idx3-ubyte, ...
 
 

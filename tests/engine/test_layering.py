@@ -26,7 +26,7 @@ import re
 import pytest
 
 ROOT = "d2l_core"
-PACKAGE = pathlib.Path(__file__).resolve().parent.parent / ROOT
+PACKAGE = pathlib.Path(__file__).resolve().parents[2] / ROOT
 
 
 def _module_name(path):

@@ -1,8 +1,8 @@
 """A stand-in for CuPy that runs on the CPU, strict where CuPy is strict.
 
 GPU tests need a GPU, and most machines that run this suite have none. This
-module lets ``tests/test_gpu.py`` run its device-parity suite anyway, on a
-pretend device "GPU:0" whose arrays are NumPy arrays in a wrapper that
+module lets ``tests/engine/test_gpu.py`` run its device-parity suite anyway, on
+a pretend device "GPU:0" whose arrays are NumPy arrays in a wrapper that
 behaves like ``cupy.ndarray`` in the ways d2l_core's code can get wrong:
 
 * it is not a ``numpy.ndarray`` (``type(a) is np.ndarray`` is False);

@@ -3,7 +3,7 @@
 Every test here takes the ``device`` fixture and runs once per device:
 
 * ``cpu``: always;
-* ``fake-gpu``: always; ``tests/fake_cupy.py``, a CuPy stand-in on the CPU
+* ``fake-gpu``: always; ``tests/support/fake_cupy.py``, a CuPy stand-in on the CPU
   that is as strict as CuPy about mixing host and device arrays, so a CPU-only
   machine still catches an op that would break on a GPU;
 * ``gpu``: a real CUDA GPU through CuPy, when ``backend.gpu_count() > 0``;

@@ -1,7 +1,7 @@
 """Shared hypothesis strategies for d2l_core's tests: shapes, dtypes and arrays.
 
-Import them from any test module in ``tests/`` (pytest puts this folder on
-``sys.path``)::
+Import them from any test module under ``tests/`` (``tests/conftest.py`` puts
+this folder on ``sys.path``)::
 
     from strategies import SETTINGS, arrays, broadcastable_shapes, dtypes
 
