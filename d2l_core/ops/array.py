@@ -22,7 +22,8 @@ from ..tensor import Tensor, VariableSlice, constant, target_device
 from ._op import (arrays, as_tensor, normalize_axis, record, record_many, shape_tuple, tapes, wrap,
                   xp_of)
 from .broadcast import broadcast_to, reduce_sum, reshape, sum_to  # noqa: F401  (re-exported)
-from .registry import COMPOSITE, NOT_DIFFERENTIABLE, VALUE, Sample, Test, gradient, op, uniform
+from .registry import (COMPOSITE, NOT_DIFFERENTIABLE, VALUE, Sample, Test, gradient, op,
+                       random_axis, random_shape, uniform)
 
 _range = builtins.range
 
@@ -39,9 +40,10 @@ def _ones_samples(rng):
 
 
 def _fill_samples(rng):
-    weights = uniform()(rng, (2, 3))       # a weighted sum, so each element's gradient differs
-    return [Sample(lambda v, w: fill((2, 3), v) * w, (np.array(rng.uniform(-2, 2)), weights),
-                   lambda v, w: np.full((2, 3), v) * w)]
+    shape = random_shape(rng)
+    weights = uniform()(rng, shape)       # a weighted sum, so each element's gradient differs
+    return [Sample(lambda v, w: fill(shape, v) * w, (np.array(rng.uniform(-2, 2)), weights),
+                   lambda v, w: np.full(shape, v) * w)]
 
 
 def _like_samples(rng):
@@ -65,7 +67,7 @@ def _linspace_samples(rng):
 
 
 def _identity_samples(rng):
-    return [Sample(identity, (uniform()(rng, (2, 3)),), lambda x: x)]
+    return [Sample(identity, (uniform()(rng, random_shape(rng)),), lambda x: x)]
 
 
 def _shape_samples(rng):
@@ -75,59 +77,80 @@ def _shape_samples(rng):
 
 
 def _transpose_samples(rng):
-    x = uniform()(rng, (2, 3, 4))
+    x = uniform()(rng, random_shape(rng))
+    perm = [int(i) for i in rng.permutation(x.ndim)]
     return [Sample(transpose, (x,), np.transpose),
-            Sample(lambda x: transpose(x, perm=[0, 2, 1]), (x,), lambda x: x.transpose(0, 2, 1))]
+            Sample(lambda x: transpose(x, perm=perm), (x,), lambda x: x.transpose(perm))]
 
 
 def _expand_dims_samples(rng):
-    x = uniform()(rng, (2, 3))
-    return [Sample(lambda x: expand_dims(x, -1), (x,), lambda x: x[..., None]),
-            Sample(lambda x: expand_dims(x, 0), (x,), lambda x: x[None])]
+    x = uniform()(rng, random_shape(rng))
+    axis = random_axis(rng, x.ndim + 1)
+    return [Sample(lambda x: expand_dims(x, axis), (x,), lambda x: np.expand_dims(x, axis))]
 
 
 def _squeeze_samples(rng):
-    x = uniform()(rng, (1, 3, 1))
-    return [Sample(squeeze, (x,), np.squeeze),
-            Sample(lambda x: squeeze(x, [2]), (x,), lambda x: x[:, :, 0])]
+    x = uniform()(rng, random_shape(rng, max_side=2))
+    # some of the axes of length 1, each maybe negative; none listed squeezes them all
+    axis = [i - x.ndim * int(rng.integers(2)) for i, n in enumerate(x.shape)
+            if n == 1 and rng.random() < 0.5] or None
+    return [Sample(lambda x: squeeze(x, axis), (x,),
+                   lambda x: np.squeeze(x, None if axis is None else tuple(axis)))]
 
 
 def _tile_samples(rng):
-    return [Sample(lambda x: tile(x, [2, 3]), (uniform()(rng, (2, 2)),), lambda x: np.tile(x, (2, 3)))]
+    x = uniform()(rng, random_shape(rng, max_side=3))
+    reps = [int(n) for n in rng.integers(1, 3, size=x.ndim)]
+    return [Sample(lambda x: tile(x, reps), (x,), lambda x: np.tile(x, reps))]
 
 
 def _concat_samples(rng):
-    a, b = uniform()(rng, (2, 3)), uniform()(rng, (2, 1))
-    return [Sample(lambda a, b: concat([a, b], axis=1), (a, b),
-                   lambda a, b: np.concatenate([a, b], axis=1))]
+    shape = list(random_shape(rng, min_dims=1))
+    axis = random_axis(rng, len(shape))
+    parts = []
+    for _ in range(int(rng.integers(1, 4))):
+        shape[axis] = int(rng.integers(1, 4))          # the parts differ along axis only
+        parts.append(uniform()(rng, shape))
+    return [Sample(lambda *xs: concat(list(xs), axis=axis), tuple(parts),
+                   lambda *xs: np.concatenate(xs, axis))]
 
 
 def _stack_samples(rng):
-    a, b = uniform()(rng, (2, 3)), uniform()(rng, (2, 3))
-    return [Sample(lambda a, b: stack([a, b], axis=1), (a, b), lambda a, b: np.stack([a, b], 1))]
+    shape = random_shape(rng, max_side=3)
+    axis = random_axis(rng, len(shape) + 1)
+    xs = tuple(uniform()(rng, shape) for _ in range(int(rng.integers(1, 4))))
+    return [Sample(lambda *xs: stack(list(xs), axis=axis), xs, lambda *xs: np.stack(xs, axis))]
 
 
 def _unstack_samples(rng):
-    x = uniform()(rng, (3, 2))
-    return [Sample(lambda x: unstack(x, axis=1), (x,), lambda x: [x[:, 0], x[:, 1]])]
+    x = uniform()(rng, random_shape(rng, min_dims=1))
+    axis = random_axis(rng, x.ndim)
+    return [Sample(lambda x: unstack(x, axis=axis), (x,), lambda x: list(np.moveaxis(x, axis, 0)))]
 
 
 def _split_samples(rng):
-    x = uniform()(rng, (2, 5))
-    return [Sample(lambda x: split(x, [2, -1], axis=1), (x,), lambda x: [x[:, :2], x[:, 2:]]),
-            Sample(lambda x: split(x, 2), (x,), lambda x: [x[:1], x[1:]])]
+    x = uniform()(rng, random_shape(rng, min_dims=1, min_side=2))
+    axis = random_axis(rng, x.ndim)
+    n = x.shape[axis]
+    cut = int(rng.integers(1, n))
+    sizes = [[cut, n - cut], [cut, -1], 1, n][int(rng.integers(4))]    # sizes, or how many
+    return [Sample(lambda x: split(x, sizes, axis=axis), (x,),
+                   lambda x: np.split(x, [cut] if isinstance(sizes, list) else sizes, axis))]
 
 
 def _gather_samples(rng):
-    idx = np.array([2, 0, 2], np.int32)      # a repeated index: its gradients add up
-    x = uniform()(rng, (3, 4))
-    return [Sample(lambda x: gather(x, idx), (x,), lambda x: x[idx]),
-            Sample(lambda x: gather(x, idx[:2], axis=1), (x,), lambda x: x[:, idx[:2]])]
+    x = uniform()(rng, random_shape(rng, min_dims=1, max_side=3))
+    axis = random_axis(rng, x.ndim)
+    # indices of any shape, repeated ones too: their gradients add up
+    idx = rng.integers(0, x.shape[axis], size=random_shape(rng, max_dims=2)).astype(np.int32)
+    return [Sample(lambda x, i: gather(x, i, axis=axis), (x, idx),
+                   lambda x, i: np.take(x, i, axis))]
 
 
 def _boolean_mask_samples(rng):
-    mask = np.array([True, False, True])
-    return [Sample(lambda x: boolean_mask(x, mask), (uniform()(rng, (3, 2)),), lambda x: x[mask])]
+    x = uniform()(rng, random_shape(rng, min_dims=1))
+    mask = rng.random(x.shape[:int(rng.integers(1, x.ndim + 1))]) < 0.6     # leading axes
+    return [Sample(boolean_mask, (x, mask), lambda x, m: x[m])]
 
 
 def _one_hot_samples(rng):
@@ -137,11 +160,30 @@ def _one_hot_samples(rng):
                    lambda i: np.where(np.arange(3)[:, None] == i, 5.0, -1.0).astype(np.float32))]
 
 
+def _random_key(rng, shape):
+    """A basic index into ``shape``: ints, slices (steps negative too), Ellipsis and None."""
+    key = []
+    for n in shape[:int(rng.integers(len(shape) + 1))]:
+        kind = rng.integers(3)
+        if kind == 0:
+            key.append(int(rng.integers(-n, n)))
+        elif kind == 1:
+            start, stop = (None if rng.random() < 0.3 else int(rng.integers(-n, n + 1))
+                           for _ in "ab")
+            key.append(slice(start, stop, [None, 1, 2, -1, -2][int(rng.integers(5))]))
+        else:
+            key.append(slice(None))
+    if key and rng.random() < 0.5:
+        key[int(rng.integers(len(key)))] = Ellipsis
+    if rng.random() < 0.5:
+        key.insert(int(rng.integers(len(key) + 1)), None)
+    return tuple(key)
+
+
 def _getitem_samples(rng):
-    x = uniform()(rng, (3, 4))
-    return [Sample(lambda x: x[1:, ::2], (x,), lambda x: x[1:, ::2]),
-            Sample(lambda x: x[::-1, -1], (x,), lambda x: x[::-1, -1]),
-            Sample(lambda x: x[None, ..., 1], (x,), lambda x: x[None, ..., 1])]
+    x = uniform()(rng, random_shape(rng, min_dims=1))
+    key = _random_key(rng, x.shape)
+    return [Sample(lambda x: x[key], (x,), lambda x: x[key])]
 
 
 # ================================================================ creation

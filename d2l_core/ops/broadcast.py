@@ -24,21 +24,29 @@ from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, no_bool,
                   normalize_axis, record, shape_tuple, tapes, wrap, xp_of)
-from .registry import NUMBERS, REDUCE, VALUE, Sample, Test, gradient, op, uniform
+from .registry import NUMBERS, REDUCE, VALUE, Sample, Test, gradient, op, random_shape, uniform
 
 
 # ================================================================ test data (see ops/registry.py)
 
 def _reshape_samples(rng):
-    x = uniform()(rng, (2, 3))
-    return [Sample(lambda x: reshape(x, (3, -1)), (x,), lambda x: x.reshape(3, -1)),
+    """The same sizes in another order, maybe a 1 more, maybe one of them -1 (inferred)."""
+    x = uniform()(rng, random_shape(rng))
+    target = [x.shape[i] for i in rng.permutation(x.ndim)]
+    if rng.random() < 0.5:
+        target.insert(int(rng.integers(len(target) + 1)), 1)
+    if target and rng.random() < 0.5:
+        target[int(rng.integers(len(target)))] = -1
+    return [Sample(lambda x: reshape(x, target), (x,), lambda x: x.reshape(target)),
             Sample(lambda x: reshape(x, [-1]), (x,), lambda x: x.reshape(-1))]
 
 
 def _broadcast_to_samples(rng):
-    x, row = uniform()(rng, (2, 1)), uniform()(rng, (3,))
-    return [Sample(lambda x: broadcast_to(x, (4, 2, 3)), (x,), lambda x: np.broadcast_to(x, (4, 2, 3))),
-            Sample(lambda r: broadcast_to(r, [2, 3]), (row,), lambda r: np.broadcast_to(r, (2, 3)))]
+    """Axes of length 1 stretched, maybe a new leading axis."""
+    x = uniform()(rng, random_shape(rng, max_side=3))
+    target = [int(rng.integers(1, 4)) if n == 1 else n for n in x.shape]
+    target = [int(n) for n in rng.integers(1, 4, size=rng.integers(2))] + target
+    return [Sample(lambda x: broadcast_to(x, target), (x,), lambda x: np.broadcast_to(x, target))]
 
 
 @op("Reshape", kind=VALUE, test=Test(samples=_reshape_samples))

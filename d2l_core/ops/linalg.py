@@ -10,24 +10,37 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ._op import arrays, needs, no_bool, pair, record, tapes, wrap
 from .array import reshape, transpose
-from .registry import COMPOSITE, Sample, Test, gradient, op, uniform
+from .registry import (COMPOSITE, Sample, Test, broadcastable_shapes, gradient, op, random_shape,
+                       uniform)
 
 
 # ================================================================ test data (see ops/registry.py)
 
 def _matmul_samples(rng):
-    a, b, batch = uniform()(rng, (2, 3)), uniform()(rng, (3, 4)), uniform()(rng, (2, 2, 3))
-    return [Sample(matmul, (a, b), np.matmul),
-            Sample(lambda x, y: matmul(x, y, transpose_a=True, transpose_b=True), (a.T, b.T),
-                   lambda x, y: x.T @ y.T),
-            Sample(lambda x, y: x @ y, (batch, b), np.matmul)]       # batch axes broadcast
+    """Batch axes that broadcast (or none), either operand maybe transposed; and ``@``."""
+    batch_a, batch_b = broadcastable_shapes(rng, max_dims=2)
+    n, k, m = (int(d) for d in rng.integers(1, 4, size=3))
+    ta, tb = (bool(t) for t in rng.integers(2, size=2))
+    a, b = uniform()(rng, batch_a + (n, k)), uniform()(rng, batch_b + (k, m))     # a @ b
+    flip = lambda x, t: np.swapaxes(x, -1, -2) if t else x      # noqa: E731
+    return [Sample(lambda x, y: matmul(x, y, transpose_a=ta, transpose_b=tb),
+                   (flip(a, ta), flip(b, tb)), lambda x, y: np.matmul(flip(x, ta), flip(y, tb))),
+            Sample(lambda x, y: x @ y, (a, b), np.matmul)]
 
 
 def _tensordot_samples(rng):
-    a, b = uniform()(rng, (2, 3, 4)), uniform()(rng, (3, 4, 2))
-    return [Sample(lambda x, y: tensordot(x, y, 2), (a, b), lambda x, y: np.tensordot(x, y, 2)),
-            Sample(lambda x, y: tensordot(x, y, [[1], [0]]), (a, b),
-                   lambda x, y: np.tensordot(x, y, [[1], [0]]))]
+    """``axes=k`` (a's last k axes with b's first k), or lists: any k axes of a, in any order."""
+    a = uniform()(rng, random_shape(rng, min_dims=1, max_side=3))
+    k = int(rng.integers(a.ndim + 1))
+    if rng.random() < 0.5:
+        a_axes, axes = list(range(a.ndim - k, a.ndim)), k
+    else:
+        a_axes = [int(i) - a.ndim * int(rng.integers(2)) for i in rng.permutation(a.ndim)[:k]]
+        axes = [a_axes, list(range(k))]
+    b_free = random_shape(rng, max_dims=2, max_side=2)
+    b = uniform()(rng, tuple(a.shape[i] for i in a_axes) + b_free)
+    return [Sample(lambda x, y: tensordot(x, y, axes), (a, b),
+                   lambda x, y: np.tensordot(x, y, axes))]
 
 
 @op("MatMul", exports=("", "linalg"), test=Test(samples=_matmul_samples))

@@ -18,7 +18,8 @@ from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast
                   check_dtype, needs, no_bool, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
 from .registry import (BINARY, BOOLS, COMPOSITE, INTS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
-                       UNARY, Sample, Test, away_from_zero, gradient, op, uniform)
+                       UNARY, Sample, Test, away_from_zero, broadcastable_shapes, gradient, op,
+                       random_shape, uniform)
 
 
 # ================================================================ helpers
@@ -89,18 +90,21 @@ def _numeric(op, x):
 # ================================================================ test data (see ops/registry.py)
 
 def _mod_samples(rng):
-    # x = y·(k + f) with f in [0.2, 0.8]: never near a multiple of y, where mod jumps
-    y = away_from_zero(0.5, 2.0)(rng, (2, 3))
-    x = y * (rng.integers(-3, 3, size=(2, 3)) + rng.uniform(0.2, 0.8, size=(2, 3)))
-    x1 = 1.3 * (rng.integers(-3, 3, size=(3,)) + rng.uniform(0.2, 0.8, size=(3,)))
-    return [Sample(mod, (x, y), np.mod), Sample(lambda x: mod(x, 1.3), (x1,), lambda a: np.mod(a, 1.3))]
+    """x = y·(k + f), f in [0.2, 0.8]: never near a multiple of y, where mod jumps."""
+    shape = random_shape(rng)
+    y = away_from_zero(0.5, 2.0)(rng, shape[int(rng.integers(len(shape) + 1)):])   # broadcast
+    x = y * (rng.integers(-3, 3, size=shape) + rng.uniform(0.2, 0.8, size=shape))
+    c = float(rng.choice([-1.5, 1.3]))                                           # a Python number
+    x1 = c * (rng.integers(-3, 3, size=shape) + rng.uniform(0.2, 0.8, size=shape))
+    return [Sample(mod, (x, y), np.mod), Sample(lambda x: mod(x, c), (x1,), lambda a: np.mod(a, c))]
 
 
 def _untied_samples(fn, reference, rng):
-    """y = x ± 0.15 (also broadcast): no ties, where maximum and minimum have no derivative."""
-    x, row = uniform()(rng, (2, 3)), uniform()(rng, (3,))
-    return [Sample(fn, (x, x + rng.choice([-0.15, 0.15], size=(2, 3))), reference),
-            Sample(fn, (row + rng.choice([-0.15, 0.15], size=(2, 3)), row), reference)]
+    """x on multiples of 0.5, y on odd multiples of 0.25 (broadcast): never tied, where
+    maximum and minimum have no derivative."""
+    sx, sy = broadcastable_shapes(rng)
+    x, y = rng.integers(-4, 5, size=sx) * 0.5, rng.integers(-4, 4, size=sy) * 0.5 + 0.25
+    return [Sample(fn, (x, y), reference)]
 
 
 def _off_integers(rng, shape):
@@ -114,10 +118,11 @@ def _small_ints(rng, shape):
 
 
 def _where_samples(rng):
-    c = rng.random((2, 3)) < 0.5
-    x, y = uniform()(rng, (2, 3)), uniform()(rng, (3,))
+    sc, sx, sy = broadcastable_shapes(rng, 3)
+    c = np.asarray(rng.random(sc) < 0.5)
+    x, y = uniform()(rng, sx), uniform()(rng, sy)
     return [Sample(lambda x, y: where(c, x, y), (x, y), lambda x, y: np.where(c, x, y)),
-            Sample(lambda c: where(c), (c,), lambda c: np.argwhere(c))]
+            Sample(lambda c: where(c), (c,), np.argwhere)]
 
 
 def _cast_samples(rng):
@@ -128,15 +133,18 @@ def _cast_samples(rng):
 
 
 def _clip_samples(rng):
-    t = rng.integers(-10, 10, size=(2, 3)) * 0.1 + 0.05      # never on a bound
-    lo, hi = rng.choice([-0.5, -0.3], size=(3,)), rng.choice([0.3, 0.5], size=(3,))
+    shape = random_shape(rng)
+    t = rng.integers(-10, 10, size=shape) * 0.1 + 0.05      # never on a bound
+    bounds = shape[int(rng.integers(len(shape) + 1)):]      # broadcast to t's shape
+    lo, hi = rng.choice([-0.5, -0.3], size=bounds), rng.choice([0.3, 0.5], size=bounds)
     return [Sample(lambda x: clip_by_value(x, -0.5, 0.6), (t,), lambda x: np.clip(x, -0.5, 0.6)),
             Sample(clip_by_value, (t, lo, hi), np.clip)]
 
 
 def _add_n_samples(rng):
-    a, b, c = (uniform()(rng, (2, 3)) for _ in range(3))
-    return [Sample(lambda a, b, c: add_n([a, b, c]), (a, b, c), lambda a, b, c: a + b + c)]
+    shape = random_shape(rng, max_side=3)
+    xs = tuple(uniform()(rng, shape) for _ in range(int(rng.integers(1, 4))))
+    return [Sample(lambda *xs: add_n(list(xs)), xs, lambda *xs: sum(xs))]
 
 
 # ================================================================ arithmetic

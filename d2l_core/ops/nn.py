@@ -13,7 +13,8 @@ from .math import (add, cast, exp, expm1, greater, greater_equal, log1p, minimum
                    negative, sigmoid, square, subtract, tanh, where, zeros_like)  # (tf.nn has both)
 from .random import uniform
 from .reduce import reduce_sum
-from .registry import COMPOSITE, UNARY, Sample, Test, away_from_zero, gradient, op
+from .registry import (COMPOSITE, UNARY, Sample, Test, away_from_zero, gradient, op, random_axis,
+                       random_shape)
 from .registry import uniform as uniform_values
 
 
@@ -31,26 +32,33 @@ def _np_softmax(a, axis=-1):
 
 
 def _softmax_samples(rng):
-    x = uniform_values(-3, 3)(rng, (2, 3))
-    return [Sample(lambda x: softmax(x), (x,), _np_softmax),
-            Sample(lambda x: log_softmax(x, axis=0), (x,), lambda a: np.log(_np_softmax(a, 0)))]
+    x = uniform_values(-3, 3)(rng, random_shape(rng, min_dims=1))
+    axis = random_axis(rng, x.ndim, none=True)          # None: the last axis
+    ax = -1 if axis is None else axis
+    return [Sample(lambda x: softmax(x, axis), (x,), lambda a: _np_softmax(a, ax)),
+            Sample(lambda x: log_softmax(x, axis), (x,), lambda a: np.log(_np_softmax(a, ax)))]
 
 
 def _xent_samples(rng):
-    labels = _np_softmax(uniform_values()(rng, (2, 3)))
-    return [Sample(softmax_cross_entropy_with_logits, (labels, uniform_values(-3, 3)(rng, (2, 3))),
-                   lambda z, a: -(z * np.log(_np_softmax(a))).sum(-1))]
+    shape = random_shape(rng, min_dims=1)
+    axis = random_axis(rng, len(shape))
+    labels = _np_softmax(uniform_values()(rng, shape), axis)     # a distribution along axis
+    logits = uniform_values(-3, 3)(rng, shape)
+    return [Sample(lambda z, x: softmax_cross_entropy_with_logits(z, x, axis), (labels, logits),
+                   lambda z, a: -(z * np.log(_np_softmax(a, axis))).sum(axis))]
 
 
 def _sparse_xent_samples(rng):
-    labels = np.array([1, 0, 3], np.int32)
-    return [Sample(lambda x: sparse_softmax_cross_entropy_with_logits(labels, x),
-                   (uniform_values(-3, 3)(rng, (3, 4)),),
-                   lambda a: -np.log(_np_softmax(a))[np.arange(3), labels])]
+    shape = random_shape(rng, min_dims=1)
+    labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(np.int32)
+    return [Sample(sparse_softmax_cross_entropy_with_logits,
+                   (labels, uniform_values(-3, 3)(rng, shape)),
+                   lambda i, a: -(np.eye(a.shape[-1])[i] * np.log(_np_softmax(a))).sum(-1))]
 
 
 def _sigmoid_xent_samples(rng):
-    z, x = rng.random((2, 3)), away_from_zero(0.2, 4.0)(rng, (2, 3))
+    shape = random_shape(rng)
+    z, x = rng.random(shape), away_from_zero(0.2, 4.0)(rng, shape)
     p = lambda a: 1 / (1 + np.exp(-a))     # noqa: E731
     return [Sample(lambda z, x: sigmoid_cross_entropy_with_logits(labels=z, logits=x), (z, x),
                    lambda z, a: -z * np.log(p(a)) - (1 - z) * np.log(1 - p(a)))]
@@ -61,8 +69,14 @@ def _dropout_samples(rng):
 
 
 def _bias_add_samples(rng):
-    return [Sample(bias_add, (uniform_values()(rng, (2, 3)), uniform_values()(rng, (3,))),
+    shape = random_shape(rng, min_dims=1)
+    return [Sample(bias_add, (uniform_values()(rng, shape), uniform_values()(rng, shape[-1:])),
                    np.add)]
+
+
+def _l2_loss_samples(rng):
+    x = uniform_values()(rng, random_shape(rng))
+    return [Sample(l2_loss, (x,), lambda a: np.sum(a * a) / 2)]
 
 
 @op("Relu", exports=("nn",), kind=UNARY, activation=True,
@@ -275,8 +289,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
 
 
 @op("L2Loss", exports=("nn",), grad=COMPOSITE,
-    test=Test(samples=lambda rng: [Sample(l2_loss, (uniform_values()(rng, (2, 3)),),
-                                          lambda a: np.sum(a * a) / 2)]))
+    test=Test(samples=_l2_loss_samples))
 def l2_loss(t, name=None):
     """Σ t² / 2 (``tf.nn.l2_loss``), the usual weight-decay penalty.
 

@@ -21,22 +21,24 @@ from .broadcast import expand_back, reduce_sum, reduction  # noqa: F401  (reduce
 from .math import (abs, add, cast, divide, equal, exp, log, multiply, pow, sqrt, square,  # noqa: A004
                    subtract)
 from .registry import (BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, REDUCE, Sample, Test,
-                       away_from_zero, distinct, gradient, op)
+                       away_from_zero, distinct, gradient, op, random_axis, random_shape)
 
 
 # ================================================================ test data (see ops/registry.py)
 
 def _cumulative_samples(fn, rng):
-    x = away_from_zero(0.5, 1.5)(rng, (2, 3))
-    ref = np.cumsum if fn is cumsum else np.cumprod
-    identity = 0.0 if fn is cumsum else 1.0
+    x = away_from_zero(0.5, 1.5)(rng, random_shape(rng, min_dims=1))
+    axis = random_axis(rng, x.ndim)
+    exclusive, reverse = (bool(b) for b in rng.integers(2, size=2))
+    running = np.cumsum if fn is cumsum else np.cumprod
 
-    def exclusive_reversed(a):
-        shifted = np.concatenate([np.full((2, 1), identity), np.flip(a, 1)[:, :-1]], axis=1)
-        return np.flip(ref(shifted, axis=1), 1)
-    return [Sample(lambda x: fn(x, axis=1), (x,), lambda a: ref(a, axis=1)),
-            Sample(lambda x: fn(x, 0, reverse=True), (x,), lambda a: np.flip(ref(np.flip(a, 0), 0), 0)),
-            Sample(lambda x: fn(x, 1, exclusive=True, reverse=True), (x,), exclusive_reversed)]
+    def reference(a):
+        b = np.flip(a, axis) if reverse else a
+        out = running(b, axis)
+        if exclusive:                   # each element's own term left out
+            out = out - b if fn is cumsum else out / b
+        return np.flip(out, axis) if reverse else out
+    return [Sample(lambda x: fn(x, axis, exclusive=exclusive, reverse=reverse), (x,), reference)]
 
 
 def _arg_samples(fn, ref, rng):
@@ -45,15 +47,40 @@ def _arg_samples(fn, ref, rng):
             Sample(lambda x: fn(x, output_type=dtypes.int32), (x,), lambda a: ref(a, 0).astype(np.int32))]
 
 
+def _vector_norm(a, ord, axis, keepdims):
+    if ord == np.inf:
+        return np.abs(a).max(axis=axis, keepdims=keepdims)
+    p = 2.0 if ord == "euclidean" else ord
+    return (np.abs(a) ** p).sum(axis=axis, keepdims=keepdims) ** (1 / p)
+
+
+def _matrix_norm(a, ord, axis, keepdims):
+    rows, cols = axis
+    if ord in ("euclidean", "fro"):
+        return np.sqrt((a * a).sum(axis=tuple(axis), keepdims=keepdims))
+    inner, outer = (rows, cols) if ord == 1 else (cols, rows)
+    out = np.abs(a).sum(axis=inner, keepdims=True).max(axis=outer, keepdims=True)
+    return out if keepdims else np.squeeze(out, tuple(axis))
+
+
 def _norm_samples(rng):
-    x = away_from_zero()(rng, (3, 4))
-    big = (rng.permutation(12) + 1.0).reshape(3, 4) * 0.3 * rng.choice([-1.0, 1.0], (3, 4))
-    return [Sample(norm, (x,), lambda a: np.sqrt(np.sum(a * a))),
-            Sample(lambda x: norm(x, ord=1, axis=1), (x,), lambda a: np.abs(a).sum(1)),
-            Sample(lambda x: norm(x, ord=np.inf, axis=0, keepdims=True), (big,),
-                   lambda a: np.abs(a).max(0, keepdims=True)),
-            Sample(lambda x: norm(x, ord=3.0), (x,), lambda a: np.sum(np.abs(a) ** 3) ** (1 / 3)),
-            Sample(lambda x: norm(x, ord=1, axis=[0, 1]), (x,), lambda a: np.abs(a).sum(0).max())]
+    """A vector norm (of everything or along one axis) and a matrix norm over two axes."""
+    shape = random_shape(rng, min_dims=1)
+    ord_ = [2.0, "euclidean", 1, np.inf, 3.0][int(rng.integers(5))]
+    axis, keep = random_axis(rng, len(shape), none=True), bool(rng.integers(2))
+    if ord_ == np.inf:      # magnitudes 0.3 apart, none near 0: no ties for the max of |x|
+        signs = rng.choice([-1.0, 1.0], shape)
+        x = (rng.permutation(np.prod(shape)).reshape(shape) + 1.0) * 0.3 * signs
+    else:
+        x = away_from_zero()(rng, shape)
+    m = away_from_zero()(rng, random_shape(rng, min_dims=2))   # sums of |m| do not tie
+    m_ord = ["euclidean", "fro", 1, np.inf][int(rng.integers(4))]
+    pair = [int(a) - m.ndim * int(rng.integers(2)) for a in rng.permutation(m.ndim)[:2]]
+    m_keep = bool(rng.integers(2))
+    return [Sample(lambda x: norm(x, ord=ord_, axis=axis, keepdims=keep), (x,),
+                   lambda a: _vector_norm(a, ord_, axis, keep)),
+            Sample(lambda m: norm(m, ord=m_ord, axis=pair, keepdims=m_keep), (m,),
+                   lambda a: _matrix_norm(a, m_ord, pair, m_keep))]
 
 
 @op("Mean", exports=("", "math"), kind=REDUCE, test=Test(np.mean))

@@ -245,3 +245,48 @@ def values(domain, rng, shape):
     if callable(domain):
         return np.asarray(domain(rng, shape), dtype=np.float64)
     return rng.uniform(domain[0], domain[1], size=shape)
+
+
+# ============================================================== drawing the calls of Test.samples
+# Samples draw their shapes, axes and flags from the ``rng`` they are given, so
+# every seed the tests draw calls the op differently (scalars and size-1 axes included).
+
+def random_shape(rng, min_dims=0, max_dims=3, min_side=1, max_side=4):
+    """A shape of ``min_dims``..``max_dims`` sides, each ``min_side``..``max_side`` long.
+
+    >>> import numpy as np
+    >>> random_shape(np.random.default_rng(0), min_dims=2, max_dims=2, max_side=1)
+    (1, 1)
+    """
+    ndim = int(rng.integers(min_dims, max_dims + 1))
+    return tuple(int(n) for n in rng.integers(min_side, max_side + 1, size=ndim))
+
+
+def random_axis(rng, ndim, none=False):
+    """An axis of an ``ndim``-dimensional array, negative half the time (``-ndim``..``ndim-1``);
+    with ``none=True``, sometimes None (every axis; always for a scalar). Pass ``ndim + 1``
+    for the place of a new axis (``expand_dims``, ``stack``).
+
+    >>> import numpy as np
+    >>> sorted({random_axis(np.random.default_rng(s), 2) for s in range(20)})
+    [-2, -1, 0, 1]
+    """
+    if none and (ndim == 0 or rng.random() < 0.3):
+        return None
+    return int(rng.integers(-ndim, ndim))
+
+
+def broadcastable_shapes(rng, n=2, min_dims=0, max_dims=3, max_side=3):
+    """``n`` shapes that broadcast together: sides of 1 and missing leading axes included.
+
+    >>> import numpy as np
+    >>> a, b = broadcastable_shapes(np.random.default_rng(1))
+    >>> np.broadcast_shapes(a, b) == np.broadcast_shapes(b, a)
+    True
+    """
+    full = random_shape(rng, min_dims, max_dims, 1, max_side)
+    shapes = []
+    for _ in range(n):
+        shape = tuple(1 if rng.random() < 0.3 else d for d in full)
+        shapes.append(shape[int(rng.integers(0, len(shape) - min_dims + 1)):])
+    return shapes
