@@ -197,7 +197,7 @@ def _new(op, shape, dtype, make):
         return wrap(make(xp, shape, dtypes.as_dtype(dtype).np))
 
 
-@op("Zeros", grad=NOT_DIFFERENTIABLE, test=Test(samples=_zeros_samples))
+@op("Fill", grad=NOT_DIFFERENTIABLE, test=Test(samples=_zeros_samples))
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of zeros (``tf.zeros``); float32 unless ``dtype`` says otherwise.
 
@@ -209,7 +209,7 @@ def zeros(shape, dtype=dtypes.float32, name=None):
     return _new("zeros", shape_tuple("zeros", shape), dtype, lambda xp, s, d: xp.zeros(s, d))
 
 
-@op("Ones", grad=NOT_DIFFERENTIABLE, test=Test(samples=_ones_samples))
+@op("Fill", grad=NOT_DIFFERENTIABLE, test=Test(samples=_ones_samples))
 def ones(shape, dtype=dtypes.float32, name=None):
     """A tensor of ones (``tf.ones``).
 

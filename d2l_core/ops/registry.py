@@ -68,6 +68,7 @@ class Test:
     samples: object = None
     deterministic: bool = True      # False for random ops: only shapes and dtypes compare
     grad_eps: float = 1e-5          # the finite-difference step of its gradient checks
+    grad_rtol: float = 1e-4         # their tolerance
     smooth: bool = True             # False: inputs drawn by kind may sit on a kink (ties), so
                                     # gradient checks use the listed samples only
 

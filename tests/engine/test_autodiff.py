@@ -1,7 +1,8 @@
 """GradientTape behaves as TensorFlow 2's: what it watches, what gradient() returns, and when.
 
 Values are checked by hand-derived formulas; op-by-op gradients are checked
-against finite differences in test_gradients.py.
+against finite differences in tests/properties/test_op_registry.py, from each
+op's registry entry.
 """
 import sys
 

@@ -170,7 +170,8 @@ def test_gradients_match_finite_differences_to_second_order(name, seed):
     for s in _gradient_samples(entry, np.random.default_rng(seed)):
         if not any(o.dtype.is_floating for o in as_list(s.fn(*tensors(s.arrays)))):
             continue        # e.g. a cast to int32: no gradient flows back, nothing to check
-        check_gradients(s.fn, list(s.arrays), order=2, seed=seed, eps=entry.test.grad_eps)
+        check_gradients(s.fn, list(s.arrays), order=2, seed=seed, eps=entry.test.grad_eps,
+                        rtol=entry.test.grad_rtol)
 
 
 # ============================================================ the same results on a GPU

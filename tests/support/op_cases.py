@@ -10,29 +10,18 @@ import numpy as np
 
 import d2l_core as d2l
 from d2l_core.ops import registry
-from d2l_core.ops.registry import BINARY, REDUCE, UNARY, Sample, values
+from d2l_core.ops.registry import (BINARY, REDUCE, UNARY, Sample, broadcastable_shapes, random_axis,
+                                  random_shape, values)
 
 OPS = registry.OPS
 
 
-def _shape(rng, min_dims=0):
-    return tuple(int(n) for n in rng.integers(1, 4, size=rng.integers(min_dims, 4)))
-
-
-def _broadcast_pair(rng):
-    """Two shapes that broadcast together, some 1s and a rank difference included."""
-    out = _shape(rng, 1)
-    a = tuple(1 if rng.random() < 0.3 else d for d in out)
-    b = tuple(1 if rng.random() < 0.3 else d for d in out)[int(rng.integers(0, len(out) + 1)):]
-    return a, b
-
-
 def _axis(rng, ndim):
-    kind = rng.integers(0, 3) if ndim else 0
-    if kind == 0:
+    """None, one axis (maybe negative) or a list of distinct axes, for a reduction."""
+    if not ndim or rng.random() < 0.3:
         return None
-    if kind == 1:
-        return int(rng.integers(-ndim, ndim))
+    if rng.random() < 0.5:
+        return random_axis(rng, ndim)
     chosen = rng.permutation(ndim)[:int(rng.integers(1, ndim + 1))]
     return [int(a) - ndim if rng.random() < 0.5 else int(a) for a in chosen]
 
@@ -48,13 +37,13 @@ def kind_samples(entry, rng):
     """Samples for an op of kind UNARY, BINARY or REDUCE, drawn from its test data."""
     t, fn = entry.test, entry.fn
     if entry.kind == UNARY:
-        x = values(t.domain, rng, _shape(rng))
+        x = values(t.domain, rng, random_shape(rng, max_side=3))
         return [Sample(fn, (x,), t.reference)]
     if entry.kind == BINARY:
-        sa, sb = _broadcast_pair(rng)
+        sa, sb = broadcastable_shapes(rng)
         return [Sample(fn, (values(t.domain, rng, sa), values(t.domain, rng, sb)), t.reference)]
     if entry.kind == REDUCE:
-        shape = _shape(rng)
+        shape = random_shape(rng, max_side=3)
         x = values(t.domain, rng, shape)
         axis, keepdims = _axis(rng, len(shape)), bool(rng.random() < 0.5)
         axes = _axes_tuple(axis, len(shape))
