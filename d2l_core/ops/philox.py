@@ -119,7 +119,7 @@ def _box_muller64(x0, x1, x2, x3):
 
 def _pairs(a, b):
     """Interleave two Box-Muller outputs: a0, b0, a1, b1, ..."""
-    return np.stack([a, b], axis=-1).reshape(a.shape[:-1] + (-1,))
+    return np.stack([a, b], axis=-1).reshape(a.shape[:-1] + (2 * a.shape[-1],))
 
 
 def _normals(blocks, np_dtype):
