@@ -103,6 +103,7 @@ random = _Namespace("random", {
     "normal": random_normal, "truncated_normal": truncated_normal, "uniform": random_uniform,
     "gamma": random_gamma, "poisson": random_poisson, "shuffle": random_shuffle,
     "multinomial": multinomial, "set_random_seed": set_random_seed, "set_seed": set_random_seed,
+    "Generator": _aliases.Generator, "get_global_generator": _aliases.get_global_generator,
 }, "Random ops (``tf.random``) in graph mode; they draw anew at every Session.run.")
 initializers = _types.ModuleType("d2l_core.compat.v1.initializers", "Initializers (``tf.initializers``).")
 for _name, _value in {

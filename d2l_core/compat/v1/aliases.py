@@ -31,6 +31,42 @@ _poisson = graph_op(_random.poisson, "random_poisson")
 _categorical = graph_op(_random.categorical, "multinomial")
 
 
+def _no_generator(*args, **kwargs):
+    from ...errors import UnimplementedError
+    raise UnimplementedError(
+        "tf.random.Generator is not supported in d2l_core's graph mode: its state would be "
+        "drawn once, while the graph is built. Feed a seed to the stateless ops instead "
+        "(tf.random.stateless_normal(shape, seed=seed_placeholder)), or use "
+        "d2l_core.random.Generator in eager code", op="Generator")
+
+
+class Generator:
+    """``tf.random.Generator`` in graph mode: not supported; every constructor says what to use.
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> tf.random.Generator.from_seed(1)
+    Traceback (most recent call last):
+    ...
+    d2l_core.errors.UnimplementedError: tf.random.Generator is not supported in d2l_core's graph mode: its state would be drawn once, while the graph is built. Feed a seed to the stateless ops instead (tf.random.stateless_normal(shape, seed=seed_placeholder)), or use d2l_core.random.Generator in eager code
+    """
+    __init__ = _no_generator
+    from_seed = from_state = from_non_deterministic_state = from_key_counter = \
+        classmethod(_no_generator)
+
+
+def get_global_generator():
+    """``tf.random.get_global_generator`` in graph mode: not supported (see ``Generator``).
+
+    >>> import d2l_core.compat.v1 as tf
+    >>> try:
+    ...     tf.random.get_global_generator()
+    ... except NotImplementedError as e:
+    ...     print(type(e).__name__)
+    UnimplementedError
+    """
+    _no_generator()
+
+
 def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
     """Poisson samples; TF1 puts ``lam`` first (``tf.random_poisson``)."""
     return _poisson(shape, lam, dtype=dtype, seed=seed, name=name)

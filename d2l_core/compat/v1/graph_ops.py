@@ -217,7 +217,8 @@ def graph_op(fn, public_name=None, op_type=None):
                     or op_type)
     sig = inspect.signature(fn)
     has_name = "name" in sig.parameters
-    has_seed = "seed" in sig.parameters
+    # an op seed (TF1: graph and op seed), not the seed tensor a stateless op requires
+    has_seed = "seed" in sig.parameters and sig.parameters["seed"].default is None
 
     def op(*args, **kwargs):
         name = None if has_name else kwargs.pop("name", None)
