@@ -25,8 +25,9 @@ from . import ops
 from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
 from . import bitwise, config, linalg, math, nest, nn, random, test
-from .autodiff import GradientTape, UnconnectedGradients
+from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .eager import executing_eagerly, function
+from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec
 from .keras import losses, metrics          # tf.losses and tf.metrics are Keras's
