@@ -11,7 +11,7 @@ any public name inside raises ``errors.NotSupportedError`` (a
 >>> try:
 ...     d2l.saved_model.save(None, 'path')
 ... except NotImplementedError as e:
-...     print(str(e).split(';')[0])
+...     print(str(e).split(':')[0])
 d2l_core does not provide tf.saved_model.save
 """
 import types

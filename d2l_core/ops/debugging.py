@@ -6,10 +6,15 @@ array([1., 2.], dtype=float32)
 """
 from ..errors import InvalidArgumentError
 from ._op import arrays, as_tensor, record, tapes, wrap, xp_of
-from .registry import UNARY, Test, gradient, op
+from .registry import Sample, Test, gradient, op, random_shape, uniform
 
 
-@op("CheckNumerics", exports=("debugging",), kind=UNARY, test=Test(lambda x: x))
+def _samples(rng):
+    t = uniform()(rng, random_shape(rng))
+    return [Sample(lambda x: check_numerics(x, "checked"), (t,), lambda a: a)]
+
+
+@op("CheckNumerics", exports=("debugging",), test=Test(samples=_samples))
 def check_numerics(tensor, message, name=None):
     """``tensor`` itself, or InvalidArgumentError when it holds NaN or Inf (``tf.debugging.check_numerics``).
 
