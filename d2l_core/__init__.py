@@ -24,9 +24,10 @@ from .tensor_shape import TensorShape
 from . import ops
 from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
-from . import bitwise, config, linalg, math, nest, nn, random, test
-from .autodiff import GradientTape, UnconnectedGradients
+from . import bitwise, config, debugging, linalg, math, nest, nn, random, test
+from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .eager import executing_eagerly, function
+from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec
 from .keras import losses, metrics          # tf.losses and tf.metrics are Keras's
@@ -36,3 +37,22 @@ from .selfcheck import check                # exercise self-checks
 from . import compat                        # TensorFlow 1 graph mode: d2l_core.compat.v1
 
 newaxis = None
+
+# Out of scope: namespaces that explain themselves (d2l_core/unsupported.py), and a clear
+# error for every other TensorFlow name d2l_core does not have.
+import difflib as _difflib
+
+from . import unsupported as _unsupported
+globals().update({_ns: _unsupported.Unsupported(_ns) for _ns in _unsupported.FEATURES})
+
+
+def __getattr__(name):
+    if name in _unsupported.CLASSES:
+        raise _unsupported.not_supported(name, _unsupported.CLASSES[name])
+    if name.startswith("_"):            # __path__, __wrapped__, _repr_html_: tools ask these
+        raise AttributeError(f"module 'd2l_core' has no attribute '{name}'")
+    close = _difflib.get_close_matches(name, [n for n in globals() if n[0] != "_"], 1, 0.75)
+    raise errors.UnknownNameError(
+        f"d2l_core has no tf.{name}: it is not part of the TensorFlow subset this course "
+        "teaches; see README.md (\"A short tour of d2l_core\") or dir(d2l_core) for what it "
+        "provides" + (f". Did you mean tf.{close[0]}?" if close else ""))

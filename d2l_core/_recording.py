@@ -93,3 +93,44 @@ def needs(x):
     matmul with respect to the input data, say).
     """
     return _needed is None or id(x) in _needed
+
+
+class VariableWatcher:
+    """While active, collect the trainable Variables that get read (TF's ``VariableWatcher``).
+
+    ``custom_gradient`` asks it which Variables its function used. It sits in
+    ``active`` like a tape that watches every Variable read and is never
+    differentiated.
+
+    >>> import d2l_core as d2l
+    >>> from d2l_core import _recording
+    >>> w = d2l.Variable(2.0, name='w')
+    >>> with _recording.VariableWatcher() as watcher:
+    ...     y = w * 3.0
+    >>> [v.name for v in watcher.watched_variables()]
+    ['w:0']
+    """
+
+    _watch_accessed_variables = True
+
+    def __init__(self):
+        self._tracked = {}
+        self._records = []
+        self._variables = {}
+
+    def _watch_variable(self, variable):
+        self._tracked[id(variable)] = variable
+        self._variables.setdefault(id(variable), variable)
+
+    def watched_variables(self):
+        """The Variables read while active, in the order first read."""
+        return tuple(self._variables.values())
+
+    def __enter__(self):
+        active.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        active.remove(self)
+        self._records = []          # what it recorded is never differentiated
+        return False

@@ -21,11 +21,13 @@ second and higher derivatives.
 """
 import contextlib
 import enum
+import functools
+import inspect
 
 from . import _logging, _recording, nest
 from .ops import array as _array
 from .ops import math as _math
-from .tensor import Tensor, Variable, array_of, convert_to_tensor
+from .tensor import Tensor, Variable, array_of, convert_to_tensor, wrap
 
 
 class UnconnectedGradients(enum.Enum):
@@ -440,3 +442,127 @@ def _wrong_gradient_count(op, inputs, input_grads):
         f"{op.name}: its gradient function {getattr(op.grad, '__qualname__', op.grad)} returned "
         f"{len(input_grads)} gradient(s) for {len(inputs)} input(s); a gradient function returns "
         "one gradient (or None) per input, in order (see d2l_core.ops.registry)")
+
+
+# ================================================================ custom gradients
+
+def custom_gradient(f=None):
+    """Give a function your own gradient (``tf.custom_gradient``).
+
+    ``f(*args)`` returns ``(y, grad_fn)``: the result, and a function from the
+    gradient of ``y`` (one argument per tensor in ``y``) to one gradient per
+    argument of ``f``. When ``f`` reads Variables that are not its arguments,
+    ``grad_fn`` takes a keyword argument ``variables`` and returns
+    ``(gradients for the arguments, gradients for the variables)``. The tape
+    records one op for the call; write ``grad_fn`` with d2l ops and outer
+    tapes record it too, so higher derivatives work.
+
+    The numerically stable ``log(1 + exp(x))`` from TensorFlow's docs:
+
+    >>> @d2l.custom_gradient
+    ... def log1pexp(x):
+    ...     e = d2l.exp(x)
+    ...     def grad(upstream):
+    ...         return upstream * (1 - 1 / (1 + e))
+    ...     return d2l.math.log(1 + e), grad
+    >>> x = d2l.constant(100.0)
+    >>> with d2l.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = log1pexp(x)
+    >>> tape.gradient(y, x).numpy()
+    np.float32(1.0)
+    """
+    if f is None:
+        return custom_gradient
+    return _CustomGradient(f)
+
+
+class _CustomGradient:
+    """``custom_gradient(f)``: callable like ``f``, and bound like a method on instances."""
+
+    def __init__(self, f, bound=()):
+        self._f, self._bound = f, bound
+        functools.update_wrapper(self, f)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else _CustomGradient(self._f, (obj,))
+
+    def __call__(self, *args, **kwargs):
+        return _call_custom(self._f, self._bound, args, kwargs)
+
+
+class _CustomOp:
+    """The tape's record of one call of a ``custom_gradient`` function."""
+    type = "CustomGradient"
+
+    def __init__(self, name, grad):
+        self.name, self.grad = name, grad
+
+
+def _call_custom(f, bound, args, kwargs):
+    name = getattr(f, "__name__", "custom_gradient")
+    with _recording.VariableWatcher() as watcher:
+        out = f(*bound, *args, **kwargs)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2 and callable(out[1])):
+        raise TypeError(f"@custom_gradient: {name} must return a pair (result, grad_fn), where "
+                        f"grad_fn maps the result's gradient to the arguments' gradients; got "
+                        f"{type(out).__name__} {out!r:.60}")
+    result, grad_fn = out
+    flat_args = nest.flatten(args)
+    given = flat_args + nest.flatten(kwargs)
+    variables = [v for v in watcher.watched_variables() if all(v is not a for a in given)]
+    if variables and not _takes_variables(grad_fn):
+        raise TypeError("@tf.custom_gradient grad_fn must accept keyword argument 'variables', "
+                        f"since function uses variables: {list(variables)}")
+    flat_result = [convert_to_tensor(y) for y in nest.flatten(result)]
+    # New tensors for the results: the tape reaches f's arguments only through grad_fn,
+    # not through the ops f ran (those are still recorded: grad_fn may use their results).
+    outputs = [wrap(array_of(y)) for y in flat_result]
+    recorded = [y for y in outputs if y.dtype.is_differentiable]
+    if _recording.active and recorded:
+        inputs = tuple(a.value() if isinstance(a, Variable) else convert_to_tensor(a)
+                       for a in flat_args) + tuple(variables)
+        grad = _custom_grad(name, grad_fn, outputs, recorded, len(flat_args), variables)
+        if len(outputs) == 1:
+            _recording.record(_CustomOp(name, grad), inputs, outputs[0])
+        else:
+            _recording.record_many(_CustomOp(name, grad), inputs, recorded)
+    return nest.pack_sequence_as(result, outputs)
+
+
+def _custom_grad(name, grad_fn, outputs, recorded, n_args, variables):
+    """The gradient contract's ``grad(dy, inputs, output, attrs)`` around the user's grad_fn."""
+    def grad(dy, inputs, output, attrs):
+        dys = iter([dy] if type(output) is not tuple else dy)
+        upstream = [next(dys) if any(y is r for r in recorded) else None for y in outputs]
+        upstream = [_array.zeros_like(y) if d is None else d for d, y in zip(upstream, outputs)]
+        if variables:
+            answer = grad_fn(*upstream, variables=variables)
+            if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+                raise TypeError(f"@custom_gradient {name}: grad_fn(..., variables=...) must "
+                                "return a pair (gradients for the arguments, gradients for "
+                                "the variables)")
+            input_grads, variable_grads = answer
+            variable_grads = list(nest.flatten(variable_grads))
+            if len(variable_grads) != len(variables):
+                raise ValueError("Must return gradient for each variable from @custom_gradient "
+                                 f"grad_fn: {name} read {len(variables)} variable(s) "
+                                 f"({', '.join(v.name for v in variables)}) but grad_fn "
+                                 f"returned {len(variable_grads)} gradient(s) for them")
+        else:
+            input_grads, variable_grads = grad_fn(*upstream), []
+        flat = nest.flatten(input_grads)
+        if len(flat) != n_args:
+            raise ValueError(f"custom_gradient function expected to return {n_args} gradients, "
+                             f"but returned {len(flat)} instead.")
+        return tuple(None if g is None else convert_to_tensor(g) for g in flat + variable_grads)
+    grad.__qualname__ = f"{name}.grad_fn"
+    return grad
+
+
+def _takes_variables(fn):
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return "variables" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())

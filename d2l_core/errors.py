@@ -55,3 +55,28 @@ class InvalidIndexError(InvalidArgumentError, IndexError):
 
 class DTypeMismatchError(InvalidArgumentError, TypeError):
     """Two inputs of one op have different dtypes; TensorFlow never promotes."""
+
+
+class NotSupportedError(NotImplementedError):
+    """A TensorFlow feature outside the subset d2l_core teaches (SavedModel, ragged, ...).
+
+    The message names the feature and what to use instead.
+
+    >>> import d2l_core as d2l
+    >>> try:
+    ...     d2l.saved_model.save
+    ... except NotImplementedError as e:
+    ...     print(type(e).__name__)
+    NotSupportedError
+    """
+
+
+class UnknownNameError(AttributeError):
+    """``d2l.X`` for a name that is not in the TensorFlow subset d2l_core provides.
+
+    An AttributeError, so ``hasattr(d2l, 'X')`` is False and ``getattr(d2l, 'X', None)`` works.
+
+    >>> import d2l_core as d2l
+    >>> hasattr(d2l, 'no_such_op')
+    False
+    """

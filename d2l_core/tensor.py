@@ -230,6 +230,28 @@ def set_array(variable, array):
     variable._value = array
 
 
+_scope = [""]    # the eager name scope, 'outer/inner/' ('' at the top); one slot, so a read is cheap
+
+
+def name_scope_prefix(scope=None):
+    """The eager name scope new Variable names start with; with ``scope``, set it and return the old.
+
+    ``d2l.name_scope`` (d2l_core.module) sets it; a Variable made inside
+    ``with d2l.name_scope('dense'):`` is named 'dense/...:0', as in TensorFlow.
+
+    >>> from d2l_core.tensor import name_scope_prefix
+    >>> old = name_scope_prefix('demo/')
+    >>> d2l.Variable(1.0, name='w').name
+    'demo/w:0'
+    >>> name_scope_prefix(old)
+    'demo/'
+    """
+    old = _scope[0]
+    if scope is not None:
+        _scope[0] = scope
+    return old
+
+
 def shape_tuple(op, shape):
     """``shape`` (a list, tuple, TensorShape, int or Tensor) as a tuple of ints, checked.
 
@@ -521,7 +543,7 @@ class Variable(Tensor):
         self._dtype = _from_np[array.dtype]
         self._shape_tuple = array.shape
         self.trainable = bool(trainable)
-        self._name = name or "Variable"
+        self._name = _scope[0] + (name or "Variable")     # inside d2l.name_scope: 'scope/name'
 
     @property
     def name(self):

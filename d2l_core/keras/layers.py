@@ -16,18 +16,20 @@ False
 To write your own layer, subclass :class:`Layer`: create weights in
 ``build(input_shape)`` with ``add_weight`` and compute in ``call(inputs)``.
 """
+import contextlib
 import functools
 import inspect
 
 import numpy as np
 
 from .. import dtypes, nest, stand_in
+from ..module import Module, name_scope, with_paths
 from ..errors import InvalidArgumentError
 from ..ops import array as _array
 from ..ops import linalg as _linalg
 from ..ops import math as _math
 from ..ops import nn as _nn
-from ..tensor import Tensor, Variable, array_of, convert_to_tensor
+from ..tensor import Tensor, Variable, array_of, convert_to_tensor, name_scope_prefix
 from ..tensor_shape import TensorShape
 from . import _naming
 from . import activations as _activations
@@ -113,13 +115,15 @@ class _Node:
 
 # ==================================================================== Layer
 
-class Layer:
-    """Base class of all layers (``tf.keras.layers.Layer``).
+class Layer(Module):
+    """Base class of all layers (``tf.keras.layers.Layer``); a layer is a ``tf.Module``.
 
     Subclasses create weights in ``build(input_shape)`` (called once, on the
     first call, when the input's shape is known) and compute in ``call``.
-    Layers, Variables, and lists or dicts of them assigned as attributes are
-    tracked: their weights show up in ``weights`` and ``trainable_weights``.
+    Layers, Modules, Variables, and lists or dicts of them assigned as
+    attributes are tracked, in the order assigned (a dict's items by sorted
+    key): their weights show up in ``weights`` and ``trainable_weights``.
+    Variables made in ``build`` are named after the layer ('dense/kernel:0').
 
     >>> class Scale(d2l.keras.layers.Layer):
     ...     def build(self, input_shape):
@@ -130,6 +134,8 @@ class Layer:
     >>> s(d2l.constant([[1.0, 2.0]])).numpy(), s.name
     (array([[1., 2.]], dtype=float32), 'scale')
     """
+
+    _scoped_build = True     # build() runs in the layer's name scope (Model: False)
 
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, input_shape=None,
                  batch_input_shape=None, input_dim=None, batch_size=None, **kwargs):
@@ -197,13 +203,20 @@ class Layer:
         init = _initializers.get("glorot_uniform" if initializer is None and dtype.is_floating
                                  else "zeros" if initializer is None else initializer)
         value = init(shape, dtype=dtype)
-        v = Variable(value, trainable=trainable, name=f"{self.name}/{name or 'Variable'}",
-                     dtype=dtype)
+        with self._build_scope():
+            v = Variable(value, trainable=trainable, name=name or "Variable", dtype=dtype)
         self._own_weights.append(v)
         return v
 
+    def _build_scope(self):
+        """The scope weights are made in: the layer's name, added once (not again in build)."""
+        if name_scope_prefix().endswith(f"{self._name}/"):
+            return contextlib.nullcontext()
+        return name_scope(self._name)
+
     def _children(self):
-        """Direct sublayers and Variables found in attributes (lists, tuples, dicts too)."""
+        """Direct sublayers (and Modules) and Variables found in attributes (lists, tuples,
+        dicts by sorted key too), in the order the attributes were set."""
         d = self.__dict__
         if "_own_weights" not in d:
             _forgot_super(self)
@@ -214,7 +227,7 @@ class Layer:
         todo.reverse()
         while todo:                        # depth-first, in attribute order
             value = todo.pop()
-            if isinstance(value, Layer):
+            if isinstance(value, Module):
                 if id(value) not in seen:
                     seen.add(id(value))
                     layers.append(value)
@@ -223,9 +236,23 @@ class Layer:
                     seen.add(id(value))
                     variables.append(value)
             else:
-                items = value.values() if isinstance(value, dict) else value
+                items = _sorted_values(value) if isinstance(value, dict) else value
                 todo.extend(reversed([v for v in items if isinstance(v, _TRACKABLE)]))
         return layers, variables
+
+    def _leaves(self, key=None):
+        """``tf.Module``'s walk sees what Keras tracks: own weights, then attributes as set."""
+        for i, v in enumerate(self._own_weights):
+            yield ("_own_weights", i), v
+        d = self.__dict__
+        names = [k for k in d if isinstance(d[k], _TRACKABLE) and k not in _UNTRACKED]
+        for k in (names if key is None else sorted(names, key=key)):
+            yield from with_paths((k,), d[k])
+
+    @property
+    def name_scope(self):
+        """A ``name_scope`` named after the layer, made where it is entered."""
+        return name_scope(self._name)
 
     def _gather(self, trainable):
         layers, own = self._children()
@@ -234,11 +261,16 @@ class Layer:
                 return []
             out = [v for v in own if v.trainable]
             for layer in layers:
-                out.extend(layer._gather(True))
+                out.extend(layer._gather(True) if isinstance(layer, Layer)
+                           else layer.trainable_variables)
         else:
             out = [v for v in own if not v.trainable or not self._trainable]
             for layer in layers:
-                out.extend(layer._gather(False) if self._trainable else layer.weights)
+                if not isinstance(layer, Layer):        # a plain tf.Module
+                    out.extend(layer.non_trainable_variables if self._trainable
+                               else layer.variables)
+                else:
+                    out.extend(layer._gather(False) if self._trainable else layer.weights)
         seen, unique = set(), []
         for v in out:
             if id(v) not in seen:
@@ -376,7 +408,11 @@ class Layer:
 
     def _maybe_build(self, inputs):
         shapes = nest.map_structure(lambda t: t.shape, inputs)
-        self.build(shapes)
+        if self._scoped_build:
+            with self._build_scope():     # tf.Variable(..., name='w') in build: 'layer/w:0'
+                self.build(shapes)
+        else:
+            self.build(shapes)
         self.built = True
 
     def __call__(self, inputs, *args, **kwargs):
@@ -445,10 +481,18 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-_TRACKABLE = (Layer, Variable, list, tuple, dict)
+_TRACKABLE = (Module, Variable, list, tuple, dict)
 _UNTRACKED = frozenset({"_own_weights", "_losses", "_out_shape", "_batch_input_shape",
                         "_inbound", "_keras_tensor", "_compiled", "optimizer", "_history",
                         "_fit_state", "_output_tensors", "_input_tensors", "_nodes"})
+
+
+def _sorted_values(d):
+    """A dict's values by sorted key (``tf.nest``'s order); as added when keys do not compare."""
+    try:
+        return [d[k] for k in sorted(d)]
+    except TypeError:
+        return list(d.values())
 
 
 def _forgot_super(layer):

@@ -229,6 +229,8 @@ class Model(Layer):
     ['dense/kernel:0', 'dense/bias:0', 'dense_1/kernel:0', 'dense_1/bias:0']
     """
 
+    _scoped_build = False    # its layers keep their own names: 'dense/kernel:0'
+
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", None)
         outputs = kwargs.pop("outputs", None)

@@ -18,8 +18,9 @@ from ..errors import InvalidArgumentError
 from ._op import arrays, as_tensor, check_dtype, normalize_axis, record, tapes, wrap, xp_of
 from .array import broadcast_to, reshape, stop_gradient, transpose
 from .broadcast import expand_back, reduce_sum, reduction  # noqa: F401  (reduce_sum re-exported)
-from .math import (abs, add, cast, divide, equal, exp, log, multiply, pow, sqrt, square,  # noqa: A004
-                   subtract)
+from .array import ones_like
+from .math import (abs, add, cast, divide, equal, exp, greater, log, maximum, multiply,  # noqa: A004
+                   pow, sqrt, square, subtract, where)
 from .registry import (BOOLS, COMPOSITE, NOT_DIFFERENTIABLE, NUMBERS, REDUCE, Sample, Test,
                        away_from_zero, distinct, gradient, op, random_axis, random_shape)
 
@@ -420,3 +421,32 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     np.float32(1.0)
     """
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def _clip_by_norm_samples(rng):
+    shape = random_shape(rng, min_dims=1)
+    t = away_from_zero(0.3, 1.5)(rng, shape)
+    axes = random_axis(rng, len(shape), none=True)
+    clip = float(rng.choice([0.5, 1.0, 100.0]))     # clipped, or left alone
+
+    def reference(a):
+        norm = np.sqrt((a * a).sum(axis=axes, keepdims=True))
+        return a * clip / np.maximum(norm, clip)
+    return [Sample(lambda x: clip_by_norm(x, clip, axes=axes), (t,), reference)]
+
+
+@op("ClipByNorm", exports=("",), grad=COMPOSITE, test=Test(samples=_clip_by_norm_samples))
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """Scale ``t`` down so its L2 norm over ``axes`` is at most ``clip_norm`` (``tf.clip_by_norm``).
+
+    ``t * clip_norm / max(norm(t), clip_norm)``: unchanged when already short enough.
+
+    >>> d2l.clip_by_norm([3.0, 4.0], 1.0).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
+    t = as_tensor(t)
+    check_dtype("clip_by_norm", t, lambda d: d.is_floating, "a floating-point")
+    l2sum = reduce_sum(t * t, axis=axes, keepdims=True)
+    nonzero = greater(l2sum, 0.0)       # sqrt's gradient at 0 is infinite: keep it out, as TF does
+    l2norm = where(nonzero, sqrt(where(nonzero, l2sum, ones_like(l2sum))), l2sum)
+    return divide(t * clip_norm, maximum(l2norm, clip_norm))

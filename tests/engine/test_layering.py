@@ -59,7 +59,7 @@ def _is_module(name):
 #   sits on the ops: graph mode, `Dataset.map` and Keras building all use it.
 # * `datasets/` needs NumPy only; `keras.datasets` re-exports `datasets.mnist`, so
 #   the datasets layer sits below keras (DESIGN.md's table lists it above keras).
-# * `tf.Module` has no module yet; it would join optimizers, keras and data.
+# * `module` (`tf.Module`, `name_scope`) joins optimizers, keras and data: Keras layers are Modules.
 # * Package `__init__`s are nodes of their own, in the layer of their package:
 #   `d2l_core.ops` is ops, `d2l_core.keras` is keras, `d2l_core.compat` is compat.
 #   The root `d2l_core/__init__.py` is the facade, the top: it re-exports every
@@ -78,6 +78,9 @@ LAYERS = {
     "ops": ({"ops", "ops.*"}, {"ops", "tensor", "backend", "_recording", "leaves"}),
     "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "config", "test"},
                    {"ops", "tensor", "backend", "_recording", "leaves"}),
+    "debugging": ({"debugging"}, {"namespaces", "ops", "tensor", "backend", "_recording",
+                                  "leaves"}),     # tf.debugging re-exports config's logging switch
+    "unsupported": ({"unsupported"}, {"leaves"}),  # namespaces that raise NotSupportedError
     "autodiff": ({"autodiff"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
     "function": ({"eager"}, {"autodiff", "namespaces", "ops", "tensor", "backend",
@@ -85,7 +88,7 @@ LAYERS = {
     "stand_in": ({"stand_in"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
     "datasets": ({"datasets", "datasets.*"}, {"datasets"}),
-    "keras, optimizers, data": ({"optimizers", "keras", "keras.*", "data"},
+    "keras, optimizers, data": ({"optimizers", "keras", "keras.*", "data", "module"},
                                 {"keras, optimizers, data", "datasets", "function", "autodiff",
                                  "stand_in", "namespaces", "ops", "tensor", "backend",
                                  "_recording", "leaves"}),

@@ -105,6 +105,25 @@ random = _Namespace("random", {
     "multinomial": multinomial, "set_random_seed": set_random_seed, "set_seed": set_random_seed,
     "Generator": _aliases.Generator, "get_global_generator": _aliases.get_global_generator,
 }, "Random ops (``tf.random``) in graph mode; they draw anew at every Session.run.")
+
+
+def _eager_only_assert(name):
+    def graph_assert(*args, **kwargs):
+        raise NotImplementedError(
+            f"tf.debugging.{name} builds no graph node in d2l_core's graph mode; check the "
+            f"values after sess.run (e.g. with np.testing), or use eager code "
+            f"(`import d2l_core as tf`), where tf.debugging.{name} checks at once")
+    graph_assert.__name__ = name
+    graph_assert.__doc__ = f"``tf.debugging.{name}``: eager only in d2l_core (raises here)."
+    return graph_assert
+
+
+debugging = _Namespace("debugging", {       # check_numerics is a graph node (registry)
+    name: _eager_only_assert(name) for name in (
+        "assert_equal", "assert_none_equal", "assert_less", "assert_less_equal",
+        "assert_greater", "assert_greater_equal", "assert_near", "assert_rank", "assert_shapes",
+        "assert_type")}, "Debugging ops (``tf.debugging``) in graph mode: check_numerics.")
+debugging.assert_all_finite = debugging.check_numerics
 initializers = _types.ModuleType("d2l_core.compat.v1.initializers", "Initializers (``tf.initializers``).")
 for _name, _value in {
         "zeros": zeros_initializer, "ones": ones_initializer, "constant": constant_initializer,

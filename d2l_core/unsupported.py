@@ -1,0 +1,82 @@
+"""TensorFlow features d2l_core leaves out, each with a clear error instead of an AttributeError.
+
+``d2l.saved_model``, ``d2l.distribute``, ``d2l.ragged``, ``d2l.sparse``,
+``d2l.feature_column``, ``d2l.image`` and ``d2l.train`` exist, so code that
+reaches for them learns at once what is missing and what to use instead:
+any public name inside raises ``errors.NotSupportedError`` (a
+``NotImplementedError``). ``dir()`` and private or dunder look-ups
+(``hasattr(ns, '__wrapped__')``) behave as for any module.
+
+>>> import d2l_core as d2l
+>>> try:
+...     d2l.saved_model.save(None, 'path')
+... except NotImplementedError as e:
+...     print(str(e).split(':')[0])
+d2l_core does not provide tf.saved_model.save
+"""
+import types
+
+from .errors import NotSupportedError
+
+# namespace: (the feature, in words; what to use instead)
+FEATURES = {
+    "saved_model": ("SavedModel export and loading",
+                    "keep a model's weights with model.save_weights(path) and "
+                    "model.load_weights(path), or np.savez(path, *[v.numpy() for v in "
+                    "module.variables]) and v.assign(...) to load them"),
+    "train": ("checkpoints (tf.train.Checkpoint and friends)",
+              "keep weights with model.save_weights(path) / model.load_weights(path), or "
+              "np.savez the values of module.variables and assign them back; optimizers are "
+              "in d2l.keras.optimizers (TensorFlow 1's tf.train optimizers are in "
+              "d2l_core.compat.v1.train)"),
+    "distribute": ("distribution strategies",
+                   "d2l_core runs on one device: choose it with `with d2l.device('/gpu:0'):`"),
+    "ragged": ("ragged tensors",
+               "pad the rows to one length and keep a mask or the lengths beside the tensor"),
+    "sparse": ("sparse tensors",
+               "use a dense tensor (zeros with the non-zero entries assigned)"),
+    "feature_column": ("feature columns (deprecated in TensorFlow too)",
+                       "preprocess the features with NumPy or Keras layers before training"),
+    "image": ("image ops",
+              "work on image.numpy() with NumPy, or with d2l ops such as reshape, transpose "
+              "and reverse"),
+}
+# Top-level classes of those features: d2l.X -> the namespace that explains it.
+CLASSES = {"RaggedTensor": "ragged", "SparseTensor": "sparse", "RaggedTensorSpec": "ragged",
+           "SparseTensorSpec": "sparse"}
+
+
+def not_supported(name, namespace):
+    """The error for ``tf.<name>``, part of the unsupported feature ``namespace``.
+
+    >>> print(not_supported('sparse.to_dense', 'sparse'))
+    d2l_core does not provide tf.sparse.to_dense: sparse tensors are not part of the \
+TensorFlow subset this course teaches; instead, use a dense tensor (zeros with the non-zero \
+entries assigned)
+    """
+    what, instead = FEATURES[namespace]
+    return NotSupportedError(f"d2l_core does not provide tf.{name}: {what} are not part of the "
+                             f"TensorFlow subset this course teaches; instead, {instead}")
+
+
+class Unsupported(types.ModuleType):
+    """A namespace (``d2l.sparse``, ...) whose every public name raises ``NotSupportedError``.
+
+    >>> ns = Unsupported('ragged')
+    >>> hasattr(ns, '__wrapped__'), 'ragged' in ns.__doc__
+    (False, True)
+    """
+
+    def __init__(self, namespace):
+        what, instead = FEATURES[namespace]
+        super().__init__(f"d2l_core.{namespace}",
+                         f"``tf.{namespace}`` ({what}) is not provided by d2l_core: {instead}.")
+        self._feature = namespace
+
+    def __getattr__(self, name):
+        if name.startswith("_"):        # tools probe __wrapped__, _repr_html_, ...: plain answer
+            raise AttributeError(f"module 'd2l_core.{self._feature}' has no attribute '{name}'")
+        raise not_supported(f"{self._feature}.{name}", self._feature)
+
+    def __call__(self, *args, **kwargs):
+        raise not_supported(self._feature, self._feature)
