@@ -20,7 +20,7 @@ import string
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import array_of
 from ._op import arrays, as_tensor, no_bool, record, tapes, wrap, xp_of
 from .broadcast import sum_to
@@ -136,9 +136,10 @@ def einsum(equation, *inputs, **kwargs):
     for n, x in enumerate(xs):
         no_bool("einsum", x)
         if x._dtype is not xs[0]._dtype:
-            _fail(f"all inputs need one dtype, got {xs[0]._dtype.name} (input 0) and "
-                  f"{x._dtype.name} (input {n}); cast one first, e.g. d2l.cast(x, "
-                  f"d2l.{xs[0]._dtype.name})")
+            raise DTypeMismatchError(
+                f"einsum: all inputs need one dtype, got {xs[0]._dtype.name} (input 0) and "
+                f"{x._dtype.name} (input {n}); cast one first, e.g. d2l.cast(x, "
+                f"d2l.{xs[0]._dtype.name})", op="einsum")
     values = arrays("einsum", *xs)
     terms, out, sizes, _ = _parse(equation, [v.shape for v in values])
     spec = ",".join(terms) + "->" + out
