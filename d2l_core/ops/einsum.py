@@ -43,7 +43,8 @@ def _split(term, shape):
 
 
 def _parse(equation, shapes):
-    """``(input terms, output term, {letter: size})`` for ``equation``, checked against ``shapes``.
+    """``(input terms, output term, {letter: size}, [axes of each input's '...'])`` for
+    ``equation``, checked against the inputs' ``shapes``.
 
     Terms keep ``...``; it is dropped from a term where it stands for no axes.
     """

@@ -15,8 +15,8 @@ from ..errors import InvalidArgumentError
 from ._op import arrays, as_tensor, needs, no_bool, pair, record, tapes, wrap, xp_of
 from .array import expand_dims, reshape, squeeze, transpose
 from .broadcast import reduce_sum
-from .registry import (COMPOSITE, NUMBERS, Sample, Test, broadcastable_shapes, gradient, op,
-                       random_shape, uniform)
+from .registry import (COMPOSITE, Sample, Test, broadcastable_shapes, gradient, op, random_shape,
+                       uniform)
 
 
 # ================================================================ test data (see ops/registry.py)
@@ -152,8 +152,10 @@ def _matvec_samples(rng):
     ta = bool(rng.integers(2))
     a = uniform()(rng, batch_a + ((k, n) if ta else (n, k)))
     b = uniform()(rng, batch_b + (k,))
-    ref = lambda x, y: np.matmul(np.swapaxes(x, -1, -2) if ta else x, y[..., None])[..., 0]  # noqa: E731
-    return [Sample(lambda x, y: matvec(x, y, transpose_a=ta), (a, b), ref)]
+
+    def reference(x, y):
+        return np.matmul(np.swapaxes(x, -1, -2) if ta else x, y[..., None])[..., 0]
+    return [Sample(lambda x, y: matvec(x, y, transpose_a=ta), (a, b), reference)]
 
 
 def _matrix_transpose_samples(rng):
