@@ -107,7 +107,12 @@ def _make(spec, template, plan, index):
     else:
         dims = tuple(plan.dims.get((index, axis), plan.size) if d is None else d
                      for axis, d in enumerate(template))
-    return wrap(np.full(dims, _value(spec.dtype, plan, index), dtype=spec.dtype.np))
+    value = np.full(dims, _value(spec.dtype, plan, index), dtype=spec.dtype.np)
+    if value.dtype.kind in "fc" and value.ndim >= 2 and not plan.varied:
+        # 1 more on the main diagonal: full-rank (square: positive definite) matrices, so
+        # inv, solve, cholesky and lstsq succeed on the stand-ins.
+        value += np.eye(*dims[-2:], dtype=value.dtype)
+    return wrap(value)
 
 
 def _templates(specs):

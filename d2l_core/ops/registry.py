@@ -174,8 +174,8 @@ def exported(namespace):
     """``{public name: function}`` of the ops exported to ``namespace`` ("" is ``d2l`` itself).
 
     >>> from d2l_core.ops.registry import exported
-    >>> sorted(exported("linalg"))
-    ['eye', 'matmul', 'norm', 'tensordot']
+    >>> sorted(exported("linalg"))[:4]
+    ['adjoint', 'band_part', 'cholesky', 'det']
     """
     out = {}
     for e in OPS.values():
