@@ -275,7 +275,7 @@ def show_failures(name, rows, res):
 
 def _d2l_commit():
     try:
-        return subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+        return subprocess.run(["git", "-C", REPO, "log", "-1", "--format=%h", "--", "d2l_core"],
                               capture_output=True, text=True).stdout.strip()
     except OSError:
         return "?"
@@ -344,7 +344,7 @@ def main():
     p.add_argument("--tf-python", default=TF_PYTHON, help="python of the TensorFlow environment")
     p.add_argument("--d2l-python", default=None, help="python with d2l_core's dependencies")
     p.add_argument("--aux-path", default=AUX_PATH, help="pandas/seaborn/scikit-learn for the d2l side")
-    p.add_argument("--timeout", type=float, default=300, help="seconds per cell")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per cell")
     p.add_argument("--notebook-timeout", type=float, default=3600)
     p.add_argument("-j", "--jobs", type=int, default=1, help="notebook processes at once")
     p.add_argument("--rerun-tf", action="store_true", help="ignore TensorFlow's cached results")
