@@ -832,9 +832,11 @@ class Conv2D(Layer):
         input_shape = TensorShape(input_shape)
         channels = input_shape[-1] if input_shape.rank else None
         if input_shape.rank != 4 or channels is None:
-            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs of shape "
-                             f"(batch, height, width, channels) with known channels, got "
-                             f"{input_shape}")
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' ({type(self).__name__}) is incompatible with "
+                f"the layer: expected ndim=4 (batch, height, width, channels) with known "
+                f"channels. Full shape received: {input_shape}. For grey images add a channel "
+                "axis (x[..., None] or layers.Reshape((28, 28, 1)))")
         self.kernel = self.add_weight("kernel", shape=self.kernel_size + (channels, self.filters),
                                       initializer=self.kernel_initializer)
         if self.use_bias:
