@@ -940,7 +940,7 @@ class Model(Layer):
                              "exist); call it on data, fit it, or give the first layer "
                              "input_shape= before saving")
         config = {"class_name": "Sequential" if isinstance(self, Sequential) else "Functional",
-                  "config": _saving._plain(self.get_config())}
+                  "config": _saving.json_ready(self.get_config())}
         if self._compiled:
             config["compile_config"] = _saving.compile_config(
                 self.optimizer, self.loss, self._compiled_metrics_obj._specs)
@@ -953,7 +953,7 @@ class Model(Layer):
         >>> model = d2l.keras.Model(inputs, d2l.keras.layers.Dense(2, name='d')(inputs), name='m')
         >>> config = model.get_config()
         >>> [l['name'] for l in config['layers']], config['output_layers']
-        (['x', 'd'], [['d', 0, 0]])
+        (['x', 'd'], ['d', 0, 0])
         """
         if self._nodes is None:
             return super().get_config()

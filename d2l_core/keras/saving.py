@@ -50,7 +50,8 @@ from . import layers as _layers
 from . import losses as _losses
 from . import metrics as _metrics
 
-__all__ = ["FORMAT", "serialize_layer", "deserialize_layer", "compile_config", "compile_args",
+__all__ = ["FORMAT", "json_ready", "serialize_layer", "deserialize_layer", "compile_config",
+           "compile_args",
            "weights_npz", "write_archive", "read_archive", "assign_weights", "check_path",
            "saved_model"]
 
@@ -81,12 +82,16 @@ def check_path(op, filepath):
 
 # ==================================================================== layers to and from JSON
 
-def _plain(value):
-    """Tuples as lists (JSON's way), recursively; other values unchanged."""
+def json_ready(value):
+    """Tuples as lists (JSON's way), recursively; other values unchanged.
+
+    >>> json_ready({'k': (3, 3), 'n': np.int64(2)})
+    {'k': [3, 3], 'n': 2}
+    """
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -98,7 +103,7 @@ def serialize_layer(layer):
     >>> serialize_layer(d2l.keras.layers.Dense(2, name='out'))['config']['units']
     2
     """
-    config = _plain(layer.get_config())
+    config = json_ready(layer.get_config())
     try:
         json.dumps(config)
     except TypeError:
@@ -141,14 +146,14 @@ def _object_config(obj):
         if p.name not in config and p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self" \
                 and isinstance(getattr(obj, p.name, None), (int, float, bool, str)):
             config[p.name] = getattr(obj, p.name)
-    return _plain(config)
+    return json_ready(config)
 
 
 def _serialize_loss(loss):
     if loss is None or isinstance(loss, str):
         return loss
     if isinstance(loss, _losses.Loss) and type(loss) is not _losses.LossFunctionWrapper:
-        return {"class_name": type(loss).__name__, "config": _plain(loss.get_config())}
+        return {"class_name": type(loss).__name__, "config": json_ready(loss.get_config())}
     name = _losses.serialize(loss)
     if _losses.get(name) is not loss and not isinstance(loss, _losses.Loss):
         raise NotImplementedError(f"save: the loss {loss!r} is a custom function; compile with "
@@ -160,7 +165,7 @@ def _serialize_metric(metric):
     if isinstance(metric, str):
         return metric
     if isinstance(metric, _metrics.Metric) and hasattr(_metrics, type(metric).__name__):
-        return {"class_name": type(metric).__name__, "config": _plain(metric.get_config())}
+        return {"class_name": type(metric).__name__, "config": json_ready(metric.get_config())}
     name = getattr(metric, "__name__", None)
     if name is not None:
         try:
