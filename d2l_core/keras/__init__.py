@@ -11,7 +11,7 @@ TensorShape([2, 10])
 """
 from .. import optimizers  # noqa: F401
 from . import (activations, backend, callbacks, datasets, initializers, layers,  # noqa: F401
-               losses, metrics, models, utils)
+               losses, metrics, models, saving, utils)
 from .layers import Input  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 

@@ -26,9 +26,11 @@ from .. import dtypes, nest, stand_in
 from ..module import Module, name_scope, with_paths
 from ..errors import InvalidArgumentError
 from ..ops import array as _array
+from ..ops import conv as _conv
 from ..ops import linalg as _linalg
 from ..ops import math as _math
 from ..ops import nn as _nn
+from ..ops import reduce as _reduce
 from ..tensor import Tensor, Variable, array_of, convert_to_tensor, name_scope_prefix
 from ..tensor_shape import TensorShape
 from . import _naming
@@ -774,3 +776,303 @@ class Lambda(Layer):
 
     def call(self, inputs):
         return self.function(inputs)
+
+
+# ==================================================================== images: convolution, pooling, normalization
+
+def _two(layer, what, value):
+    """An int or a pair of ints as (height, width), checked (Keras's ``kernel_size=3``)."""
+    values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                   and v > 0 for v in values):
+        raise ValueError(f"{layer}: {what} must be a positive int or a pair of them, e.g. 3 or "
+                         f"(3, 3); got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def _padding_arg(layer, padding):
+    if not isinstance(padding, str) or padding.lower() not in ("same", "valid"):
+        raise ValueError(f"{layer}: padding must be 'valid' (no padding, the default) or 'same' "
+                         f"(output size = input size / stride); got {padding!r}")
+    return padding.lower()
+
+
+def _channels_last(layer, data_format):
+    if data_format not in (None, "channels_last"):
+        raise NotImplementedError(f"{layer}: data_format={data_format!r} is not supported; "
+                                  "d2l_core works on channels_last images (batch, height, width, "
+                                  "channels). Transpose with d2l.transpose(x, [0, 2, 3, 1])")
+    return "channels_last"
+
+
+def _no_extras(layer, **extras):
+    given = sorted(k for k, v in extras.items() if v is not None)
+    if given:
+        raise NotImplementedError(f"{layer}: {', '.join(given)} is not supported; add a penalty "
+                                  "to the loss (model.add_loss) instead")
+
+
+def _images(layer, inputs, rank=4):
+    shape = array_of(inputs).shape
+    if len(shape) != rank:
+        raise ValueError(
+            f"Input 0 of layer '{layer.name}' ({type(layer).__name__}) is incompatible with the "
+            f"layer: expected ndim={rank} (batch, height, width, channels), found ndim="
+            f"{len(shape)}. Full shape received: {shape}. For grey images add a channel axis "
+            "(x[..., None] or layers.Reshape((28, 28, 1)))")
+    if not inputs.dtype.is_floating:
+        raise TypeError(f"{type(layer).__name__} '{layer.name}': got an input of dtype "
+                        f"{inputs.dtype.name}; convert and scale the data first, e.g. "
+                        "d2l.cast(x, d2l.float32) / 255.0 for uint8 pixels")
+
+
+class Conv2D(Layer):
+    """2-D convolution over images (``keras.layers.Conv2D``): ``activation(conv2d(x, kernel) + bias)``.
+
+    Inputs are ``(batch, height, width, channels)``; the kernel has shape
+    ``kernel_size + (channels, filters)`` and is created on the first call
+    (Glorot-uniform, as in Keras); the bias has ``filters`` zeros.
+    ``padding='valid'`` keeps only full windows, ``'same'`` pads with zeros so
+    the output is ``ceil(input / strides)``.
+
+    >>> conv = d2l.keras.layers.Conv2D(8, 3, activation='relu', input_shape=(28, 28, 1))
+    >>> conv(d2l.zeros((2, 28, 28, 1))).shape
+    TensorShape([2, 26, 26, 8])
+    >>> conv.kernel.shape, conv.count_params()
+    (TensorShape([3, 3, 1, 8]), 80)
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError(f"{kind}: filters must be a positive integer (the number of output "
+                             f"channels), got {filters!r}")
+        if groups != 1:
+            raise NotImplementedError(f"{kind}: groups={groups} (grouped convolution) is not "
+                                      "supported; use groups=1")
+        _no_extras(kind, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                   activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                   bias_constraint=bias_constraint)
+        self.filters = int(filters)
+        self.kernel_size = _two(kind, "kernel_size", kernel_size)
+        self.strides = _two(kind, "strides", strides)
+        self.dilation_rate = _two(kind, "dilation_rate", dilation_rate)
+        self.padding = _padding_arg(kind, padding)
+        self.data_format = _channels_last(kind, data_format)
+        self.groups = 1
+        self.activation = _activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = _initializers.get(kernel_initializer)
+        self.bias_initializer = _initializers.get(bias_initializer)
+        self.kernel = self.bias = None
+
+    def build(self, input_shape):
+        """Create ``kernel`` (kernel_size + (channels, filters)) and ``bias`` (filters)."""
+        input_shape = TensorShape(input_shape)
+        channels = input_shape[-1] if input_shape.rank else None
+        if input_shape.rank != 4 or channels is None:
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' ({type(self).__name__}) is incompatible with "
+                f"the layer: expected ndim=4 (batch, height, width, channels) with known "
+                f"channels. Full shape received: {input_shape}. For grey images add a channel "
+                "axis (x[..., None] or layers.Reshape((28, 28, 1)))")
+        self.kernel = self.add_weight("kernel", shape=self.kernel_size + (channels, self.filters),
+                                      initializer=self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", shape=(self.filters,),
+                                        initializer=self.bias_initializer)
+        self.built = True
+
+    def call(self, inputs):
+        _images(self, inputs)
+        channels = array_of(self.kernel).shape[2]
+        if array_of(inputs).shape[-1] != channels:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs with "
+                             f"{channels} channels (it was built for that), got shape "
+                             f"{array_of(inputs).shape}")
+        y = _conv.conv2d(inputs, self.kernel, self.strides, self.padding.upper(),
+                         dilations=self.dilation_rate)
+        if self.bias is not None:
+            y = _math.add(y, self.bias)
+        return self.activation(y)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate, "groups": self.groups,
+                "activation": _activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": _initializers.serialize(self.kernel_initializer),
+                "bias_initializer": _initializers.serialize(self.bias_initializer)}
+
+
+class _Pooling2D(Layer):
+    """Shared by MaxPooling2D and AveragePooling2D: windows of ``pool_size``, moved by ``strides``."""
+
+    _op = None
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        self.pool_size = _two(kind, "pool_size", pool_size)
+        self.strides = self.pool_size if strides is None else _two(kind, "strides", strides)
+        self.padding = _padding_arg(kind, padding)
+        self.data_format = _channels_last(kind, data_format)
+
+    def call(self, inputs):
+        _images(self, inputs)
+        return type(self)._op(inputs, self.pool_size, self.strides, self.padding.upper())
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,
+                "strides": self.strides, "data_format": self.data_format}
+
+
+class MaxPooling2D(_Pooling2D):
+    """The largest value in each ``pool_size`` window, per channel (``keras.layers.MaxPooling2D``).
+
+    ``strides`` defaults to ``pool_size`` (windows side by side): 2×2 halves each side.
+
+    >>> d2l.keras.layers.MaxPooling2D()(d2l.zeros((1, 28, 28, 8))).shape
+    TensorShape([1, 14, 14, 8])
+    """
+
+    _op = staticmethod(_conv.max_pool2d)
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean of each ``pool_size`` window, per channel (``keras.layers.AveragePooling2D``).
+
+    >>> d2l.keras.layers.AveragePooling2D(2)(d2l.ones((1, 4, 4, 1)))[0, :, :, 0].numpy()
+    array([[1., 1.],
+           [1., 1.]], dtype=float32)
+    """
+
+    _op = staticmethod(_conv.avg_pool2d)
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean over height and width: (batch, h, w, c) becomes (batch, c).
+
+    >>> d2l.keras.layers.GlobalAveragePooling2D()(d2l.ones((2, 5, 5, 3))).shape
+    TensorShape([2, 3])
+    """
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _channels_last(type(self).__name__, data_format)
+        self.keepdims = bool(keepdims)
+
+    def call(self, inputs):
+        _images(self, inputs)
+        return _reduce.reduce_mean(inputs, axis=[1, 2], keepdims=self.keepdims)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+
+
+class BatchNormalization(Layer):
+    """Normalise each feature with batch statistics while training (``keras.layers.BatchNormalization``).
+
+    ``y = gamma · (x - mean) / sqrt(variance + epsilon) + beta`` along ``axis``
+    (the channels). With ``training=True`` (as in ``fit``) mean and variance
+    come from the batch and update the non-trainable ``moving_mean`` and
+    ``moving_variance``: ``moving = moving · momentum + batch · (1 - momentum)``.
+    Otherwise (``predict``, ``evaluate``, a plain call) the moving statistics
+    are used. As in Keras, a layer with ``trainable = False`` always runs in
+    inference mode and leaves its moving statistics alone (fine-tuning).
+
+    >>> bn = d2l.keras.layers.BatchNormalization()
+    >>> y = bn(d2l.constant([[0.0], [2.0]]), training=True)
+    >>> y.numpy().round(2).ravel(), bn.moving_mean.numpy()
+    (array([-1.,  1.], dtype=float32), array([0.01], dtype=float32))
+    >>> [w.name for w in bn.weights]
+    ['batch_normalization/gamma:0', 'batch_normalization/beta:0', 'batch_normalization/moving_mean:0', 'batch_normalization/moving_variance:0']
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        _no_extras("BatchNormalization", beta_regularizer=beta_regularizer,
+                   gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                   gamma_constraint=gamma_constraint)
+        if isinstance(axis, (list, tuple)):
+            if len(axis) != 1:
+                raise NotImplementedError("BatchNormalization: normalising over several axes is "
+                                          "not supported; give one axis (the channels)")
+            axis = axis[0]
+        self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = _initializers.get(beta_initializer)
+        self.gamma_initializer = _initializers.get(gamma_initializer)
+        self.moving_mean_initializer = _initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = _initializers.get(moving_variance_initializer)
+        self.synchronized = bool(synchronized)
+        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+
+    def build(self, input_shape):
+        """Create ``gamma``, ``beta`` (trainable) and the moving statistics (not trainable)."""
+        input_shape = TensorShape(input_shape)
+        rank = input_shape.rank
+        if not rank or not -rank <= self.axis < rank or input_shape[self.axis] is None:
+            raise ValueError(f"BatchNormalization '{self.name}': axis {self.axis} of inputs of "
+                             f"shape {input_shape} must exist and have a known size")
+        n = (input_shape[self.axis],)
+        if self.scale:
+            self.gamma = self.add_weight("gamma", shape=n, initializer=self.gamma_initializer)
+        if self.center:
+            self.beta = self.add_weight("beta", shape=n, initializer=self.beta_initializer)
+        self.moving_mean = self.add_weight("moving_mean", shape=n, trainable=False,
+                                           initializer=self.moving_mean_initializer)
+        self.moving_variance = self.add_weight("moving_variance", shape=n, trainable=False,
+                                               initializer=self.moving_variance_initializer)
+        self.built = True
+
+    def call(self, inputs, training=None):
+        ndim = array_of(inputs).ndim
+        axis = self.axis % ndim
+        shape = [1] * ndim
+        shape[axis] = array_of(self.moving_mean).shape[0]
+
+        def along(v):           # a (channels,) vector shaped to broadcast along axis
+            return v if axis == ndim - 1 else _array.reshape(v, shape)
+
+        if training is True and self.trainable:
+            reduce_axes = [a for a in range(ndim) if a != axis]
+            mean, variance = _conv.moments(inputs, reduce_axes)
+            m = self.momentum
+            self.moving_mean.assign(_math.add(_math.multiply(self.moving_mean, m),
+                                              _math.multiply(_array.stop_gradient(mean), 1 - m)))
+            self.moving_variance.assign(
+                _math.add(_math.multiply(self.moving_variance, m),
+                          _math.multiply(_array.stop_gradient(variance), 1 - m)))
+        else:
+            mean, variance = self.moving_mean, self.moving_variance
+        return _conv.batch_normalization(
+            inputs, along(mean), along(variance),
+            None if self.beta is None else along(self.beta),
+            None if self.gamma is None else along(self.gamma), self.epsilon)
+
+    def get_config(self):
+        init = _initializers.serialize
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                "beta_initializer": init(self.beta_initializer),
+                "gamma_initializer": init(self.gamma_initializer),
+                "moving_mean_initializer": init(self.moving_mean_initializer),
+                "moving_variance_initializer": init(self.moving_variance_initializer),
+                "synchronized": self.synchronized}
+
+
+__all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+            "BatchNormalization", "Convolution2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool2D"]
+Convolution2D = Conv2D                  # Keras's aliases
+MaxPool2D, AvgPool2D, GlobalAvgPool2D = MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D

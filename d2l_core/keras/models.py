@@ -35,6 +35,7 @@ from . import _naming
 from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
+from . import saving as _saving
 from .layers import InputLayer, KerasTensor, Layer
 
 __all__ = ["Model", "Sequential"]
@@ -913,6 +914,98 @@ class Model(Layer):
         for v, a in zip(variables, arrays):
             v.assign(a.astype(v.dtype.np, copy=False))
 
+    def save(self, filepath, overwrite=True, save_format=None, **kwargs):
+        """Save architecture, weights and compile settings to one ``.keras`` file.
+
+        The file is a zip (config.json, metadata.json, model.weights.npz) in
+        d2l_core's own format: ``keras.models.load_model`` reads it back;
+        TensorFlow cannot (see ``d2l_core.keras.saving``). SavedModel
+        directories and ``.h5`` files are not supported.
+
+        >>> import os, tempfile
+        >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(2, input_shape=(3,))])
+        >>> path = os.path.join(tempfile.mkdtemp(), 'model.keras')
+        >>> model.save(path)
+        >>> clone = d2l.keras.models.load_model(path)
+        >>> all(np.array_equal(a, b) for a, b in zip(model.get_weights(), clone.get_weights()))
+        True
+        """
+        filepath = _saving.check_path("save", filepath)
+        if self._nodes is None and not isinstance(self, Sequential):
+            raise NotImplementedError(
+                f"save: '{self.name}' is a subclassed model, whose architecture is Python code "
+                "that cannot be written to a file. Save its weights with "
+                "model.save_weights('name.weights.npz') and load them into a new instance, or "
+                "build it with keras.Sequential or keras.Model(inputs, outputs)")
+        if not self.built or not self.weights:
+            raise ValueError(f"save: model '{self.name}' is not built yet (its weights do not "
+                             "exist); call it on data, fit it, or give the first layer "
+                             "input_shape= before saving")
+        config = {"class_name": "Sequential" if isinstance(self, Sequential) else "Functional",
+                  "config": _saving.json_ready(self.get_config())}
+        if self._compiled:
+            config["compile_config"] = _saving.compile_config(
+                self.optimizer, self.loss, self._compiled_metrics_obj._specs)
+        _saving.write_archive(filepath, config, self.weights, overwrite)
+
+    def get_config(self):
+        """The architecture: for a functional model, its layers and how they connect.
+
+        >>> inputs = d2l.keras.Input(shape=(3,), name='x')
+        >>> model = d2l.keras.Model(inputs, d2l.keras.layers.Dense(2, name='d')(inputs), name='m')
+        >>> config = model.get_config()
+        >>> [l['name'] for l in config['layers']], config['output_layers']
+        (['x', 'd'], ['d', 0, 0])
+        """
+        if self._nodes is None:
+            return super().get_config()
+        made = {}           # id(KerasTensor) -> [layer name, 0, index among its outputs]
+        for t in nest.flatten(self._input_tensors):
+            made[id(t)] = [t._layer.name, 0, 0]
+        layers = [{"class_name": "InputLayer", "name": t._layer.name,
+                   "config": t._layer.get_config(), "inbound_nodes": []}
+                  for t in nest.flatten(self._input_tensors)]
+        for node in self._nodes:
+            if id(node.layer) in {id(n.layer) for n in self._nodes if n is not node}:
+                raise NotImplementedError(f"get_config: layer '{node.layer.name}' is called more "
+                                          "than once (a shared layer); saving such models is not "
+                                          "supported")
+            for i, t in enumerate(nest.flatten(node.outputs)):
+                made[id(t)] = [node.layer.name, 0, i]
+            inbound = nest.map_structure(
+                lambda t: made[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
+            layers.append({**_saving.serialize_layer(node.layer), "name": node.layer.name,
+                           "inbound_nodes": [{"args": [inbound], "kwargs": node.kwargs}]})
+        return {"name": self.name, "trainable": self.trainable, "layers": layers,
+                "input_layers": nest.map_structure(lambda t: made[id(t)], self._input_tensors),
+                "output_layers": nest.map_structure(lambda t: made[id(t)],
+                                                     self._output_tensors)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild a functional model from ``get_config()``'s dict (new, untrained weights).
+
+        >>> inputs = d2l.keras.Input(shape=(3,))
+        >>> model = d2l.keras.Model(inputs, d2l.keras.layers.Dense(2)(inputs))
+        >>> d2l.keras.Model.from_config(model.get_config()).count_params()
+        8
+        """
+        if "layers" not in config or "input_layers" not in config:
+            return cls(**config)
+        made = {}
+        for spec in config["layers"]:
+            layer = _saving.deserialize_layer(spec, custom_objects)
+            if isinstance(layer, InputLayer):
+                made[spec["name"]] = [layer._keras_tensor]
+                continue
+            node = spec["inbound_nodes"][0]
+            args = _resolve(node["args"][0], made)
+            outputs = layer(args, **node.get("kwargs", {}))
+            made[spec["name"]] = nest.flatten(outputs)
+        inputs = _resolve(config["input_layers"], made)
+        outputs = _resolve(config["output_layers"], made)
+        return Model(inputs, outputs, name=config.get("name"))
+
 
 def _specs(input_shape, dtype):
     """Specs for ``build(input_shape)``: one shape, or a list or dict of shapes."""
@@ -1026,4 +1119,82 @@ class Sequential(Model):
 
     def get_config(self):
         return {"name": self.name, "layers": [
-            {"class_name": type(l).__name__, "config": l.get_config()} for l in self._layers]}
+            {"class_name": type(l).__name__, "config": l.get_config()} for l in self._layers],
+            "build_input_shape": self._batch_input_shape}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new Sequential model from ``get_config()``'s dict (built when the input shape is known).
+
+        >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(2, input_shape=(3,))])
+        >>> d2l.keras.Sequential.from_config(model.get_config()).count_params()
+        8
+        """
+        model = cls(name=config.get("name"))
+        for spec in config.get("layers", []):
+            model.add(_saving.deserialize_layer(spec, custom_objects))
+        shape = config.get("build_input_shape")
+        if shape is not None and not model.built:
+            model.build(tuple(shape))
+        return model
+
+
+def _resolve(structure, made):
+    """Replace each ``[layer name, node, index]`` reference in ``structure`` by that tensor."""
+    if isinstance(structure, list) and len(structure) == 3 and isinstance(structure[0], str) \
+            and isinstance(structure[1], int):
+        return made[structure[0]][structure[2]]
+    if isinstance(structure, (list, tuple)):
+        return [_resolve(s, made) for s in structure]
+    if isinstance(structure, dict):
+        return {k: _resolve(v, made) for k, v in structure.items()}
+    return structure
+
+
+# ==================================================================== saving and loading
+
+def save_model(model, filepath, overwrite=True, save_format=None, **kwargs):
+    """``model.save(filepath)`` (``keras.models.save_model``): d2l_core's ``.keras`` zip.
+
+    >>> import os, tempfile
+    >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(1, input_shape=(2,))])
+    >>> d2l.keras.models.save_model(model, os.path.join(tempfile.mkdtemp(), 'm.keras'))
+    """
+    model.save(filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
+    """A model saved by ``model.save('x.keras')``: architecture, weights and compile settings.
+
+    Only files written by d2l_core load (its own format; see
+    ``d2l_core.keras.saving``). With ``compile=True`` (the default) a model
+    saved after ``compile`` comes back compiled with the same optimizer
+    settings, loss and metrics, so ``evaluate`` gives the same numbers.
+
+    >>> import os, tempfile
+    >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(1, input_shape=(2,))])
+    >>> model.compile(optimizer='adam', loss='mse')
+    >>> path = os.path.join(tempfile.mkdtemp(), 'm.keras')
+    >>> model.save(path)
+    >>> restored = d2l.keras.models.load_model(path)
+    >>> restored.optimizer, restored.loss
+    (<Adam learning_rate=0.001>, 'mse')
+    """
+    config, arrays = _saving.read_archive(filepath)
+    kind, architecture = config.get("class_name"), config.get("config", {})
+    if kind == "Sequential":
+        model = Sequential.from_config(architecture, custom_objects)
+    elif kind == "Functional":
+        model = Model.from_config(architecture, custom_objects)
+    else:
+        raise ValueError(f"load_model: unknown model class {kind!r} in {filepath}")
+    if not model.built:
+        raise ValueError(f"load_model: the model in {filepath} has no input shape, so its "
+                         "weights cannot be created; it was saved unbuilt")
+    _saving.assign_weights(model, arrays, filepath)
+    if compile and config.get("compile_config"):
+        model.compile(**_saving.compile_args(config["compile_config"]))
+    return model
+
+
+__all__ += ["save_model", "load_model"]

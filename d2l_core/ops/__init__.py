@@ -8,8 +8,8 @@ does not import the op layer (arrows only point down).
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
-from . import (array, broadcast, debugging, decompositions, einsum, generators,  # noqa: F401
-               linalg, math, nn, random, reduce, registry)
+from . import (array, broadcast, conv, debugging, decompositions, einsum,  # noqa: F401
+               generators, linalg, math, nn, random, reduce, registry)
 from .array import getitem, getitem_variable, iterate, reshape
 from .linalg import matmul
 from .math import (TO_BOOL, abs, add, bitwise_and, bitwise_or, bitwise_xor, divide,  # noqa: A004

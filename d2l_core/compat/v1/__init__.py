@@ -43,6 +43,9 @@ from .aliases import (arg_max, arg_min, argmax, argmin, div, multinomial,  # noq
                       reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, to_double,
                       to_float, to_int32, to_int64, truncated_normal)
 from .control_flow import cond, while_loop  # noqa: F401
+from . import legacy  # noqa: F401
+from .legacy import (Dimension, data, dimension_at_index, dimension_value,  # noqa: F401
+                     disable_tensor_equality, enable_tensor_equality, tables_initializer)
 from .graph import (Graph, GraphKeys, Operation, Tensor, get_default_graph,  # noqa: F401
                     reset_default_graph)
 from .ops import (Print, constant, control_dependencies, convert_to_tensor,  # noqa: F401
@@ -91,6 +94,8 @@ nn = _Namespace("nn", {
     "sparse_softmax_cross_entropy_with_logits": _aliases.sparse_softmax_cross_entropy_with_logits,
     "sigmoid_cross_entropy_with_logits": _aliases.sigmoid_cross_entropy_with_logits,
 }, "Neural-network ops (``tf.nn``) in graph mode.")
+for _name, _fn in legacy.NN_ALIASES.items():       # TF1 spellings: conv2d(filter=), max_pool(value=)
+    setattr(nn, _name, _fn)
 math = _Namespace("math", {
     "reduce_sum": reduce_sum, "reduce_mean": reduce_mean, "reduce_max": reduce_max,
     "reduce_min": reduce_min, "reduce_prod": reduce_prod, "reduce_all": reduce_all,
