@@ -31,7 +31,6 @@ from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec
 from .keras import losses, metrics          # tf.losses and tf.metrics are Keras's
-from .keras.saving import saved_model       # tf.saved_model: a clear 'not supported'
 from . import test_util                     # check_gradients: tape vs finite differences
 from . import plot                          # imports matplotlib only when a figure is drawn
 from .selfcheck import check                # exercise self-checks

@@ -21,9 +21,9 @@ from .errors import NotSupportedError
 # namespace: (the feature, in words; what to use instead)
 FEATURES = {
     "saved_model": ("SavedModel export and loading",
-                    "keep a model's weights with model.save_weights(path) and "
-                    "model.load_weights(path), or np.savez(path, *[v.numpy() for v in "
-                    "module.variables]) and v.assign(...) to load them"),
+                    "save a Keras model with model.save('my_model.keras') and load it with "
+                    "tf.keras.models.load_model('my_model.keras'); keep weights only with "
+                    "model.save_weights(path), or np.savez the values of module.variables"),
     "train": ("checkpoints (tf.train.Checkpoint and friends)",
               "keep weights with model.save_weights(path) / model.load_weights(path), or "
               "np.savez the values of module.variables and assign them back; optimizers are "

@@ -38,7 +38,6 @@ import inspect
 import io
 import json
 import os
-import types
 import zipfile
 
 import numpy as np
@@ -51,9 +50,8 @@ from . import losses as _losses
 from . import metrics as _metrics
 
 __all__ = ["FORMAT", "json_ready", "serialize_layer", "deserialize_layer", "compile_config",
-           "compile_args",
-           "weights_npz", "write_archive", "read_archive", "assign_weights", "check_path",
-           "saved_model"]
+           "compile_args", "weights_npz", "write_archive", "read_archive", "assign_weights",
+           "check_path"]
 
 FORMAT = "d2l_core.keras"
 FORMAT_VERSION = 1
@@ -293,19 +291,3 @@ def assign_weights(model, arrays, filepath):
             raise ValueError(f"load_model: weight '{v.name}' has shape {v.shape} but the file's "
                              f"has shape {a.shape}")
         v.assign(a.astype(v.dtype.np, copy=False))
-
-
-# ==================================================================== tf.saved_model
-
-def _saved_model_unsupported(*args, **kwargs):
-    raise NotImplementedError(
-        "SavedModel is not supported by d2l_core: it stores TensorFlow graphs. Save a Keras "
-        "model with model.save('my_model.keras') and load it with "
-        "tf.keras.models.load_model('my_model.keras'); for weights only, "
-        "model.save_weights('my_model.weights.npz')")
-
-
-saved_model = types.ModuleType("d2l_core.saved_model", "``tf.saved_model``: not supported; "
-                               "use ``model.save('x.keras')`` (see d2l_core.keras.saving).")
-saved_model.save = saved_model.load = _saved_model_unsupported
-saved_model.contains_saved_model = lambda export_dir: False
