@@ -177,7 +177,8 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     if not -idx.ndim <= b <= idx.ndim:
         raise InvalidArgumentError(f"gather: batch_dims must be in [{-idx.ndim}, {idx.ndim}] for "
                                    f"indices of rank {idx.ndim}, got {b}", op="gather")
-    b %= idx.ndim + 1
+    if b < 0:
+        b += idx.ndim
     (ax,) = normalize_axis("gather", b if axis is None else axis, x.ndim)
     if ax < b:
         raise InvalidArgumentError(f"gather: axis {ax} must be >= batch_dims {b}: the batch axes "
