@@ -24,7 +24,8 @@ from .tensor_shape import TensorShape
 from . import ops
 from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
-from . import bitwise, config, linalg, math, nest, nn, random, test
+from . import bitwise, config, linalg, math, nest, nn, random, sparse, test
+from .sparse import SparseTensor
 from .autodiff import GradientTape, UnconnectedGradients
 from .eager import executing_eagerly, function
 from . import optimizers, keras, data

@@ -298,3 +298,46 @@ def test_a_fully_known_tensorshape_converts_to_an_int32_tensor():
     for partial in (tf.TensorShape([None, 3]), tf.TensorShape(None)):
         with pytest.raises(ValueError, match="partially known TensorShape"):
             tf.convert_to_tensor(partial)
+
+
+# ============================================================ the guide's sparse tensor
+
+def test_the_guides_sparse_tensor_prints_and_densifies_as_in_tensorflow():
+    t9 = tf.SparseTensor(indices=[[0, 2], [2, 1], [3, 3]], values=[2, 11, 18], dense_shape=[4, 5])
+    assert str(t9) == (
+        "SparseTensor(indices=tf.Tensor(\n[[0 2]\n [2 1]\n [3 3]], shape=(3, 2), dtype=int64), "
+        "values=tf.Tensor([ 2 11 18], shape=(3,), dtype=int32), "
+        "dense_shape=tf.Tensor([4 5], shape=(2,), dtype=int64))")
+    assert str(tf.sparse.to_dense(t9)) == (
+        "tf.Tensor(\n[[ 0  0  2  0  0]\n [ 0  0  0  0  0]\n [ 0 11  0  0  0]\n"
+        " [ 0  0  0 18  0]], shape=(4, 5), dtype=int32)")
+    assert t9.shape == (4, 5) and t9.dtype == tf.int32 and tf.sparse.SparseTensor is tf.SparseTensor
+
+
+@pytest.mark.parametrize("indices, message", [
+    ([[2, 1], [0, 2]], r"indices\[1\] = \[0,2\] is out of order"),
+    ([[0, 2], [0, 2]], r"indices\[1\] = \[0,2\] is repeated"),
+    ([[0, 2], [5, 2]], r"indices\[1\] = \[5,2\] is out of bounds: need 0 <= index < \[3,4\]"),
+])
+def test_to_dense_checks_its_indices_as_tensorflow_does(indices, message):
+    with pytest.raises(InvalidArgumentError, match=message):
+        tf.sparse.to_dense(tf.SparseTensor(indices, [1, 2], [3, 4]))
+
+
+def test_sparse_edge_cases_match_tensorflow():
+    unordered = tf.SparseTensor([[2, 1], [0, 2]], [1, 2], [3, 4])
+    assert tf.sparse.to_dense(unordered, validate_indices=False).numpy()[2, 1] == 1
+    st = tf.SparseTensor([[0, 2], [2, 1]], [2.5, 11.0], [3, 4])
+    assert tf.sparse.to_dense(st, default_value=-1.0).numpy()[1].tolist() == [-1.0] * 4
+    empty = tf.SparseTensor(tf.zeros([0, 2], tf.int64), tf.zeros([0]), [2, 2])
+    assert tf.sparse.to_dense(empty).numpy().tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    with pytest.raises(ValueError, match=r"indices must have shape \[N, rank\]"):
+        tf.SparseTensor([[0, 2], [1, 2]], [1, 2, 3], [3, 4])
+    with pytest.raises(TypeError):
+        tf.SparseTensor([[0.0]], [1], [3])
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        d = tf.sparse.to_dense(tf.SparseTensor([[0, 1], [1, 0]], x, [2, 2]))
+        loss = tf.reduce_sum(d * tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+    assert tape.gradient(loss, x).numpy().tolist() == [2.0, 3.0]

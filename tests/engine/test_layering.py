@@ -76,7 +76,7 @@ LAYERS = {
     "_recording": ({"_recording"}, {"leaves"}),
     "tensor": ({"tensor"}, {"backend", "_recording", "leaves"}),
     "ops": ({"ops", "ops.*"}, {"ops", "tensor", "backend", "_recording", "leaves"}),
-    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "config", "test"},
+    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "sparse", "config", "test"},
                    {"ops", "tensor", "backend", "_recording", "leaves"}),
     "autodiff": ({"autodiff"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
