@@ -102,7 +102,6 @@ def _check_rows(op, iv, dims, what, batch_dims=0):
     k = iv.shape[-1]
     if iv.size == 0:
         return
-    xp = xp_of(iv)
     limits = backend.to_device(np.array(dims[batch_dims:batch_dims + k], iv.dtype),
                                backend.device_of(iv))
     bad = ((iv < 0) | (iv >= limits)).any(axis=-1)
@@ -221,7 +220,8 @@ def _rows(rng, dims, lead, unique=False):
         return np.zeros(lead + (0,), np.int32)
     if unique:
         flat = rng.permutation(int(np.prod(dims, dtype=int)))[:n]
-        return np.stack(np.unravel_index(flat, dims), -1).reshape(lead + (len(dims),)).astype(np.int32)
+        rows = np.stack(np.unravel_index(flat, dims), -1)
+        return rows.reshape(lead + (len(dims),)).astype(np.int32)
     cols = [rng.integers(0, d, size=lead) for d in dims]
     return np.stack(cols, -1).reshape(lead + (len(dims),)).astype(np.int32)
 
@@ -384,7 +384,7 @@ def _tensor_scatter_samples(name, combine, unique=False, domain=uniform()):
         n = int(np.prod(target, dtype=int))
         values = domain(rng, (n + int(np.prod(ushape, dtype=int)),))
         x, u = values[:n].reshape(target), values[n:].reshape(ushape)
-        fn = globals()[name]
+        fn = globals()[name]        # looked up when drawn: the op is defined below its samples
         return [Sample(lambda x, i, u: fn(x, i, u), (x, idx, u),
                        lambda x, i, u: _scatter_reference(x, i, u, combine))]
     return samples

@@ -1,4 +1,4 @@
-"""Sparse tensors: ``tf.SparseTensor`` (coordinates, values, a dense shape) and ``tf.sparse.to_dense``.
+"""Sparse tensors: ``tf.SparseTensor`` (coordinates, values, dense shape), ``tf.sparse.to_dense``.
 
 A SparseTensor stores only its non-default elements: row i of ``indices``
 holds the coordinates of ``values[i]``. It is a value holder, not a Tensor;
