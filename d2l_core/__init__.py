@@ -24,7 +24,8 @@ from .tensor_shape import TensorShape
 from . import ops
 from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
-from . import bitwise, config, debugging, linalg, math, nest, nn, random, test
+from . import bitwise, config, debugging, linalg, math, nest, nn, random, sparse, test
+from .sparse import SparseTensor
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .eager import executing_eagerly, function
 from .module import Module, get_current_name_scope, name_scope
@@ -43,7 +44,8 @@ newaxis = None
 import difflib as _difflib
 
 from . import unsupported as _unsupported
-globals().update({_ns: _unsupported.Unsupported(_ns) for _ns in _unsupported.FEATURES})
+globals().update({_ns: _unsupported.Unsupported(_ns) for _ns in _unsupported.FEATURES
+                  if _ns not in globals()})     # d2l.sparse has a few ops: it is a module
 
 
 def __getattr__(name):

@@ -423,10 +423,23 @@ def _to_array(value, dtype, op, copy=True):
         return backend.to_numpy(value) if dtype is None else backend.to_numpy(value).astype(dtype.np)
     if isinstance(value, (numbers.Number, list, tuple, range, np.bool_)):
         return _python_array(value, dtype, op)
+    if isinstance(value, TensorShape):
+        return _shape_array(value, dtype, op)
     if hasattr(value, "__array__"):
         return _to_array(np.asarray(value), dtype, op)
     raise TypeError(f"{op}: cannot convert a {type(value).__name__} to a tensor; "
                     "expected a number, a nested list, a NumPy array or a Tensor")
+
+
+def _shape_array(shape, dtype, op):
+    """A fully known TensorShape as its dimensions: int32, or int64 when one needs it (as in TF)."""
+    if shape.dims is None or None in shape.dims:
+        raise ValueError(f"{op}: cannot convert a partially known TensorShape {shape} to a tensor; "
+                         "use d2l.shape(x) for the shape a tensor has when it runs")
+    dims = np.array(shape.dims, np.int64)
+    if dtype is None:
+        return dims.astype(np.int32 if dims.size == 0 or dims.max() < 2**31 else np.int64)
+    return dims.astype(dtype.np)
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -482,6 +495,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
                 f"convert_to_tensor: requested dtype {dtype.name} for a Tensor with dtype "
                 f"{value._dtype.name}; use d2l.cast(t, d2l.{dtype.name}) to change the dtype")
         return value
+    if dtype is not None and isinstance(value, TensorShape) and not (
+            dtype is dtypes.int32 or dtype is dtypes.int64):
+        raise TypeError(f"convert_to_tensor: cannot convert TensorShape {value} to dtype "
+                        f"{dtype.name}; a shape converts to int32 or int64 (d2l.constant "
+                        "converts it to any dtype)")
     if hasattr(value, "_as_graph_element"):
         raise TypeError(f"convert_to_tensor: {value!r} is a graph-mode (compat.v1) tensor; "
                         "evaluate it with Session.run before using it eagerly")

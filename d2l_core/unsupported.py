@@ -42,7 +42,7 @@ FEATURES = {
               "and reverse"),
 }
 # Top-level classes of those features: d2l.X -> the namespace that explains it.
-CLASSES = {"RaggedTensor": "ragged", "SparseTensor": "sparse", "RaggedTensorSpec": "ragged",
+CLASSES = {"RaggedTensor": "ragged", "RaggedTensorSpec": "ragged",
            "SparseTensorSpec": "sparse"}
 
 

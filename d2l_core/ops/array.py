@@ -138,15 +138,6 @@ def _split_samples(rng):
                    lambda x: np.split(x, [cut] if isinstance(sizes, list) else sizes, axis))]
 
 
-def _gather_samples(rng):
-    x = uniform()(rng, random_shape(rng, min_dims=1, max_side=3))
-    axis = random_axis(rng, x.ndim)
-    # indices of any shape, repeated ones too: their gradients add up
-    idx = rng.integers(0, x.shape[axis], size=random_shape(rng, max_dims=2)).astype(np.int32)
-    return [Sample(lambda x, i: gather(x, i, axis=axis), (x, idx),
-                   lambda x, i: np.take(x, i, axis))]
-
-
 def _boolean_mask_samples(rng):
     x = uniform()(rng, random_shape(rng, min_dims=1))
     mask = rng.random(x.shape[:int(rng.integers(1, x.ndim + 1))]) < 0.6     # leading axes
@@ -642,7 +633,7 @@ def _split_grad(dys, inputs, pieces, attrs):
     return (concat(_filled(dys, pieces), axis=attrs["axis"]),)
 
 
-# ================================================================ gather, masks, one-hot
+# ================================================================ take, masks, one-hot
 
 def take(op, x, index, accumulate=False):
     """``x[index]`` for a prepared NumPy index; the gradient writes dy back into zeros."""
@@ -679,33 +670,6 @@ op("ScatterNd", exports=(), name="scatter", tested_by="gather")(_put)
 @gradient("scatter")
 def _scatter_grad(dz, inputs, z, attrs):
     return (take("gather", dz, attrs["index"]),)
-
-
-@op("GatherV2", test=Test(samples=_gather_samples))
-def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
-    """Pick slices of ``params`` along ``axis`` at ``indices`` (``tf.gather``).
-
-    Indices must be in [0, n); the gradient adds up where an index repeats.
-
-    >>> d2l.gather([10, 20, 30], [2, 0, 2]).numpy()
-    array([30, 10, 30], dtype=int32)
-    """
-    x = as_tensor(params)
-    idx = as_tensor(indices)
-    if not idx._dtype.is_integer:
-        raise DTypeMismatchError(f"gather: indices must be integers, got {idx._dtype.name}",
-                                 op="gather")
-    if batch_dims:
-        raise NotImplementedError("gather: batch_dims is not supported; loop over the batch")
-    (ax,) = normalize_axis("gather", 0 if axis is None else axis, x.ndim)
-    n = x._value.shape[ax]
-    (iv,) = arrays("gather", idx)
-    if iv.size and (int(iv.min()) < 0 or int(iv.max()) >= n):
-        bad = int(iv.min()) if int(iv.min()) < 0 else int(iv.max())
-        raise InvalidIndexError(f"gather: index {bad} is not in [0, {n}) for axis {ax} of "
-                                f"shape {x.shape}", op="gather")
-    index = (slice(None),) * ax + (backend.to_device(iv, backend.device_of(x._value)),)
-    return take("gather", x, index, accumulate=True)
 
 
 @op("BooleanMask", kind=VALUE, test=Test(samples=_boolean_mask_samples))
@@ -878,7 +842,7 @@ def iterate(x):
     return iter(unstack(x))
 
 
-for _name in ("gather", "boolean_mask", "getitem"):     # all of them take elements at an index
+for _name in ("boolean_mask", "getitem"):     # both take elements at an index
     gradient(_name)(take_grad)
 
 _getitem = getitem       # compat.v1 still names it so; removed with its rewrite

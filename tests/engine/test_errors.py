@@ -286,8 +286,8 @@ def test_out_of_range_index_through_a_variable_slice():
 
 
 @pytest.mark.parametrize("indices, words", [
-    ([0, 3], ["gather", "index 3", "[0, 3)"]),
-    ([-1], ["gather", "index -1", "[0, 3)"]),
+    ([0, 3], ["gather", "indices[1] = 3", "[0, 3)"]),
+    ([-1], ["gather", "indices[0] = -1", "[0, 3)"]),
 ])
 def test_gather_out_of_range(indices, words):
     expect_error(lambda: d2l.gather([1, 2, 3], indices), [InvalidArgument, IndexError], *words)

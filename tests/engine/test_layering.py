@@ -76,8 +76,8 @@ LAYERS = {
     "_recording": ({"_recording"}, {"leaves"}),
     "tensor": ({"tensor"}, {"backend", "_recording", "leaves"}),
     "ops": ({"ops", "ops.*"}, {"ops", "tensor", "backend", "_recording", "leaves"}),
-    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "config", "test"},
-                   {"ops", "tensor", "backend", "_recording", "leaves"}),
+    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "sparse", "config", "test"},
+                   {"ops", "tensor", "backend", "_recording", "unsupported", "leaves"}),
     "debugging": ({"debugging"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                   "leaves"}),     # tf.debugging re-exports config's logging switch
     "unsupported": ({"unsupported"}, {"leaves"}),  # namespaces that raise NotSupportedError

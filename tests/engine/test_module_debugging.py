@@ -295,7 +295,7 @@ def test_graph_mode_debugging():
 
 # ============================================================ out of scope
 
-@pytest.mark.parametrize("name", ["saved_model", "distribute", "ragged", "sparse",
+@pytest.mark.parametrize("name", ["saved_model", "distribute", "ragged",
                                   "feature_column", "image", "train"])
 def test_out_of_scope_namespaces_explain_themselves(name):
     ns = getattr(d2l, name)
@@ -308,13 +308,22 @@ def test_out_of_scope_namespaces_explain_themselves(name):
         ns()
 
 
+def test_sparse_has_to_dense_and_explains_the_rest():
+    """tf.sparse is mostly out of scope, but SparseTensor and to_dense are there (guides use them)."""
+    assert d2l.sparse.to_dense(d2l.SparseTensor([[0, 1]], [2.0], [1, 2])).numpy().tolist() == [
+        [0.0, 2.0]]
+    with pytest.raises(d2l.errors.NotSupportedError, match="tf.sparse.reorder: sparse tensors"):
+        d2l.sparse.reorder
+    assert not hasattr(d2l.sparse, "no_such_thing")
+
+
 def test_unknown_names_are_clear_attribute_errors():
     assert not hasattr(d2l, "no_such_thing")
     assert getattr(d2l, "no_such_thing", None) is None
     with pytest.raises(AttributeError, match="d2l_core has no tf.reduce_summ: it is not part of "
                                              "the TensorFlow subset .*Did you mean tf.reduce_sum"):
         d2l.reduce_summ
-    with pytest.raises(d2l.errors.NotSupportedError, match="tf.SparseTensor: sparse tensors"):
-        d2l.SparseTensor
+    with pytest.raises(d2l.errors.NotSupportedError, match="tf.RaggedTensor: ragged tensors"):
+        d2l.RaggedTensor
     with pytest.raises(AttributeError, match="^module 'd2l_core' has no attribute '__wrapped__'$"):
         d2l.__wrapped__

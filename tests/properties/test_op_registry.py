@@ -28,7 +28,8 @@ from op_cases import (CASES, DIFFERENTIABLE, OPS, as_list, in_dtype, is_float, k
 SETTINGS = settings(max_examples=15, deadline=None, database=None, derandomize=True)
 SEEDS = st.integers(0, 2 ** 32 - 1)
 NAMESPACES = {"": d2l, "math": d2l.math, "nn": d2l.nn, "linalg": d2l.linalg,
-              "random": d2l.random, "bitwise": d2l.bitwise, "debugging": d2l.debugging}
+              "random": d2l.random, "bitwise": d2l.bitwise, "debugging": d2l.debugging,
+              "sparse": d2l.sparse}
 NOT_OPS = {d2l.random.set_seed, d2l.random.get_global_seed,    # functions of the seed, no tensors
            d2l.random.create_rng_state, d2l.random.get_global_generator,
            d2l.random.set_global_generator}
