@@ -8,7 +8,7 @@ does not import the op layer (arrows only point down).
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
-from . import array, broadcast, linalg, math, nn, random, reduce, registry  # noqa: F401
+from . import array, broadcast, linalg, math, nn, random, reduce, registry, strings  # noqa: F401
 from .array import getitem, getitem_variable, iterate, reshape
 from .linalg import matmul
 from .math import (TO_BOOL, abs, add, bitwise_and, bitwise_or, bitwise_xor, divide,  # noqa: A004
