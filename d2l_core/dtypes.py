@@ -49,8 +49,8 @@ class DType:
 
     @property
     def as_numpy_dtype(self):
-        """The NumPy scalar type (``np.float32`` for ``float32``)."""
-        return self.np.type
+        """The NumPy scalar type (``np.float32`` for ``float32``; ``object`` for ``string``)."""
+        return object if self.np.kind == "O" else self.np.type
 
     @property
     def base_dtype(self):
