@@ -636,7 +636,7 @@ class Variable(Tensor):
         return self if read_value else None
 
     def _assign_slice(self, key, index, value):
-        target_shape = self._value[index].shape
+        target_shape = np.shape(self._value[index])    # a string element is bytes, no array
         array = self._array_of(value, "assign")
         if array.shape != target_shape:
             try:
@@ -649,7 +649,7 @@ class Variable(Tensor):
                     f"assign: the slice {_format_key(key)} of Variable '{self._name}' has shape "
                     f"{tuple(target_shape)} but the value has shape {tuple(array.shape)}")
         new = self._value.copy()
-        new[index] = array
+        new[index] = array[()] if array.ndim == 0 else array   # into text: bytes, not a 0-d array
         self._set_value(new)
         return self
 

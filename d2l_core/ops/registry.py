@@ -118,8 +118,8 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
     """Register the decorated function as op ``name`` (default: its own name).
 
     ``exports`` lists the namespaces it appears in: "" for ``d2l.X``, "math"
-    for ``d2l.math.X``, "nn", "linalg", "random"; "ns.alias" exports it under
-    another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
+    for ``d2l.math.X``, "nn", "linalg", "random", "strings", "io"; "ns.alias" exports it
+    under another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
     function, ``NOT_DIFFERENTIABLE``, or ``COMPOSITE`` (the op is made of
     other recorded ops); a gradient function may also come later with
     ``@gradient(name)``. The function itself is returned unchanged, so calling

@@ -111,6 +111,15 @@ def test_shape_indexing_and_array_ops_treat_strings_as_atoms():
     assert tf.zeros_like(v).numpy().tolist() == [b"", b""]
 
 
+def test_string_variables_assign_whole_and_in_slices():
+    v = tf.Variable(["x", "y"])
+    v[0].assign("z")
+    assert v.numpy().tolist() == [b"z", b"y"] and type(v.numpy()[0]) is bytes
+    v[:].assign("w")
+    assert v.numpy().tolist() == [b"w", b"w"]
+    assert v.assign(["p", "q"]).numpy().tolist() == [b"p", b"q"]
+
+
 def test_equality_and_plus_work_on_text_as_in_tensorflow():
     a, v = tf.constant("a"), tf.constant(["x", "yy"])
     assert (a + tf.constant("b")).numpy() == b"ab"
