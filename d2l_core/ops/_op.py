@@ -229,5 +229,5 @@ def normalize_axis(op, axis, ndim):
     return tuple(sorted(out)) if ndim else ()
 
 
-__all__ = ["as_tensor", "pair", "arrays", "host_arrays", "xp_of", "wrap", "record", "record_many", "needs", "tapes",
-           "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]
+__all__ = ["as_tensor", "pair", "arrays", "host_arrays", "xp_of", "wrap", "record", "record_many",
+           "needs", "tapes", "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]

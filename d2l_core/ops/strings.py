@@ -473,8 +473,8 @@ def _c_format(op, dtype, precision, scientific, shortest, width, fill):
 
 @op("AsString", exports=("strings",), grad=NOT_DIFFERENTIABLE,
     test=Test(samples=_as_string_samples))
-def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",  # noqa: A002
-              name=None):
+def as_string(input, precision=-1, scientific=False, shortest=False,  # noqa: A002
+              width=-1, fill="", name=None):
     """Each number formatted as text, with C's printf rules (``tf.strings.as_string``).
 
     Floats get 6 decimals unless ``precision`` says otherwise; ``scientific``
