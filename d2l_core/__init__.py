@@ -18,13 +18,13 @@ from . import dtypes, errors
 from .backend import Device, device
 from .dtypes import (DType, as_dtype, bool, complex64,  # noqa: A004
                      complex128, double, float16, float32, float64, half, int8, int16, int32,
-                     int64, uint8, uint16, uint32, uint64)
+                     int64, string, uint8, uint16, uint32, uint64)
 from .tensor import Tensor, Variable, constant, convert_to_tensor, is_tensor
 from .tensor_shape import TensorShape
 from . import ops
 from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
-from . import bitwise, config, debugging, linalg, math, nest, nn, random, sparse, test
+from . import bitwise, config, debugging, io, linalg, math, nest, nn, random, sparse, strings, test
 from .sparse import SparseTensor
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .eager import executing_eagerly, function

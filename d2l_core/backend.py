@@ -219,6 +219,8 @@ def to_device(array, dev):
         return array.get()
     cp = _cupy
     if isinstance(array, np.ndarray):
+        if array.dtype.kind == "O":
+            return array      # strings stay on the host, as in TensorFlow (GPUs hold no text)
         with cp.cuda.Device(dev.index):
             return cp.asarray(array)
     if array.device.id == dev.index:

@@ -10,6 +10,11 @@ defaults, because GPUs are fastest in 32 bits).
 True
 >>> d2l.float32.is_floating, d2l.int32.is_integer
 (True, True)
+
+Text is ``string``: each element is a ``bytes`` object (str is stored UTF-8 encoded).
+
+>>> d2l.as_dtype(np.str_), d2l.string.is_numeric
+(tf.string, False)
 """
 import builtins
 
@@ -28,7 +33,7 @@ class DType:
     """
 
     __slots__ = ("name", "np", "is_floating", "is_integer", "is_bool", "is_complex",
-                 "is_unsigned", "size")
+                 "is_unsigned", "is_numeric", "size")
 
     def __init__(self, name, np_dtype):
         self.name = name
@@ -39,12 +44,13 @@ class DType:
         self.is_unsigned = kind == "u"
         self.is_bool = kind == "b"
         self.is_complex = kind == "c"
-        self.size = self.np.itemsize
+        self.is_numeric = kind in "fiuc"      # arithmetic is defined (not bool, not string)
+        self.size = 0 if kind == "O" else self.np.itemsize    # a string has no fixed size
 
     @property
     def as_numpy_dtype(self):
-        """The NumPy scalar type (``np.float32`` for ``float32``)."""
-        return self.np.type
+        """The NumPy scalar type (``np.float32`` for ``float32``; ``object`` for ``string``)."""
+        return object if self.np.kind == "O" else self.np.type
 
     @property
     def base_dtype(self):
@@ -57,10 +63,14 @@ class DType:
 
     @property
     def min(self):
+        if self.np.kind == "O":
+            raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
         return np.finfo(self.np).min if self.is_floating else np.iinfo(self.np).min if self.is_integer else False
 
     @property
     def max(self):
+        if self.np.kind == "O":
+            raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
         return np.finfo(self.np).max if self.is_floating else np.iinfo(self.np).max if self.is_integer else True
 
     def __repr__(self):
@@ -98,9 +108,10 @@ uint64 = DType("uint64", np.uint64)
 bool = DType("bool", np.bool_)  # noqa: A001  (TensorFlow's name)
 complex64 = DType("complex64", np.complex64)
 complex128 = DType("complex128", np.complex128)
+string = DType("string", object)   # bytes elements in a NumPy object array, as TF's .numpy() gives
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16,
-       uint32, uint64, bool, complex64, complex128)
+       uint32, uint64, bool, complex64, complex128, string)
 
 _by_np = {d.np: d for d in ALL}
 by_numpy = _by_np
@@ -150,6 +161,9 @@ def as_dtype(value):
         return bool
     if value is complex:
         return complex128
+    if value is str or value is bytes:
+        raise TypeError(f"as_dtype: cannot interpret {value!r} as a dtype (neither can "
+                        "TensorFlow); text is dtype d2l.string")
     try:
         np_dtype = np.dtype(value)
     except TypeError:
@@ -157,6 +171,8 @@ def as_dtype(value):
             f"as_dtype: cannot interpret {value!r} as a dtype; "
             "pass a d2l_core dtype such as d2l.float32, or a name like 'float32'"
         ) from None
+    if np_dtype.kind in "US":
+        return string        # np.str_ and np.bytes_, as in TensorFlow
     return from_numpy(np_dtype)
 
 
@@ -176,4 +192,6 @@ def infer(value):
         return float32
     if isinstance(value, complex):
         return complex128
+    if isinstance(value, (str, bytes)):
+        return string
     return None

@@ -38,6 +38,7 @@ from . import backend, dtypes, nest
 from .ops import array as _array
 from .ops import math as _math
 from .ops import random as _random
+from .ops import strings as _strings
 from .tensor import Tensor, Variable, wrap
 from .tensor_shape import TensorShape
 
@@ -98,6 +99,8 @@ def _value(dtype, plan, index):
         return 1 + index % 2 if plan.varied else 0
     if kind in "fc":
         return -1.5 if plan.varied else 0.5
+    if kind == "O":   # text: 8 bytes (decode_raw reads them as any dtype) that to_number parses,
+        return b"1 1 1 1 1 1 1 10" if plan.varied else b"00000000"   # then 16 in 8 numbers
     return 0
 
 
@@ -426,6 +429,21 @@ def _where(a, run):
     return out
 
 
+def _pieces(param, trailing=False):
+    """Ops that cut text into pieces: how many depends on the text. The output is one
+    axis of unknown length (``split`` of a scalar), or ``param``'s shape and then
+    that axis (``trailing``: ``decode_raw``)."""
+    def rule(a, run):
+        out = run()         # the dtype, and the op's own errors (a non-scalar to split)
+        if not specs_in(a[param]):
+            return out
+        shape = _shape_of(a[param])
+        if not trailing:
+            return Spec([None], out.dtype)
+        return Spec(None if shape.rank is None else shape.as_list() + [None], out.dtype)
+    return rule
+
+
 def _axis_length(op, value, axis, num):
     """The length of ``axis`` of ``value`` (``num`` if it is unknown), with the axis number."""
     shape = _shape_of(value)
@@ -493,6 +511,11 @@ VALUE_DEPENDENT_SHAPES = {
     _array.zeros: _sized("shape"),
     _array.ones: _sized("shape"),
     _array.fill: _sized("dims"),
+    _strings.split: _pieces("input"),
+    _strings.bytes_split: _pieces("input"),
+    _strings.unicode_decode: _pieces("input"),
+    _strings.unicode_split: _pieces("input"),
+    _strings.decode_raw: _pieces("input_bytes", trailing=True),
     _random.normal: _sized("shape"),
     _random.truncated_normal: _sized("shape"),
     _random.uniform: _sized("shape"),

@@ -184,8 +184,11 @@ def _wrap(array):
     >>> wrap(np.arange(3, dtype=np.float32))
     <tf.Tensor: shape=(3,), dtype=float32, numpy=array([0., 1., 2.], dtype=float32)>
     """
-    if type(array) is not _ndarray and isinstance(array, _np_scalar):
-        array = np.asarray(array)      # NumPy returns scalars from 0-d arithmetic
+    if type(array) is not _ndarray:
+        if isinstance(array, _np_scalar):
+            array = np.asarray(array)      # NumPy returns scalars from 0-d arithmetic
+        elif isinstance(array, bytes):
+            array = np.array(array, dtype=object)   # and bytes from 0-d string arrays
     t = Tensor.__new__(Tensor)
     t._value = array
     t._dtype = _from_np[array.dtype]
@@ -225,8 +228,11 @@ def set_array(variable, array):
     >>> v.numpy()
     array([3., 4.], dtype=float32)
     """
-    if type(array) is not _ndarray and isinstance(array, _np_scalar):
-        array = np.asarray(array)     # 0-d NumPy arithmetic returns scalars
+    if type(array) is not _ndarray:
+        if isinstance(array, _np_scalar):
+            array = np.asarray(array)     # 0-d NumPy arithmetic returns scalars
+        elif isinstance(array, bytes):
+            array = np.array(array, dtype=object)    # and bytes from 0-d string arrays
     variable._value = array
 
 
@@ -353,9 +359,12 @@ def _python_array(value, dtype, op):
     if raw.dtype == object and raw.size and all(
             isinstance(v, numbers.Integral) for v in raw.flat):
         raise _out_of_range(op, value, "a 64-bit integer tensor")
+    if raw.dtype.kind in "US" or (raw.dtype == object and any(
+            isinstance(v, (str, bytes)) for v in raw.flat)):
+        return _string_array(value, dtype, op)
     if raw.dtype == object or raw.dtype.kind in "UST":
         raise TypeError(f"{op}: cannot convert {type(value).__name__} value {value!r:.60} to a tensor; "
-                        "expected numbers, bools, nested lists of them, or a NumPy array")
+                        "expected numbers, bools, strings, nested lists of them, or a NumPy array")
     if dtype is None:
         kind = raw.dtype.kind
         if kind == "b":
@@ -385,6 +394,8 @@ def _python_array(value, dtype, op):
     # A dtype was requested. As in TensorFlow, Python floats never become integers
     # or bools (not even 2.0), ints never become bools, and nothing is lost silently.
     kind = raw.dtype.kind
+    if dtype is dtypes.string and raw.size:
+        raise _not_text(op, value)
     if raw.size and ((kind in "fc" and (dtype.is_integer or dtype.is_bool)) or
                      (kind == "c" and not dtype.is_complex) or (kind in "iu" and dtype.is_bool)):
         python = {"f": "float", "c": "complex", "i": "int", "u": "int"}[kind]
@@ -403,6 +414,37 @@ def _python_array(value, dtype, op):
     return out
 
 
+def _not_text(op, value):
+    return DTypeMismatchError(
+        f"{op}: Cannot convert {value!r:.60} to EagerTensor of dtype string: numbers never "
+        "become text implicitly; format them with d2l.strings.as_string(x)", op=op)
+
+
+def _as_bytes(v, op):
+    """One element of a string tensor: bytes as they are, str encoded as UTF-8 (as TensorFlow)."""
+    if isinstance(v, bytes):
+        return bytes(v)          # np.bytes_ too, as a plain bytes object
+    if isinstance(v, str):
+        return v.encode("utf-8")
+    raise ValueError(f"{op}: can't convert a sequence with mixed types to a tensor (text and "
+                     f"{type(v).__name__} {v!r:.30}); a tensor holds one dtype: make every "
+                     "element a string (str(x)), or every element a number")
+
+
+def _string_array(value, dtype, op):
+    """A NumPy object array of ``bytes``: how d2l_core holds a ``tf.string`` tensor.
+
+    ``value`` is str or bytes, nested lists of them, or a NumPy str/bytes/object array.
+    """
+    if dtype is not None and dtype is not dtypes.string:
+        raise DTypeMismatchError(
+            f"{op}: Cannot convert {value!r:.60} to EagerTensor of dtype {dtype.name}: text never "
+            f"becomes numbers implicitly; parse it with d2l.strings.to_number(s, "
+            f"out_type=d2l.{dtype.name})", op=op)
+    obj = np.array(value, dtype=object)
+    return np.array([_as_bytes(v, op) for v in obj.flat], dtype=object).reshape(obj.shape)
+
+
 def _to_array(value, dtype, op, copy=True):
     """An ndarray on the host for any value, in ``dtype`` if given.
 
@@ -413,7 +455,11 @@ def _to_array(value, dtype, op, copy=True):
         a = backend.to_numpy(value._value)
         return a if dtype is None else a.astype(dtype.np)
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-        if value.dtype.kind in "OUSV":
+        if value.dtype.kind in "OUS":
+            return _string_array(value, dtype, op)
+        if value.dtype.kind == "V" or dtype is dtypes.string:
+            if dtype is dtypes.string:
+                raise _not_text(op, value)
             raise TypeError(f"{op}: cannot make a tensor from a NumPy array of dtype {value.dtype}")
         dtypes.from_numpy(value.dtype)   # a clear TypeError for dtypes d2l_core lacks
         if not copy:
@@ -425,10 +471,12 @@ def _to_array(value, dtype, op, copy=True):
         return _python_array(value, dtype, op)
     if isinstance(value, TensorShape):
         return _shape_array(value, dtype, op)
+    if isinstance(value, (str, bytes)):
+        return _string_array(value, dtype, op)
     if hasattr(value, "__array__"):
         return _to_array(np.asarray(value), dtype, op)
     raise TypeError(f"{op}: cannot convert a {type(value).__name__} to a tensor; "
-                    "expected a number, a nested list, a NumPy array or a Tensor")
+                    "expected a number, a string, a nested list, a NumPy array or a Tensor")
 
 
 def _shape_array(shape, dtype, op):
@@ -609,18 +657,26 @@ class Variable(Tensor):
         self._set_value(self._checked(value, "assign"))
         return self if read_value else None
 
+    def _arithmetic(self, op):
+        if not self._dtype.is_numeric:
+            raise DTypeMismatchError(f"{op}: Variable '{self._name}' has dtype {self._dtype.name}, "
+                                     "which has no arithmetic; use assign to set a new value",
+                                     op=op)
+
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
         """``self += delta``, keeping identity; returns the Variable."""
+        self._arithmetic("assign_add")
         self._set_value(self._value + self._checked(delta, "assign_add"))
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         """``self -= delta``, keeping identity; returns the Variable."""
+        self._arithmetic("assign_sub")
         self._set_value(self._value - self._checked(delta, "assign_sub"))
         return self if read_value else None
 
     def _assign_slice(self, key, index, value):
-        target_shape = self._value[index].shape
+        target_shape = np.shape(self._value[index])    # a string element is bytes, no array
         array = self._array_of(value, "assign")
         if array.shape != target_shape:
             try:
@@ -633,7 +689,7 @@ class Variable(Tensor):
                     f"assign: the slice {_format_key(key)} of Variable '{self._name}' has shape "
                     f"{tuple(target_shape)} but the value has shape {tuple(array.shape)}")
         new = self._value.copy()
-        new[index] = array
+        new[index] = array[()] if array.ndim == 0 else array   # into text: bytes, not a 0-d array
         self._set_value(new)
         return self
 

@@ -9,7 +9,7 @@ from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import Tensor, Variable
 from ._op import check_dtype, pair
 from . import (array, broadcast, conv, debugging, decompositions, einsum,  # noqa: F401
-               generators, indexing, linalg, math, nn, random, reduce, registry, sparse)
+               generators, indexing, linalg, math, nn, random, reduce, registry, sparse, strings)
 from .array import getitem, getitem_variable, iterate, reshape
 from .linalg import matmul
 from .math import (TO_BOOL, abs, add, bitwise_and, bitwise_or, bitwise_xor, divide,  # noqa: A004

@@ -32,6 +32,7 @@ warnings.filterwarnings("ignore", r"(overflow|underflow|divide by zero|invalid v
 needs = _recording.needs
 tapes = _recording.active
 NDARRAY = np.ndarray
+_STRING = dtypes.string
 _FLOAT32_MAX = float(dtypes.float32.max)
 
 
@@ -142,9 +143,23 @@ def arrays(op, *tensors):
             if backend.placement.log_device_placement:
                 backend.log_placement(op, backend.CPU)
             return [t._value for t in tensors]
+    if dev.kind == "GPU" and any(t._dtype is _STRING for t in tensors):
+        dev = backend.CPU      # an op on text runs on the host, as in TensorFlow (see host_arrays)
     if backend.placement.log_device_placement:
         backend.log_placement(op, dev)
     return [backend.to_device(t._value, dev) for t in tensors]
+
+
+def host_arrays(op, *tensors):
+    """The tensors' arrays as NumPy arrays: where ops on text run.
+
+    TensorFlow keeps string tensors in host memory and has no GPU kernels for
+    string ops, so they run on the CPU even inside ``d2l.device('/gpu:0')``,
+    and so do their results (``strings.length`` gives a CPU int32 tensor).
+    """
+    if placement.log_device_placement:
+        backend.log_placement(op, backend.CPU)
+    return [backend.to_numpy(t._value) for t in tensors]
 
 
 xp_of = backend.xp_of
@@ -172,12 +187,18 @@ def check_dtype(op, t, allowed, what, fix="d2l.cast(x, d2l.float32)"):
 
 
 def no_bool(op, t):
-    """Arithmetic is not defined on bool tensors in TensorFlow: say how to count them."""
+    """Arithmetic and order are defined on numbers only (``dtype.is_numeric``), as in
+    TensorFlow: for a bool tensor say how to count, for a string tensor how to parse."""
     if t._dtype.is_bool:
         raise DTypeMismatchError(
             f"{op}: bool tensors do not support arithmetic; cast to a number dtype first, "
             "e.g. d2l.cast(mask, d2l.int32) to count or d2l.cast(mask, d2l.float32) to average",
             op=op)
+    if not t._dtype.is_numeric:
+        raise DTypeMismatchError(
+            f"{op}: string tensors have no arithmetic or order (TensorFlow's {op} takes numbers "
+            "only); parse numbers first with d2l.strings.to_number(s), or join strings with + "
+            "or d2l.strings.join", op=op)
 
 
 def normalize_axis(op, axis, ndim):
@@ -208,5 +229,5 @@ def normalize_axis(op, axis, ndim):
     return tuple(sorted(out)) if ndim else ()
 
 
-__all__ = ["as_tensor", "pair", "arrays", "xp_of", "wrap", "record", "record_many", "needs", "tapes",
-           "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]
+__all__ = ["as_tensor", "pair", "arrays", "host_arrays", "xp_of", "wrap", "record", "record_many",
+           "needs", "tapes", "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]

@@ -181,11 +181,24 @@ def _getitem_samples(rng):
 
 def _new(op, shape, dtype, make):
     """A new array made by ``make(xp, shape, np_dtype)`` on the current device."""
+    if dtypes.as_dtype(dtype) is dtypes.string:
+        return _strings(op, shape)
     dev = target_device()
     backend.log_placement(op, dev)
     xp = backend.array_module(dev)
     with backend.on(dev):
         return wrap(make(xp, shape, dtypes.as_dtype(dtype).np))
+
+
+def _strings(op, shape):
+    """``zeros`` of dtype string: empty strings b'' (TensorFlow's zero for text), on the host
+    like all text; text has no one."""
+    if op not in ("zeros", "zeros_like"):
+        raise DTypeMismatchError(f"{op}: Cannot convert 1 to EagerTensor of dtype string: text "
+                                 "has no one (its zero is b''); use d2l.fill(shape, 'text')",
+                                 op=op)
+    backend.log_placement(op, backend.CPU)
+    return wrap(np.full(shape, b"", dtype=object))
 
 
 @op("Fill", grad=NOT_DIFFERENTIABLE, test=Test(samples=_zeros_samples))
@@ -242,6 +255,8 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002
     """
     x = as_tensor(input)
     d = x._dtype.np if dtype is None else dtypes.as_dtype(dtype).np
+    if d.kind == "O":
+        return _strings("zeros_like", x._value.shape)
     return wrap(xp_of(x._value).zeros(x._value.shape, d))
 
 
@@ -254,6 +269,8 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     """
     x = as_tensor(input)
     d = x._dtype.np if dtype is None else dtypes.as_dtype(dtype).np
+    if d.kind == "O":
+        return _strings("ones_like", x._value.shape)
     return wrap(xp_of(x._value).ones(x._value.shape, d))
 
 

@@ -159,7 +159,7 @@ def reduction(op, x, axis, keepdims, kernel, arithmetic=True):
     """
     if type(x) is not Tensor:
         x = as_tensor(x)
-    if arithmetic and x._dtype.is_bool:   # reduce_all/any are the reductions made for bools
+    if arithmetic and not x._dtype.is_numeric:   # reduce_all/any are the ones made for bools
         no_bool(op, x)
     a = x._value
     if type(a) is not NDARRAY or device_stack or placement.log_device_placement:

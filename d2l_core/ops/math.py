@@ -12,14 +12,14 @@ gradient back to its input's shape.
 import numpy as np
 
 from .. import dtypes
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, UnimplementedError
 from ..tensor import Tensor
 from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast_shape,
-                  check_dtype, needs, no_bool, pair, record, tapes, wrap)
+                  check_dtype, host_arrays, needs, no_bool, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
 from .registry import (BINARY, BOOLS, COMPOSITE, INTS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
-                       UNARY, Sample, Test, away_from_zero, broadcastable_shapes, gradient, op,
-                       random_shape, uniform)
+                       STRINGS, UNARY, Sample, Test, away_from_zero, broadcastable_shapes,
+                       gradient, op, random_shape, uniform)
 
 
 # ================================================================ helpers
@@ -53,7 +53,7 @@ def _binary(op, x, y, kernel):
 def _arith(op, x, y, kernel):
     """``_binary`` for arithmetic, which TensorFlow does not define on bool tensors."""
     x, y = pair(x, y, op)
-    if x._dtype.is_bool:
+    if not x._dtype.is_numeric:     # bool or string
         no_bool(op, x)
     return _binary(op, x, y, kernel)
 
@@ -82,7 +82,7 @@ def _float_only(op, x):
 
 def _numeric(op, x):
     x = as_tensor(x)
-    if x._dtype.is_bool:
+    if not x._dtype.is_numeric:     # bool or string
         no_bool(op, x)
     return x
 
@@ -150,15 +150,34 @@ def _add_n_samples(rng):
 # ================================================================ arithmetic
 
 @op("AddV2", exports=("", "math"), kind=BINARY,
-    test=Test(np.add, dtypes=NUMBERS))
+    test=Test(np.add, dtypes=NUMBERS + STRINGS))
 def add(x, y, name=None):
     """Elementwise ``x + y`` with broadcasting (``tf.add``, operator ``+``).
+
+    On string tensors ``+`` concatenates, as in TensorFlow (on the host, see ``strings``).
 
     >>> d2l.add(d2l.ones((2, 1)), [10.0, 20.0]).numpy()
     array([[11., 21.],
            [11., 21.]], dtype=float32)
+    >>> d2l.constant(["Gray ", "Lazy "]) + "wolf"
+    <tf.Tensor: shape=(2,), dtype=string, numpy=array([b'Gray wolf', b'Lazy wolf'], dtype=object)>
     """
-    return _arith("add", x, y, np.add)
+    x, y = pair(x, y, "add")
+    if not x._dtype.is_numeric:       # bool or string: the same test _arith makes
+        if x._dtype is dtypes.string:
+            return _concatenate(x, y)
+        no_bool("add", x)
+    return _binary("add", x, y, np.add)
+
+
+def _concatenate(x, y):
+    """``+`` of string tensors: each pair of strings joined, with broadcasting."""
+    a, b = host_arrays("add", x, y)
+    try:
+        return wrap(np.add(a, b))           # NumPy's add of two bytes objects joins them
+    except ValueError:
+        broadcast_shape("add", a.shape, b.shape)
+        raise
 
 
 @gradient("add")
@@ -700,7 +719,7 @@ def round(x, name=None):  # noqa: A001
     >>> d2l.round([0.5, 1.5, 2.4]).numpy()
     array([0., 2., 2.], dtype=float32)
     """
-    return _unary("round", x, np.round)
+    return _unary("round", _numeric("round", x), np.round)
 
 
 # ================================================================ comparison and logic
@@ -713,7 +732,7 @@ def _compare(op, kernel, ordered=True):
 
 
 equal = op("Equal", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
-    test=Test(np.equal, domain=_small_ints, dtypes=NUMBERS))(
+    test=Test(np.equal, domain=_small_ints, dtypes=NUMBERS + STRINGS))(
     _compare("equal", np.equal, ordered=False))
 equal.__doc__ = """Elementwise ``x == y`` as a bool tensor (``tf.equal``).
 
@@ -721,7 +740,7 @@ equal.__doc__ = """Elementwise ``x == y`` as a bool tensor (``tf.equal``).
 array([ True, False,  True])
 """
 not_equal = op("NotEqual", exports=("", "math"), kind=BINARY, grad=NOT_DIFFERENTIABLE,
-    test=Test(np.not_equal, domain=_small_ints, dtypes=NUMBERS))(
+    test=Test(np.not_equal, domain=_small_ints, dtypes=NUMBERS + STRINGS))(
     _compare("not_equal", np.not_equal, ordered=False))
 not_equal.__doc__ = """Elementwise ``x != y`` (``tf.not_equal``).
 
@@ -917,6 +936,11 @@ def cast(x, dtype, name=None):
     dtype = dtypes.as_dtype(dtype)
     if x._dtype is dtype:
         return x
+    if dtype is dtypes.string or x._dtype is dtypes.string:
+        fix = (f"parse it with d2l.strings.to_number(x, out_type=d2l.{dtype.name})"
+               if x._dtype is dtypes.string else "format it with d2l.strings.as_string(x)")
+        raise UnimplementedError(f"cast: Cast {x._dtype.name} to {dtype.name} is not supported; "
+                                 f"{fix}", op="cast")
     (a,) = arrays("cast", x)
     if x._dtype.is_complex and not dtype.is_complex:
         a = a.real
@@ -985,6 +1009,8 @@ def add_n(inputs, name=None):
     if not inputs:
         raise ValueError("add_n: needs at least one tensor")
     total = as_tensor(inputs[0])
+    if len(inputs) > 1 and total._dtype is dtypes.string:   # + joins strings, AddN does not
+        no_bool("add_n", total)
     for t in inputs[1:]:
         t = as_tensor(t)
         if t.shape != total.shape:

@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, check_dtype, normalize_axis, record, tapes, wrap, xp_of
+from ._op import (arrays, as_tensor, check_dtype, no_bool, normalize_axis, record, tapes, wrap,
+                  xp_of)
 from .array import broadcast_to, reshape, stop_gradient, transpose
 from .broadcast import expand_back, reduce_sum, reduction  # noqa: F401  (reduce_sum re-exported)
 from .array import ones_like
@@ -178,6 +179,8 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 
 def _cumulative(op, x, axis, exclusive, reverse, kernel):
     x = as_tensor(x)
+    if not x._dtype.is_numeric:
+        no_bool(op, x)
     (a,) = arrays(op, x)
     (ax,) = normalize_axis(op, axis, a.ndim)
     b = np.flip(a, ax) if reverse else a
@@ -295,6 +298,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     np.float32(1000.6932)
     """
     x = as_tensor(input_tensor)
+    check_dtype("reduce_logsumexp", x, lambda d: d.is_floating, "a floating-point")
     axes = normalize_axis("reduce_logsumexp", axis, x.ndim)
     m = stop_gradient(reduce_max(x, axis=axes, keepdims=True))
     (mv,) = arrays("reduce_logsumexp", m)
@@ -308,6 +312,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 def _arg_extreme(op, kernel):
     def arg_extreme(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
         x = as_tensor(input)
+        if x._dtype is dtypes.string:      # bools have an order (False < True), strings not here
+            no_bool(op, x)
         (a,) = arrays(op, x)
         if a.ndim == 0:
             raise InvalidArgumentError(f"{op}: needs a tensor of rank >= 1 to pick an index "

@@ -43,6 +43,7 @@ FLOATS = ("float32", "float64")
 INTS = ("int32", "int64")
 NUMBERS = FLOATS + INTS
 BOOLS = ("bool",)
+STRINGS = ("string",)
 
 NOT_DIFFERENTIABLE = "not differentiable"
 COMPOSITE = "composite"     # differentiable through the recorded ops it is made of
@@ -117,8 +118,8 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
     """Register the decorated function as op ``name`` (default: its own name).
 
     ``exports`` lists the namespaces it appears in: "" for ``d2l.X``, "math"
-    for ``d2l.math.X``, "nn", "linalg", "random"; "ns.alias" exports it under
-    another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
+    for ``d2l.math.X``, "nn", "linalg", "random", "strings", "io"; "ns.alias" exports it
+    under another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
     function, ``NOT_DIFFERENTIABLE``, or ``COMPOSITE`` (the op is made of
     other recorded ops); a gradient function may also come later with
     ``@gradient(name)``. The function itself is returned unchanged, so calling
@@ -236,15 +237,35 @@ def distinct(spacing=0.3):
     return make
 
 
+def text(words=("Gray", "wolf", "Quick", "brown", "fox", "Lazy", "dog", "héllo", "🥳", "1.5",
+                "-20", "", " "), max_words=3):
+    """Strings of a few ``words`` joined by spaces (unicode, digits, empty ones included), as an
+    object array of UTF-8 ``bytes``: the inputs of ops on ``string`` tensors.
+
+    >>> import numpy as np
+    >>> text()(np.random.default_rng(0), (2,)).dtype
+    dtype('O')
+    """
+    def make(rng, shape):
+        n = int(np.prod(shape, dtype=int))
+        out = [" ".join(rng.choice(words, size=int(rng.integers(0, max_words + 1)))).encode()
+               for _ in range(n)]
+        return np.array(out, dtype=object).reshape(shape)
+    return make
+
+
 def values(domain, rng, shape):
     """Draw an array of ``shape`` from ``domain`` (a (low, high) pair or a value maker).
+
+    Value makers give floats (float64), or text (``text()``: an object array of bytes).
 
     >>> import numpy as np
     >>> values((1.0, 2.0), np.random.default_rng(0), ()).shape
     ()
     """
     if callable(domain):
-        return np.asarray(domain(rng, shape), dtype=np.float64)
+        out = np.asarray(domain(rng, shape))
+        return out if out.dtype == object else np.asarray(out, dtype=np.float64)
     return rng.uniform(domain[0], domain[1], size=shape)
 
 

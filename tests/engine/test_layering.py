@@ -51,9 +51,9 @@ def _is_module(name):
 #
 # Where a module sits, when the table does not name it:
 # * `_version` is a leaf (a string, no imports).
-# * The namespace modules `math`, `nn`, `linalg`, `random` only re-export ops, and
-#   `config`, `test` are thin public faces of `backend`: they form the "namespaces"
-#   layer just above ops, which autodiff and everything above may import.
+# * The namespace modules `math`, `nn`, `linalg`, `random`, `bitwise`, `strings`, `io` only
+#   re-export ops, and `config`, `test` are thin public faces of `backend`: they form the
+#   "namespaces" layer just above ops, which autodiff and everything above may import.
 # * `eager` (``d2l.function``, ``executing_eagerly``) is the "function" layer.
 # * `stand_in` (output shapes and dtypes from runs of the real op on stand-in values)
 #   sits on the ops: graph mode, `Dataset.map` and Keras building all use it.
@@ -76,7 +76,8 @@ LAYERS = {
     "_recording": ({"_recording"}, {"leaves"}),
     "tensor": ({"tensor"}, {"backend", "_recording", "leaves"}),
     "ops": ({"ops", "ops.*"}, {"ops", "tensor", "backend", "_recording", "leaves"}),
-    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "sparse", "config", "test"},
+    "namespaces": ({"math", "nn", "linalg", "random", "bitwise", "sparse", "strings", "io",
+                    "config", "test"},
                    {"ops", "tensor", "backend", "_recording", "unsupported", "leaves"}),
     "debugging": ({"debugging"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                   "leaves"}),     # tf.debugging re-exports config's logging switch

@@ -65,12 +65,16 @@ def samples(entry, rng):
 
 
 def in_dtype(array, dtype):
-    """A sample array in ``dtype`` (bools from the sign; integers rounded)."""
+    """A sample array in ``dtype`` (bools from the sign; integers rounded; strings the numbers'
+    text, b'-1.0')."""
     array = np.asarray(array)
     if array.dtype.kind not in "f":
         return array
     if dtype == "bool":
         return array > 0
+    if dtype == "string":
+        return np.array([repr(float(v)).encode() for v in array.flat],
+                        dtype=object).reshape(array.shape)
     if dtype.startswith("int"):
         return np.round(array).astype(dtype)
     return array.astype(dtype)
@@ -79,6 +83,25 @@ def in_dtype(array, dtype):
 def tensors(arrays):
     """The sample's arrays as d2l tensors (float arrays keep their dtype)."""
     return [d2l.constant(a) for a in arrays]
+
+
+def is_text(array):
+    """True for the arrays of string tensors (NumPy object arrays of bytes) and for bytes."""
+    return np.asarray(array).dtype.kind in "OSU"
+
+
+def assert_same_values(got, want, rtol=1e-7, atol=0.0):
+    """NumPy's ``assert_allclose`` for numbers; text compares exactly."""
+    got, want = np.asarray(got), np.asarray(want)
+    if is_text(got) or is_text(want):
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def runs_on_host(arrays, outputs):
+    """Ops on text run on the CPU even inside a GPU scope, as in TensorFlow: text in or out."""
+    return any(is_text(a) for a in arrays) or any(o.dtype == d2l.string for o in outputs)
 
 
 def as_list(out):

@@ -31,8 +31,8 @@ import types as _types
 from ... import _logging as _d2l_logging
 from ... import errors  # noqa: F401
 from ...dtypes import (DType, as_dtype, bool, complex64, complex128, double,  # noqa: F401,A004
-                       float16, float32, float64, half, int8, int16, int32, int64, uint8, uint16,
-                       uint32, uint64)
+                       float16, float32, float64, half, int8, int16, int32, int64, string, uint8,
+                       uint16, uint32, uint64)
 from ...tensor_shape import TensorShape  # noqa: F401
 from ...ops import registry as _registry
 from . import aliases as _aliases
@@ -104,6 +104,8 @@ math = _Namespace("math", {
 }, "Math ops (``tf.math``) in graph mode.")
 linalg = _Namespace("linalg", None, "Linear algebra (``tf.linalg``) in graph mode.")
 bitwise = _Namespace("bitwise", None, "Bitwise ops on integers (``tf.bitwise``) in graph mode.")
+strings = _Namespace("strings", None, "Ops on text (``tf.strings``) in graph mode.")
+io = _Namespace("io", None, "Bytes as numbers (``tf.io.decode_raw``) in graph mode.")
 random = _Namespace("random", {
     "normal": random_normal, "truncated_normal": truncated_normal, "uniform": random_uniform,
     "gamma": random_gamma, "poisson": random_poisson, "shuffle": random_shuffle,

@@ -223,7 +223,10 @@ def convert_feed(t, value):
     target = t.dtype
     kind = arr.dtype.kind
     problem = None
-    if kind not in "biufc":
+    if target.name == "string":     # text feeds text: str (UTF-8) or bytes, as tf.constant takes
+        converted = _eager_tensor.array_of(_eager_tensor.constant(value, dtype=target))
+        problem = None if kind in "OUS" or not arr.size else "it holds numbers, not text"
+    elif kind not in "biufc":
         problem = f"it holds {arr.dtype} data, not numbers"
     elif target.is_bool and kind != "b":
         problem = "only True/False values can feed a bool tensor"
@@ -243,8 +246,9 @@ def convert_feed(t, value):
             f"Cannot feed value of dtype {arr.dtype} to {where} of dtype "
             f"{tf1_dtype_name(target)}: {problem}. Convert it first, or make the placeholder "
             f"with a matching dtype.")
-    with np.errstate(all="ignore"):
-        converted = arr.astype(target.np)
+    if target.name != "string":
+        with np.errstate(all="ignore"):
+            converted = arr.astype(target.np)
     if not t.shape.is_compatible_with(converted.shape):
         raise ValueError(
             f"Cannot feed value of shape {tuple(converted.shape)} for Tensor '{t.name}', which "
