@@ -55,12 +55,11 @@ c.Autograde.autograde_preprocessors = [
     GradingExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata, FlagSubmission]
 
-# Feedback shows each test cell's output (a failed hidden check names itself,
-# with expected and actual values) but not the hidden tests' code, so the same
-# assignment can be given again next term. Kernels that grade print errors in
+# Feedback shows, per test cell, pass or fail and a failed check's name and hint
+# (SafeFeedback), never the hidden tests' code, expected values or the output of
+# the student's own code, so the same assignment can be given again next term. Kernels that grade print errors in
 # IPython's "Minimal" mode (the error and its message, no quoted code), so a
 # failing hidden check's traceback does not quote the hidden code either.
-# Delete these lines to show everything in the feedback.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 c.GenerateFeedback.preprocessors = [GetGrades, SafeFeedback, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -85,7 +85,10 @@ def _hook(event, args):
 def install():
     """Add the guard's audit hook to this process (once; it cannot be removed).
 
-    >>> install(); install()   # the second call adds nothing
+    Only the grading kernel calls it (the hook would stay for the whole process):
+
+    >>> install.__module__
+    'd2l_grading.guard'
     """
     if not _state.get("installed"):
         sys.addaudithook(_hook)
@@ -172,8 +175,10 @@ def _shell_state(shell):
 def arm(shell=None):
     """Take the snapshot (after the kernel started, before any notebook code).
 
-    >>> arm(); report('n1')['problems']
-    []
+    Until the kernel arms it, the guard reports that it is not armed:
+
+    >>> report('n1')['problems']
+    ['the guard was never armed']
     """
     import numpy  # noqa: F401  (the checker's and the tests' NumPy)
     import d2l_core  # noqa: F401

@@ -116,7 +116,7 @@ def used_names(source):
     """Names a cell reads (the free names its code looks up).
 
     >>> sorted(used_names("check = d2l.check('q1')\\ncheck.true(isinstance(x, int), 'x')"))
-    ['check', 'd2l', 'isinstance', 'int', 'x']
+    ['check', 'd2l', 'int', 'isinstance', 'x']
     """
     tree = _parse(source)
     if tree is None:
@@ -138,7 +138,7 @@ def scan_cell(source, protected=frozenset(), test_uses=frozenset()):
 
     >>> scan_cell("def f(x):\\n    return x * 2")
     []
-    >>> scan_cell("import builtins\\nd2l.check = None", protected={'d2l'})
+    >>> scan_cell("import builtins\\nd2l.check = None\\nd2l = 0", protected={"d2l"})
     ['imports builtins', 'sets the attribute d2l.check', 'rebinds d2l, which the read-only cells set up for the tests']
     """
     tree = _parse(source)
@@ -331,6 +331,17 @@ class GradingExecute(Execute):
                           "limit, or the code ended the process)")
             cell.outputs.append(_error("DeadKernelError", self._dead))
             return cell, resources
+        except Exception as error:  # noqa: BLE001  (a kernel that stopped answering, say)
+            self._stop(f"the kernel stopped answering while this cell ran ({type(error).__name__})")
+            cell.outputs.append(_error("CellTimeoutError", self._dead))
+            return cell, resources
+        if role == "tests":
+            # nbgrader reads a number shown by a test cell as partial credit; the
+            # course's test cells show none, so one that does was tampered with.
+            for i, out in enumerate(cell.outputs):
+                if out.get("output_type") == "execute_result":
+                    cell.outputs[i] = _error("GradingIntegrityError",
+                                             "no points: the test cell displayed a value")
         timed_out = any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
         if role == "setup" or timed_out or role == "tests":
             protect = bound_names(cell.source) & self._test_uses if role == "setup" else ()
@@ -345,7 +356,7 @@ class GradingExecute(Execute):
             self._problems += new
             if role == "tests":
                 self._tampered.append((_cell_name(cell, index), problems))
-                cell.outputs.append(_error(
+                cell.outputs.insert(0, _error(
                     "GradingIntegrityError",
                     "no points: code in this notebook changed what the tests rely on: "
                     + "; ".join(problems)))

@@ -187,6 +187,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = kw.get("cwd") or os.getcwd()
         stage = self._stage(cwd)
         cmd, kw = await super()._async_pre_start_kernel(**kw)
+        self.kernel_spec.interrupt_mode = "message"
         os.chown(self.connection_file, self.uid, self.uid)
         kw["cwd"] = private
         kw["env"] = {"PATH": "/usr/bin:/bin"}
@@ -252,6 +253,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.enabled and self.kernel_spec is not None:
             self.kernel_spec.interrupt_mode = "message"
         await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
