@@ -5,11 +5,12 @@ nbgrader starts one kernel per submitted notebook. With
 (set in ``nbgrader_config.py``) that kernel runs as::
 
     prlimit --as=... --nproc=... --cpu=... --fsize=... --core=0 --
-      setpriv --reuid=UID --regid=GID --clear-groups --
-        bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --die-with-parent
-#               --new-session --clearenv
-              --ro-bind <system, Python, d2l_core, course data> ...
-              --tmpfs /tmp --tmpfs <the submission's folder> --proc /proc --dev /dev
+      bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --die-with-parent
+            --new-session --clearenv --cap-add CAP_SETUID --cap-add CAP_SETGID
+            --ro-bind <system, Python, d2l_core, course data> ...
+            --tmpfs /tmp --tmpfs <the submission's folder> --proc /proc --dev /dev --
+        setpriv --reuid=UID --regid=UID --clear-groups --inh-caps=-all --bounding-set=-all
+                --no-new-privs --
           python -m d2l_grading.kernel -f <connection file>
 
 * **What it can see.** A fresh mount namespace holding only the operating
@@ -19,8 +20,8 @@ nbgrader starts one kernel per submitted notebook. With
   course folder (source, release, other students, gradebook.db), home folders
   and the rest of the machine are not there at all.
 * **Who it is.** An unprivileged uid (``uid``, default 64055, no account
-  needed) with no capabilities, inside a user namespace that cannot create
-  further ones.
+  needed; one per grading process, from a range of ``uid_span``) with no
+  capabilities.
 * **No network.** A network namespace of its own with only a loopback. The
   grader talks to the kernel over Unix sockets (ZeroMQ ``ipc``) in a private
   folder that is bound into the sandbox.
@@ -134,8 +135,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     enabled = Bool(True, config=True, help="Run kernels sandboxed. False runs students' "
                    "code with your rights: only for trusted notebooks.")
-    uid = Integer(64055, config=True, help="The unprivileged uid (and gid) kernels run as; "
-                  "pick one that no account or other program uses (its process count is limited).")
+    uid = Integer(64055, config=True, help="The first of the unprivileged uids (and gids) kernels "
+                  "run as; uid to uid + uid_span - 1 must belong to no account or other program.")
+    uid_span = Integer(1000, config=True, help="How many uids grading may use: each grading "
+                       "process picks its own, so that the process limit of one (a fork bomb) "
+                       "never starves kernels of another grading run on the same machine.")
     memory_mb = Integer(4096, config=True, help="Address-space limit of the kernel (MiB).")
     processes = Integer(256, config=True, help="Most processes and threads the sandbox user may have.")
     cpu_seconds = Integer(900, config=True, help="CPU time after which the kernel is killed.")
@@ -147,6 +151,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.transport = "ipc"
+        self.uid = self.uid + os.getpid() % max(1, self.uid_span)
         self._private = None
 
     # -- setting up ---------------------------------------------------------------
