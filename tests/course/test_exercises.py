@@ -209,6 +209,7 @@ def course(tmp_path_factory):
     home.mkdir()
     shutil.copytree(EXERCISES / "source", root / "source")
     shutil.copy(EXERCISES / "nbgrader_config.py", root)
+    shutil.copytree(EXERCISES / "d2l_grading", root / "d2l_grading")
     env = isolated_env(home)
     repo_before = tree(EXERCISES)
 
@@ -469,6 +470,15 @@ def test_exchange_submission_is_collected_and_graded(course):
 
 
 # -- gradebook, feedback, export ----------------------------------------------------------------
+
+def test_honest_submissions_are_not_flagged(course):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
+        for student, assignment in submissions(course):
+            if student in ("solver", "blank", "partial", "alice"):
+                for notebook in gb.find_submission(assignment, student).notebooks:
+                    assert not notebook.flagged, (student, assignment)
+
 
 def test_gradebook_holds_every_score(course):
     with sqlite3.connect(course.root / "gradebook.db") as db:
