@@ -781,6 +781,41 @@ class _Twins:
         cls.saved = []
 
 
+def stateful(method):
+    """Mark a method that changes state (an optimizer's update) as one step of a traced function.
+
+    Called in eager code, it runs as it is. Called while ``d2l.function``
+    traces, it adds a node, so the plan runs it on every call with the
+    values of that call (iterators among its arguments are read now, while
+    tracing, as TensorFlow reads ``zip(grads, variables)``). For the layers
+    above (optimizers); it returns what the method's first argument, the
+    object, says it returns while tracing: ``None``.
+
+    >>> from d2l_core.function import stateful
+    >>> class Counter:
+    ...     def __init__(self): self.n = 0
+    ...     @stateful
+    ...     def bump(self, k): self.n += int(k)
+    >>> c = Counter()
+    >>> bump = d2l.function(lambda k: c.bump(k))
+    >>> _ = bump(d2l.constant(2)), bump(d2l.constant(3))
+    >>> c.n
+    5
+    """
+    @functools.wraps(method)
+    def step(*args, **kwargs):
+        graph = _state.graph
+        if graph is None or _state.depth:
+            return method(*args, **kwargs)
+        args = [list(a) if hasattr(a, "__next__") else a for a in args]
+        kwargs = {k: list(v) if hasattr(v, "__next__") else v for k, v in kwargs.items()}
+        args = [[tuple(x) if type(x) is tuple else x for x in a] if type(a) is list else a
+                for a in args]
+        graph.add_call(method, tuple(args), kwargs, method.__name__, "StatefulCall")
+        return None
+    return step
+
+
 # ============================================================== d2l.print (tf.print)
 
 def _format_number(x, kind, size):
