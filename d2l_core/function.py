@@ -61,11 +61,12 @@ import inspect
 import math
 import sys
 import threading
+import types
 import weakref
 
 import numpy as np
 
-from . import _recording, autodiff, nest, stand_in
+from . import _recording, autodiff, backend, nest, stand_in
 from .errors import OperatorNotAllowedInGraphError
 from .ops import registry
 from .tensor import Tensor, Variable, array_of, convert_to_tensor
@@ -75,8 +76,9 @@ from .tensor_shape import TensorShape
 # ============================================================== tracing state
 
 class _TraceState(threading.local):
-    graph = None      # the FuncGraph being traced in this thread, or None
-    depth = 0         # > 0 while an op (or the tracer itself) runs: twins call the eager op
+    graph = None        # the FuncGraph being traced in this thread, or None
+    depth = 0           # > 0 while an op (or the tracer itself) runs: twins call the eager op
+    outer_devices = 0   # device scopes open when the trace began (the caller's)
 
 
 _state = _TraceState()
@@ -253,6 +255,20 @@ def _map_leaves(obj, fn):
 
 # ============================================================== the graph
 
+def _placed(fn, device):
+    """``fn`` run on ``device``, as if inside ``with d2l.device(...)``."""
+    stack = backend.device_stack
+
+    @functools.wraps(fn)
+    def placed(*args, **kwargs):
+        stack.append(device)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stack.pop()
+    return placed
+
+
 class Node:
     """One step of a traced function: ``fn(*args, **kwargs)`` with symbols among the arguments.
 
@@ -263,9 +279,15 @@ class Node:
     """
 
     __slots__ = ("kind", "fn", "name", "type", "args", "kwargs", "outputs", "structure",
-                 "stateful", "pure")
+                 "stateful", "pure", "device")
 
     def __init__(self, kind, fn, name, op_type, args, kwargs, outputs, structure, stateful, pure):
+        device = backend.current_device()
+        if device is not None and len(backend.device_stack) > _state.outer_devices:
+            fn = _placed(fn, device)     # made inside `with d2l.device(...)`: runs there
+        else:
+            device = None
+        self.device = device
         self.kind, self.fn, self.name, self.type = kind, fn, name, op_type
         self.args, self.kwargs = args, kwargs
         self.outputs, self.structure = outputs, structure
@@ -361,6 +383,8 @@ class FuncGraph:
                 value = self.constants.get(id(x))
                 specs[id(x)] = value if value is not None else stand_in.Spec(x.shape, x.dtype)
         _state.depth += 1
+        devices = list(backend.device_stack)
+        backend.device_stack.clear()        # shapes and dtypes are the same on every device
         try:
             out = stand_in.probe(entry.fn, _substitute(args, specs), _substitute(kwargs, specs))
         except Exception as e:
@@ -371,6 +395,7 @@ class FuncGraph:
             raise
         finally:
             _state.depth -= 1
+            backend.device_stack[:] = devices
         name = self.unique_name(entry.name)
         outputs = []
 
@@ -451,80 +476,15 @@ def _flat_tensors(out):
 
 # ============================================================== tracing twins
 
-def _add_op(entry, args, kwargs):
-    graph = _state.graph
-    if graph is None or _state.depth:
-        return entry.fn(*args, **kwargs)
-    return graph.add_op(entry, args, kwargs)
-
-
-_TWINS = {}          # id(eager op) -> its tracing twin
-
-
-def _twin(entry):
-    twin = _TWINS.get(id(entry.fn))
-    if twin is None:
-        raw = entry.fn
-
-        @functools.wraps(raw)
-        def twin(*args, **kwargs):
-            if _state.graph is None or _state.depth:
-                return raw(*args, **kwargs)
-            return _state.graph.add_op(entry, args, kwargs)
-        twin._d2l_traced_op = entry
-        _TWINS[id(raw)] = twin
+def _twin(entry, eager):
+    """What op ``entry`` does while a trace runs: add a node when called from traced code,
+    else run ``eager`` (a copy of the op with its own code)."""
+    def twin(*args, **kwargs):
+        graph = _state.graph
+        if graph is None or _state.depth:
+            return eager(*args, **kwargs)
+        return graph.add_op(entry, args, kwargs)
     return twin
-
-
-def _op_method(name, reflected=False):
-    entry = registry.OPS[name]
-    if reflected:
-        return lambda self, other: _add_op(entry, (other, self), {})
-    return lambda self, *rest: _add_op(entry, (self,) + rest, {})
-
-
-def _bitwise(logical, bitwise):
-    def method(self, other, reflected=False):
-        dtype = self.dtype
-        name = logical if dtype.is_bool else bitwise
-        args = (other, self) if reflected else (self, other)
-        return _add_op(registry.OPS[name], args, {})
-    return method
-
-
-def _equality(name, default):
-    def method(self, other):
-        if other is None:
-            return default
-        return _add_op(registry.OPS[name], (self, other), {})
-    return method
-
-
-_BINARY_OPERATORS = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-                     "floordiv": "floordiv", "mod": "mod", "pow": "pow", "matmul": "matmul"}
-_OPERATORS = {f"__{k}__": _op_method(v) for k, v in _BINARY_OPERATORS.items()}
-_OPERATORS.update({f"__r{k}__": _op_method(v, reflected=True) for k, v in _BINARY_OPERATORS.items()})
-_OPERATORS.update({
-    "__lt__": _op_method("less"), "__le__": _op_method("less_equal"),
-    "__gt__": _op_method("greater"), "__ge__": _op_method("greater_equal"),
-    "__neg__": _op_method("negative"), "__abs__": _op_method("abs"),
-    "__getitem__": _op_method("getitem"),
-    "__eq__": _equality("equal", False), "__ne__": _equality("not_equal", True),
-    "__invert__": lambda self: _add_op(registry.OPS["invert" if self.dtype.is_integer
-                                                    else "logical_not"], (self,), {}),
-    "reshape": lambda self, *shape: _add_op(registry.OPS["reshape"], (
-        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape), {}),
-})
-for _k, (_logical, _bit) in {"and": ("logical_and", "bitwise_and"),
-                             "or": ("logical_or", "bitwise_or"),
-                             "xor": ("logical_xor", "bitwise_xor")}.items():
-    _m = _bitwise(_logical, _bit)
-    _OPERATORS[f"__{_k}__"] = _m
-    _OPERATORS[f"__r{_k}__"] = functools.partialmethod(_m, reflected=True)
-for _name, _method in _OPERATORS.items():
-    setattr(SymbolicTensor, _name, _method)
-SymbolicTensor.__pos__ = lambda self: self
-SymbolicTensor.__hash__ = Tensor.__hash__
 
 
 # ---- Variables while tracing: reads and writes become nodes, run when the plan runs
@@ -720,7 +680,7 @@ _CLASS_TWINS = [
     (Variable, {"value": _variable_read, "read_value": _variable_read,
                 "assign": _variable_write("assign"), "assign_add": _variable_write("assign_add"),
                 "assign_sub": _variable_write("assign_sub"), "numpy": _variable_numpy,
-                "__init__": _variable_init, **_OPERATORS}),
+                "__init__": _variable_init}),
     (autodiff.GradientTape, {"__enter__": _tape_enter, "__exit__": _tape_exit,
                              "watch": _tape_watch, "gradient": _tape_gradient_twin,
                              **{m: _tape_unsupported(m) for m in
@@ -728,40 +688,63 @@ _CLASS_TWINS = [
 ]
 
 
+def _dispatcher_code(free):
+    """The code of ``def f(*args, _d2l_twin, **kwargs): return _d2l_twin(*args, **kwargs)``
+    with ``free`` free variables, so it can replace the code of an op made in a closure."""
+    names = [f"_free{i}" for i in range(free)]
+    source = ("def outer():\n" + "".join(f"    {n} = None\n" for n in names) +
+              "    def dispatch(*args, _d2l_twin=None, **kwargs):\n" +
+              (f"        {', '.join(names)}\n" if names else "") +
+              "        return _d2l_twin(*args, **kwargs)\n"
+              "    return dispatch\n")
+    namespace = {}
+    exec(compile(source, "<d2l.function dispatch>", "exec"), namespace)    # noqa: S102
+    return namespace["outer"]().__code__
+
+
 class _Twins:
-    """Puts the tracing twins in place while any trace runs (and takes them away after)."""
+    """Puts the tracing twins in place while any trace runs, and takes them away after.
+
+    Each registered op's function object gets, for the time of the trace, the
+    code of a dispatcher that calls its twin (the object stays the same, so
+    ``d2l.add``, ``Tensor.__add__``, a Keras layer's stored activation and a
+    learner's ``relu = d2l.nn.relu`` all dispatch). The twin calls a copy of
+    the op with its own code. Variable and GradientTape methods are replaced
+    on their classes. Outside traces nothing is replaced: eager ops pay nothing.
+    """
 
     active = 0
     saved = []            # (owner, name, original, had its own attribute)
-    _scanned = (0, [])    # (len(sys.modules) when scanned, [(module, name, entry)])
+    ops = []              # (function, code, kwdefaults)
+    _codes = {}           # number of free variables -> dispatcher code
 
     @classmethod
-    def _module_sites(cls):
-        count, sites = cls._scanned
-        if count != len(sys.modules):
-            sites = []
-            for modname, module in list(sys.modules.items()):
-                if module is None or not (modname == "d2l_core" or modname.startswith("d2l_core.")):
-                    continue
-                if modname == __name__:
-                    continue
-                for name, value in list(vars(module).items()):
-                    if callable(value):
-                        entry = registry.lookup(value)
-                        if entry is not None:
-                            sites.append((module, name, entry))
-            cls._scanned = (len(sys.modules), sites)
-        return sites
+    def _eager_copy(cls, entry):
+        fn = entry.fn
+        copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                                  fn.__closure__)
+        copy.__kwdefaults__ = fn.__kwdefaults__
+        return copy
 
     @classmethod
     def install(cls):
         cls.active += 1
         if cls.active > 1:
             return
+        ops = []
+        for entry in registry.OPS.values():
+            fn = entry.fn
+            free = len(fn.__code__.co_freevars)
+            code = cls._codes.get(free)
+            if code is None:
+                code = cls._codes[free] = _dispatcher_code(free)
+            twin = _twin(entry, cls._eager_copy(entry))
+            ops.append((fn, fn.__code__, fn.__kwdefaults__, "__signature__" in fn.__dict__))
+            fn.__signature__ = inspect.signature(fn)
+            fn.__code__ = code
+            fn.__kwdefaults__ = {"_d2l_twin": twin}
+        cls.ops = ops
         saved = []
-        for module, name, entry in cls._module_sites():
-            saved.append((module, name, getattr(module, name), True))
-            setattr(module, name, _twin(entry))
         for owner, methods in _CLASS_TWINS:
             for name, method in methods.items():
                 saved.append((owner, name, owner.__dict__.get(name), name in owner.__dict__))
@@ -773,12 +756,17 @@ class _Twins:
         cls.active -= 1
         if cls.active:
             return
+        for fn, code, kwdefaults, had_signature in cls.ops:
+            fn.__code__ = code
+            fn.__kwdefaults__ = kwdefaults
+            if not had_signature:
+                del fn.__signature__
         for owner, name, original, own in reversed(cls.saved):
             if own:
                 setattr(owner, name, original)
             else:
                 delattr(owner, name)
-        cls.saved = []
+        cls.ops, cls.saved = [], []
 
 
 def stateful(method):
@@ -956,7 +944,8 @@ class Plan:
             if node.stateful:
                 seen.clear()
             elif node.pure:
-                key = (id(node.fn), _cse_key(node.args, alias), _cse_key(node.kwargs, alias))
+                key = (id(node.fn), node.device, _cse_key(node.args, alias),
+                       _cse_key(node.kwargs, alias))
                 if None not in key:
                     first = seen.get(key)
                     if first is not None and len(first.outputs) == len(node.outputs):
@@ -1355,15 +1344,18 @@ class Function:
 
         call_values = [placeholders(n, s, v) for n, s, v in zip(names, key, values)]
         outer, saved_tapes = _state.graph, list(_recording.active)
+        outer_devices = _state.outer_devices
         _recording.active.clear()
         _Twins.install()
         _state.graph = graph
+        _state.outer_devices = len(backend.device_stack)
         try:
             out = self.python_function(*call_values[:len(names)]) if not self._keyword_only() \
                 else self._call_by_name(names, call_values)
             out = self._outputs(graph, out)
         finally:
             _state.graph = outer
+            _state.outer_devices = outer_devices
             _Twins.remove()
             _recording.active[:] = saved_tapes
         return ConcreteFunction(self, graph, out, names)
