@@ -30,7 +30,10 @@ np.float32(10.0)
 >>> print(f.get_concrete_function(d2l.constant(1.0)).plan_source)
 def plan(s0):
     s1 = multiply(s0, s0)  # Mul
-    s2 = add(s1, 2.0)  # AddV2 ...
+    del s0
+    s2 = add(s1, 1.0)  # AddV2
+    del s1
+    return s2
 
 How it works, in four parts:
 
@@ -159,7 +162,7 @@ class SymbolicTensor(Tensor):
         return self._static_shape
 
     def numpy(self):
-        raise NotImplementedError(_NEEDS_VALUE.format(
+        raise AttributeError(_NEEDS_VALUE.format(
             what="numpy()", name=self.name,
             fix="Return the tensor from the function and call .numpy() on the result, or use "
                 "d2l.print(x) to print its value each time the function runs."))
@@ -357,8 +360,9 @@ class FuncGraph:
             if o is outer:
                 return inner
         if self.parent is None or not self.parent.owns(outer):
-            raise ValueError(f"{outer} belongs to another traced function; pass it in as an "
-                             "argument instead of capturing it")
+            raise TypeError(f"{outer} belongs to another traced function (it leaked out of "
+                            "it, e.g. through a global or an attribute); return it from that "
+                            "function and pass the result in as an argument instead")
         outer = self.parent._own(outer)
         inner = SymbolicTensor(self, self.unique_name(outer._name.split(":")[0]), outer.shape,
                                outer.dtype)
@@ -851,8 +855,8 @@ def _format_value(x, summarize):
     return str(x)
 
 
-def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
-    """Print tensors' values each time it runs (``tf.print``); inside ``d2l.function``, on every call.
+def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):
+    """``d2l.print``: print tensors' values each time it runs (``tf.print``); inside ``d2l.function``, on every call.
 
     Python's ``print`` inside a traced function runs once, while tracing, and
     shows symbolic tensors; ``d2l.print`` is an op, so the plan prints the
@@ -866,7 +870,7 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     """
     graph = _state.graph
     if graph is not None and not _state.depth:
-        graph.add_call(print, inputs, {"output_stream": output_stream, "summarize": summarize,
+        graph.add_call(print_, inputs, {"output_stream": output_stream, "summarize": summarize,
                                        "sep": sep, "end": end}, "PrintV2", "PrintV2")
         return None
     stream = sys.stderr if output_stream is None else output_stream
@@ -874,6 +878,9 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
                     for x in inputs)
     stream.write(text + end)
     return None
+
+
+print_.__name__ = print_.__qualname__ = "print"     # d2l.print; a module's own print stays Python's
 
 
 # ============================================================== the plan
@@ -944,8 +951,7 @@ class Plan:
             if node.stateful:
                 seen.clear()
             elif node.pure:
-                key = (id(node.fn), node.device, _cse_key(node.args, alias),
-                       _cse_key(node.kwargs, alias))
+                key = (id(node.fn), _cse_key(node.args, alias), _cse_key(node.kwargs, alias))
                 if None not in key:
                     first = seen.get(key)
                     if first is not None and len(first.outputs) == len(node.outputs):
