@@ -26,7 +26,7 @@ from .ops.registry import exported as _exported
 globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the registry exports here
 from . import bitwise, config, debugging, linalg, math, nest, nn, random, test
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
-from .function import executing_eagerly, function
+from .function import cond, executing_eagerly, function, while_loop
 from .function import print_ as print  # noqa: A004  (tf.print)
 from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data

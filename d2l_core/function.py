@@ -367,6 +367,7 @@ class FuncGraph:
         inner = SymbolicTensor(self, self.unique_name(outer._name.split(":")[0]), outer.shape,
                                outer.dtype)
         self.captures.append((outer, inner))
+        self.inputs.append(inner)           # a branch's plan takes its captures after its args
         return inner
 
     def owns(self, x):
@@ -420,8 +421,9 @@ class FuncGraph:
                  kind="call"):
         """Add a stateful step ``fn(*args, **kwargs)`` (an assignment, a tape action, a print)."""
         args, kwargs = self._own(args), self._own(kwargs)
-        self.nodes.append(Node(kind, fn, self.unique_name(name), op_type, args, kwargs,
-                               list(outputs), structure, stateful=kind == "call", pure=False))
+        self.nodes.append(Node(kind, fn, name if kind == "branch" else self.unique_name(name),
+                               op_type, args, kwargs, list(outputs), structure,
+                               stateful=kind == "call", pure=False))
 
     def read_variable(self, variable):
         """A node reading ``variable``'s value when the plan runs."""
@@ -1067,6 +1069,173 @@ class Plan:
         self.run = namespace["plan"]
 
 
+# ============================================================== control flow: cond and while_loop
+
+def _as_output(graph, x):
+    return Function._outputs(graph, x)
+
+
+def _trace_branch(fn, specs, name):
+    """Trace ``fn`` on placeholders with ``specs`` [(shape, dtype)] into a graph nested in the
+    current one; returns (graph, outputs, the outer symbols it captured)."""
+    outer = _state.graph
+    graph = FuncGraph(f"{outer.name}/{name}", parent=outer, allow_variables=False)
+    args = [graph.placeholder(f"{name}_arg", shape, dtype) for shape, dtype in specs]
+    _state.graph = graph
+    try:
+        out = _as_output(graph, fn(*args))
+    finally:
+        _state.graph = outer
+    return graph, out, [o for o, _ in graph.captures]
+
+
+def _merged_shape(a, b):
+    if a.rank is not None and a.rank == b.rank:
+        return TensorShape([x if x == y else None for x, y in zip(a.as_list(), b.as_list())])
+    return TensorShape(None)
+
+
+def _run_cond(pred, true_plan, false_plan, true_captures, false_captures):
+    if pred:
+        return _flat_tensors(true_plan(*true_captures))
+    return _flat_tensors(false_plan(*false_captures))
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()`` (``tf.cond``).
+
+    Eagerly, it calls one of them. Inside ``d2l.function``, on a symbolic
+    ``pred``, it traces both (they must return the same structure of tensors
+    of the same dtypes) and the plan runs the one ``pred`` picks on each
+    call: the way to write an ``if`` on a tensor, since d2l_core has no AutoGraph.
+
+    >>> @d2l.function
+    ... def relu_or_square(x):
+    ...     return d2l.cond(x > 0, lambda: x, lambda: x * x)
+    >>> relu_or_square(d2l.constant(3.0)).numpy(), relu_or_square(d2l.constant(-3.0)).numpy()
+    (np.float32(3.0), np.float32(9.0))
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callables, e.g. lambda: x + 1")
+    graph = _state.graph
+    if graph is None or _state.depth or not _is_symbol(pred):
+        return true_fn() if bool(pred) else false_fn()
+    if pred.dtype.name != "bool" or pred.shape.rank not in (None, 0):
+        raise TypeError(f"cond: pred must be a scalar bool tensor, got {pred!r}")
+    t_graph, t_out, t_caps = _trace_branch(true_fn, [], "true")
+    f_graph, f_out, f_caps = _trace_branch(false_fn, [], "false")
+    try:
+        nest.assert_same_structure(t_out, f_out, check_types=False)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"cond: true_fn and false_fn must return the same structure: {e}") from None
+    specs = []
+    for a, b in zip(_flat_tensors(t_out), _flat_tensors(f_out)):
+        if a.dtype is not b.dtype:
+            raise TypeError(f"cond: the branches return dtypes {a.dtype.name} and "
+                            f"{b.dtype.name} for the same output; cast one of them")
+        specs.append(stand_in.Spec(_merged_shape(TensorShape(a.shape), TensorShape(b.shape)),
+                                   a.dtype))
+    t_plan, f_plan = Plan(t_graph, t_out), Plan(f_graph, f_out)
+    node_name = graph.unique_name(name or "cond")
+    outputs = [SymbolicTensor(graph, f"{node_name}:{i}", s.shape, s.dtype)
+               for i, s in enumerate(specs)]
+    graph.add_call(_run_cond, (pred, t_plan.run, f_plan.run, t_caps, f_caps), {}, node_name,
+                   "If", outputs=outputs, structure=_FLAT,
+                   kind="call" if _has_state(t_plan, f_plan) else "branch")
+    return nest.pack_sequence_as(t_out, outputs, sort_keys=False) if outputs else t_out
+
+
+def _has_state(*plans):
+    return any(n.stateful for p in plans for n in p.nodes)
+
+
+def _run_while(cond_plan, body_plan, cond_captures, body_captures, limit, *values):
+    count = 0
+    while (limit is None or count < limit) and cond_plan(*values, *cond_captures):
+        values = _flat_tensors(body_plan(*values, *body_captures))
+        count += 1
+    return list(values)
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (``tf.while_loop``).
+
+    Eagerly, it is a Python loop. Inside ``d2l.function``, ``cond`` and
+    ``body`` are traced once and the plan runs the loop: the way to write a
+    ``while`` (or a ``for`` over ``d2l.range``) on tensors. The loop
+    variables keep their dtypes, and their shapes unless ``shape_invariants``
+    allow a change (None dimensions).
+
+    >>> @d2l.function
+    ... def collatz_steps(n):
+    ...     step = lambda n, k: (d2l.where(n % 2 == 0, n // 2, 3 * n + 1), k + 1)
+    ...     return d2l.while_loop(lambda n, k: n > 1, step, (n, 0))[1]
+    >>> collatz_steps(d2l.constant(6)).numpy(), collatz_steps(d2l.constant(7)).numpy()
+    (np.int32(8), np.int32(16))
+    """
+    if not callable(cond) or not callable(body):
+        raise TypeError("while_loop: cond and body must be callables")
+    single = not isinstance(loop_vars, (list, tuple))
+    structure = [loop_vars] if single else loop_vars
+    graph = _state.graph
+    flat = nest.flatten(structure, sort_keys=False)
+    if graph is None or _state.depth or not any(_is_symbol(x) for x in flat):
+        values, count = structure, 0
+        while (maximum_iterations is None or count < int(maximum_iterations)) and \
+                bool(cond(*values)):
+            out = body(*values)
+            if not single and not isinstance(out, (list, tuple)):
+                raise TypeError(f"while_loop: body must return the loop variables in the "
+                                f"structure of loop_vars (a {type(loop_vars).__name__}), got "
+                                f"{out!r:.60}")
+            values = [out] if single else out
+            count += 1
+        return values[0] if single else nest.pack_sequence_as(loop_vars, nest.flatten(
+            values, sort_keys=False), sort_keys=False)
+    _state.depth += 1
+    try:
+        init = [x if _is_symbol(x) else convert_to_tensor(x) for x in flat]
+    finally:
+        _state.depth -= 1
+    invariants = (nest.flatten(shape_invariants, sort_keys=False) if shape_invariants is not None
+                  else [x.shape for x in init])
+    specs = [(TensorShape(s), x.dtype) for s, x in zip(invariants, init)]
+
+    def call(fn):
+        def traced(*args):
+            packed = nest.pack_sequence_as(structure, list(args), sort_keys=False)
+            return fn(*packed)
+        return traced
+    c_graph, c_out, c_caps = _trace_branch(call(cond), specs, "cond")
+    b_graph, b_out, b_caps = _trace_branch(call(body), specs, "body")
+    if not isinstance(c_out, Tensor) or c_out.dtype.name != "bool":
+        raise TypeError(f"while_loop: cond must return a bool tensor, got {c_out!r}")
+    new = _flat_tensors([b_out] if single else b_out)
+    if len(new) != len(init):
+        raise ValueError(f"while_loop: body returned {len(new)} tensors for {len(init)} loop "
+                         "variables; return them all, in the same structure")
+    for (shape, dtype), x in zip(specs, new):
+        if x.dtype is not dtype:
+            raise TypeError(f"while_loop: a loop variable has dtype {dtype.name} but the body "
+                            f"returns {x.dtype.name}; cast it in the body")
+        if not shape.is_compatible_with(x.shape):
+            raise ValueError(f"while_loop: a loop variable enters the loop with shape "
+                             f"{_shape_text(shape)} but has shape {_shape_text(TensorShape(x.shape))} "
+                             "after one iteration; pass shape_invariants with None where it may "
+                             "change")
+    c_plan, b_plan = Plan(c_graph, c_out), Plan(b_graph, b_out)
+    node_name = graph.unique_name(name or "while")
+    outputs = [SymbolicTensor(graph, f"{node_name}:{i}", shape, dtype)
+               for i, (shape, dtype) in enumerate(specs)]
+    limit = None if maximum_iterations is None else maximum_iterations
+    graph.add_call(_run_while, (c_plan.run, b_plan.run, c_caps, b_caps, limit) + tuple(init), {},
+                   node_name, "While", outputs=outputs, structure=_FLAT,
+                   kind="call" if _has_state(c_plan, b_plan) else "branch")
+    result = nest.pack_sequence_as(structure, outputs, sort_keys=False)
+    return result[0] if single else result
+
+
 # ============================================================== functions and signatures
 
 def _tensor_spec(t):
@@ -1390,7 +1559,7 @@ class Function:
         Variables are read when the plan runs."""
         def output(x):
             if _is_symbol(x):
-                return x
+                return x if x_graph(x) is graph else graph._own(x)
             if isinstance(x, Variable):
                 return graph.read_variable(x)
             if isinstance(x, Tensor):

@@ -524,3 +524,66 @@ def test_eager_ops_are_untouched_after_a_trace():
     tf.function(lambda x: x + 1)(tf.constant(1))
     assert (tf.add.__code__, inspect.signature(tf.add)) == before
     assert "__signature__" not in tf.add.__dict__
+
+
+# ============================================================ cond and while_loop
+
+def test_cond_traces_both_branches_and_runs_the_one_pred_picks(capsys):
+    @tf.function
+    def f(x):
+        def positive():
+            print("tracing the true branch")
+            tf.print("ran true", output_stream=sys.stdout)
+            return x * x
+
+        return tf.cond(tf.reduce_sum(x) > 0, positive, lambda: x * 3.0)
+
+    assert f(tf.constant([1.0, 2.0])).numpy().tolist() == [1.0, 4.0]
+    assert f(tf.constant([-1.0, -2.0])).numpy().tolist() == [-3.0, -6.0]
+    assert lines(capsys.readouterr().out) == ["tracing the true branch", "ran true"]
+    assert f.experimental_get_tracing_count() == 1
+    assert tf.cond(tf.constant(False), lambda: 1, lambda: 2) == 2      # eagerly: a Python if
+
+
+def test_gradients_flow_through_cond_and_while_loop_inside_and_around():
+    @tf.function
+    def g(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.cond(tf.reduce_sum(x) > 0, lambda: x * x, lambda: x * 3.0)
+        return t.gradient(y, x)
+
+    assert g(tf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]
+    assert g(tf.constant([-1.0, -2.0])).numpy().tolist() == [3.0, 3.0]
+
+    @tf.function
+    def weighted_sum(x):
+        def body(i, acc):
+            return i + 1, acc + tf.cast(i, tf.float32) * x
+        return tf.while_loop(lambda i, acc: i < 5, body, (0, tf.zeros_like(x)))[1]
+
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.reduce_sum(weighted_sum(x))
+    assert y.numpy() == 30.0 and t.gradient(y, x).numpy().tolist() == [10.0, 10.0]
+
+
+def test_while_loop_runs_until_cond_is_false_and_checks_shapes():
+    @tf.function
+    def f(x):
+        while_x = tf.while_loop(lambda x: tf.reduce_sum(x) > 1, tf.tanh, [x])[0]
+        return while_x
+
+    want = np.array([1.0, 2.0, 3.0], np.float32)
+    while want.sum() > 1:
+        want = np.tanh(want)
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0, 3.0])).numpy(), want, rtol=1e-6)
+
+    @tf.function
+    def doubling(x):
+        return tf.while_loop(lambda x: tf.size(x) < 4, lambda x: tf.concat([x, x], 0), [x])
+
+    with pytest.raises(ValueError, match="shape_invariants"):
+        doubling(tf.constant([1.0]))
+    assert tf.while_loop(lambda i: i < 3, lambda i: i + 1, 0) == 3        # eagerly: a loop
