@@ -732,11 +732,24 @@ class _Twins:
         copy.__kwdefaults__ = fn.__kwdefaults__
         return copy
 
+    lock = threading.Lock()
+
     @classmethod
     def install(cls):
-        cls.active += 1
-        if cls.active > 1:
-            return
+        with cls.lock:
+            cls.active += 1
+            if cls.active == 1:
+                cls._install()
+
+    @classmethod
+    def remove(cls):
+        with cls.lock:
+            cls.active -= 1
+            if cls.active == 0:
+                cls._remove()
+
+    @classmethod
+    def _install(cls):
         ops = []
         for entry in registry.OPS.values():
             fn = entry.fn
@@ -758,10 +771,7 @@ class _Twins:
         cls.saved = saved
 
     @classmethod
-    def remove(cls):
-        cls.active -= 1
-        if cls.active:
-            return
+    def _remove(cls):
         for fn, code, kwdefaults, had_signature in cls.ops:
             fn.__code__ = code
             fn.__kwdefaults__ = kwdefaults
@@ -1518,6 +1528,9 @@ class Function:
             return value
 
         call_values = [placeholders(n, s, v) for n, s, v in zip(names, key, values)]
+        # Arguments traced by identity stay alive with their trace, so no new object can
+        # take an id the cache knows (TensorFlow keeps weak references and traces again).
+        graph._keep.extend(values)
         outer, saved_tapes = _state.graph, list(_recording.active)
         outer_devices = _state.outer_devices
         _recording.active.clear()
