@@ -574,6 +574,8 @@ def _tape_stop(tape):
 
 def _tape_gradient(tape, target, sources, output_gradients, unconnected_gradients, keep):
     grads = _RAW_TAPE["gradient"](tape, target, sources, output_gradients, unconnected_gradients)
+    if isinstance(sources, Tensor):
+        return [grads] if keep[0] else []
     flat = nest.flatten(grads, sort_keys=False)
     return [g for g, k in zip(flat, keep) if k]
 
@@ -1249,11 +1251,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 # ============================================================== functions and signatures
 
 def _tensor_spec(t):
-    return ("T", tuple(array_of(t).shape), t.dtype)
+    return ("T", array_of(t).shape, t.dtype)
 
 
 def _signature_of(value, tensors):
     """A hashable key for one argument; tensors (and NumPy arrays) are appended to ``tensors``."""
+    if type(value) is Tensor:                        # the common case, first
+        tensors.append(value)
+        return ("T", array_of(value).shape, value.dtype)
     if isinstance(value, Tensor):
         if isinstance(value, Variable):
             return ("V", id(value))

@@ -4,8 +4,9 @@ For each op the entry's test data generates: values against its NumPy
 reference (hypothesis draws the seed, and with it shapes, axes and values;
 dtypes from the entry), gradients against finite differences to second
 order, the same results on a GPU (CuPy stand-in here, a real GPU where there
-is one), and graph mode (``compat.v1``) giving the eager results with the
-static shapes it promised. A new op is covered by registering it; the
+is one), graph mode (``compat.v1``) giving the eager results with the
+static shapes it promised, and ``d2l.function`` giving the eager values and
+gradients (tape inside the traced function and around its call, CPU and GPU). A new op is covered by registering it; the
 coverage tests at the top fail for an op that leaves any of this out.
 """
 import inspect
