@@ -41,12 +41,14 @@ How it works, in four parts:
   no value: ``x.shape`` is its static shape (None where unknown), ``print(x)``
   shows its name, and anything that needs a value (``if x:``, ``float(x)``,
   ``x.numpy()``) raises an error that says what to do instead.
-* **Dispatch**: while a trace runs (and only then), the op names in
-  d2l_core's modules (``d2l.add``, ``d2l.nn.relu``, the ops Keras calls),
-  the Variable methods and ``GradientTape``'s methods point at *tracing
-  twins*: a twin called from traced code adds a node; called from inside an
-  op, it is the eager op. Outside a trace the names are the eager functions
-  themselves, so eager code pays nothing for tracing.
+* **Dispatch**: while a trace runs (and only then), every registered op's
+  function object runs the code of a small dispatcher, and the Variable and
+  ``GradientTape`` methods are replaced by *tracing twins*: called from
+  traced code, an op adds a node; called from inside an op (or outside the
+  trace, or from another thread) it is the eager op. Because the function
+  objects themselves dispatch, ``d2l.add``, ``x + y``, a Keras layer's stored
+  activation and a learner's ``relu = d2l.nn.relu`` all trace. Outside
+  traces nothing is replaced, so eager code pays nothing for tracing.
 * **The graph**: a node is a registry op (or a Variable read or write, a
   tape action, a ``d2l.print``) with its arguments; its outputs' dtypes and
   static shapes come from running the eager op on stand-ins
