@@ -10,6 +10,7 @@ Sections (each prints a table and writes benchmarks/results/<section>.md):
   overhead   per-op cost on 8-element float32 vectors: ``a*b + c`` and friends    (issue 2)
   autodiff   50-op chain forward+backward, MLP train step, d²/dx² of x³, linear
              regression for 1,000 steps                                           (issue 3)
+  function   the autodiff workloads under d2l.function, beside eager and NumPy     (issue 14)
   epoch      one MNIST-sized epoch (60,000 x 784, batch 128, Adam)               (issue 5)
   matmul     float32 matmul GFLOP/s at a few sizes (the BLAS underneath)
 
@@ -26,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-SECTIONS = ("overhead", "autodiff", "epoch", "matmul")
+SECTIONS = ("overhead", "autodiff", "function", "epoch", "matmul")
 
 
 def parse_args(argv=None):

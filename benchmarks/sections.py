@@ -127,3 +127,37 @@ match at these sizes; what changes the numbers is which OpenBLAS kernels
 run (see "OpenBLAS core type in use" above and `--coretype`).
 """
     return "float32 matmul throughput (the BLAS underneath)", h.markdown_table(header, rows), notes
+
+
+def function(torch, quick=False):
+    """Issue 14: the autodiff workloads under d2l.function, beside eager, NumPy and PyTorch."""
+    plan = [
+        ("50-op chain, forward + backward", w.make_function_chain, 50, 9, 1.5),
+        ("linear regression, 1,000 steps", w.make_function_linreg, 1, 5, 1.5),
+        ("second derivative of x³ (nested tapes)", w.make_function_second_derivative, 100, 9, 1.5),
+        ("MLP train step, batch 512, SGD", w.make_function_mlp_step, 5, 7, 1.0),
+    ]
+    rows = []
+    for label, make, inner, repeats, target in plan:
+        res = h.measure(make(torch), repeats=3 if quick else repeats,
+                        inner=max(1, inner // 10) if quick else inner)
+        e, f, n = (res[k]["median"] for k in ("d2l_core", "d2l.function", "NumPy"))
+        t = res["PyTorch"]["median"] if "PyTorch" in res else None
+        spread = (res["d2l.function"]["q3"] - res["d2l.function"]["q1"]) / 2
+        rows.append([label, h.fmt_time(e), f"{h.fmt_time(f)} ± {h.fmt_time(spread)}",
+                     h.fmt_time(n), h.fmt_time(t) if t is not None else "n/a",
+                     f"{h.ratio(f, e):.2f}", f"{h.ratio(f, n):.2f}", f"≤ {target}",
+                     "yes" if h.ratio(f, n) <= target else "**no**"])
+    header = ["benchmark", "d2l_core eager", "d2l.function (median ± IQR/2)", "NumPy by hand",
+              "PyTorch eager", "function / eager", "function / NumPy", "target", "met?"]
+    notes = """
+The same Python code eagerly and under `d2l.function` (traced once before
+timing; the rows time the compiled plan). Targets (issue 14): the chain,
+the linear regression and the nested second derivative within 1.5x of
+NumPy by hand; the MLP step no slower than NumPy by hand. The plan calls
+the eager ops with their checks and records them on the tapes it opens, so
+a traced function saves the Python of the function body and the nodes that
+folding, merging and dead-node removal take out, but not the per-op cost
+of the eager path; the backward pass is the eager tape's.
+"""
+    return "d2l.function against eager and NumPy (issue 14)", h.markdown_table(header, rows), notes

@@ -406,3 +406,87 @@ def keras_mlp(params):
     model.build((None, SIZES[0]))
     model.set_weights(params)
     return model
+
+
+# ================================================================ the same work under d2l.function (issue 14)
+#
+# Each maker returns the eager d2l_core version ("d2l_core"), the same Python code
+# decorated with d2l.function ("d2l.function"), NumPy by hand and PyTorch eager. The traced
+# versions are called once before timing (the trace); timing measures the plan.
+
+def make_function_chain(torch):
+    cases = make_chain(torch)
+    xn, wn, sn = _chain_data()
+    x, w, s = d2l.constant(xn), d2l.constant(wn), d2l.constant(sn)
+
+    @d2l.function
+    def step(x):
+        with d2l.GradientTape() as tape:
+            tape.watch(x)
+            y = x
+            for _ in range(CHAIN_ROUNDS):
+                y = d2l.sin(d2l.tanh(y * w + s))
+                y = y * y
+            loss = d2l.reduce_sum(y)
+        return tape.gradient(loss, x)
+
+    np.testing.assert_allclose(step(x).numpy(), cases["NumPy"](), rtol=1e-4, atol=1e-6)
+    cases["d2l.function"] = lambda: step(x)
+    return cases
+
+
+def make_function_mlp_step(torch, batch=512, lr=0.1):
+    cases = make_mlp_step(torch, batch, lr)
+    xn, yn = mlp_data(batch)
+    x, y = d2l.constant(xn), d2l.constant(yn)
+    dm = D2lMLP(mlp_init(), d2l.keras.optimizers.SGD(lr))
+    step = d2l.function(dm.step)
+    step(x, y)
+    cases["d2l.function"] = lambda: step(x, y)
+    return cases
+
+
+def make_function_second_derivative(torch, n=1000):
+    cases = make_second_derivative(torch, n)
+    x = d2l.constant(np.linspace(-2, 2, n, dtype=F32))
+
+    @d2l.function
+    def step(x):
+        with d2l.GradientTape() as outer:
+            outer.watch(x)
+            with d2l.GradientTape() as inner:
+                inner.watch(x)
+                y = x * x * x
+            dy = inner.gradient(y, x)
+        return outer.gradient(dy, x)
+
+    np.testing.assert_allclose(step(x).numpy(), 6 * x.numpy(), rtol=1e-5, atol=1e-5)
+    cases["d2l.function"] = lambda: step(x)
+    return cases
+
+
+def make_function_linreg(torch, lr=0.01):
+    cases = make_linreg(torch, lr)
+    xn, yn = _linreg_data()
+    x, y = d2l.constant(xn), d2l.constant(yn)
+    w, b = d2l.Variable(0.0), d2l.Variable(0.0)
+    opt = d2l.keras.optimizers.SGD(lr)
+
+    @d2l.function
+    def train_step(x, y):
+        with d2l.GradientTape() as tape:
+            loss = d2l.reduce_mean(d2l.square(w * x + b - y))
+        opt.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))
+
+    def fit():
+        w.assign(0.0)
+        b.assign(0.0)
+        for _ in range(LINREG_STEPS):
+            train_step(x, y)
+        return w, b
+
+    wf, bf = (float(v) for v in fit())
+    if not (abs(wf - 1.477) < 0.01 and abs(bf - 0.089) < 0.05):
+        raise AssertionError(f"linear regression (d2l.function) did not converge: {wf}, {bf}")
+    cases["d2l.function"] = fit
+    return cases

@@ -27,7 +27,8 @@ globals().update(_exported(""))     # d2l.add, d2l.matmul, ...: every op the reg
 from . import bitwise, config, debugging, io, linalg, math, nest, nn, random, sparse, strings, test
 from .sparse import SparseTensor
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
-from .eager import executing_eagerly, function
+from .function import cond, executing_eagerly, function, while_loop
+from .function import print_ as print  # noqa: A004  (tf.print)
 from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec

@@ -57,6 +57,11 @@ class DTypeMismatchError(InvalidArgumentError, TypeError):
     """Two inputs of one op have different dtypes; TensorFlow never promotes."""
 
 
+class OperatorNotAllowedInGraphError(TypeError):
+    """A Python operation that needs a tensor's value (``if t:``, ``for x in t``, ``bool(t)``)
+    was applied to a symbolic tensor inside ``d2l.function`` (TensorFlow's error of that name)."""
+
+
 class NotSupportedError(NotImplementedError):
     """A TensorFlow feature outside the subset d2l_core teaches (SavedModel, ragged, ...).
 

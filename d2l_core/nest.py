@@ -71,7 +71,7 @@ def _like(s, items):
         pairs = [(k, items[k]) for k in s]      # the original key order, however visited
         return dict(pairs) if type(s) is dict else type(s)(pairs)
     if _is_namedtuple(s):
-        return type(s)(*items)
+        return type(s)._make(items)     # as stored: a subclass's __new__ may convert its fields
     return tuple(items) if isinstance(s, tuple) else list(items)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from . import _logging, backend
 from .autodiff import GradientTape
 from .errors import InvalidArgumentError
+from .function import stateful
 from .backend import xp_of
 from .tensor import Tensor, Variable, array_of, set_array, wrap
 
@@ -232,6 +233,7 @@ class Optimizer:
                              "on these variables (a None gradient means it does not).")
         return pairs
 
+    @stateful        # inside d2l.function: a step of the plan, run on every call
     def apply_gradients(self, grads_and_vars, name=None, **kwargs):
         """Update each variable from its gradient; skips None gradients with a warning.
 

@@ -12,6 +12,8 @@ array([[0, 5],
        [0, 0],
        [7, 0]], dtype=int32)
 """
+import collections
+
 import numpy as np
 
 from .. import backend, dtypes
@@ -23,29 +25,31 @@ from .indexing import gather_nd
 from .registry import Sample, Test, gradient, op, random_shape, uniform
 
 
-class SparseTensor:
+class SparseTensor(collections.namedtuple("SparseTensor", ["indices", "values", "dense_shape"])):
     """A sparse tensor (``tf.SparseTensor``): ``values[i]`` sits at ``indices[i]`` in a tensor of
     shape ``dense_shape``; every other element is the default (0).
 
     ``indices`` (int64, shape [N, rank]) should list the coordinates in row-major
-    order, each once; ``values`` has shape [N].
+    order, each once; ``values`` has shape [N]. It is a structure of three
+    tensors (a namedtuple, as ``d2l.nest`` sees it), so ``d2l.function`` traces
+    through it as TensorFlow's composite tensors do.
 
     >>> st = d2l.SparseTensor(indices=[[0, 2]], values=[1.5], dense_shape=[2, 3])
     >>> st.shape, st.dtype
     (TensorShape([2, 3]), tf.float32)
     """
 
-    __slots__ = ("indices", "values", "dense_shape")
+    __slots__ = ()
 
-    def __init__(self, indices, values, dense_shape):
-        self.indices = convert_to_tensor(indices, dtype=dtypes.int64)
-        self.values = as_tensor(values)
-        self.dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64)
+    def __new__(cls, indices, values, dense_shape):
+        self = super().__new__(cls, convert_to_tensor(indices, dtype=dtypes.int64),
+                               as_tensor(values), convert_to_tensor(dense_shape, dtype=dtypes.int64))
         i, v, s = self.indices.shape, self.values.shape, self.dense_shape.shape
         if len(i) != 2 or len(v) != 1 or len(s) != 1 or i[0] != v[0] or i[1] != s[0]:
             raise InvalidArgumentError(
                 f"SparseTensor: indices must have shape [N, rank], values [N] and dense_shape "
                 f"[rank], got {list(i)}, {list(v)} and {list(s)}")
+        return self
 
     @property
     def shape(self):

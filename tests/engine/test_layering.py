@@ -54,7 +54,8 @@ def _is_module(name):
 # * The namespace modules `math`, `nn`, `linalg`, `random`, `bitwise`, `strings`, `io` only
 #   re-export ops, and `config`, `test` are thin public faces of `backend`: they form the
 #   "namespaces" layer just above ops, which autodiff and everything above may import.
-# * `eager` (``d2l.function``, ``executing_eagerly``) is the "function" layer.
+# * `function` (``d2l.function``, ``executing_eagerly``, ``d2l.print``) is the "function"
+#   layer; it traces with `stand_in`'s output specs, so it sits above `stand_in`.
 # * `stand_in` (output shapes and dtypes from runs of the real op on stand-in values)
 #   sits on the ops: graph mode, `Dataset.map` and Keras building all use it.
 # * `datasets/` needs NumPy only; `keras.datasets` re-exports `datasets.mnist`, so
@@ -84,8 +85,8 @@ LAYERS = {
     "unsupported": ({"unsupported"}, {"leaves"}),  # namespaces that raise NotSupportedError
     "autodiff": ({"autodiff"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
-    "function": ({"eager"}, {"autodiff", "namespaces", "ops", "tensor", "backend",
-                             "_recording", "leaves"}),
+    "function": ({"function"}, {"autodiff", "stand_in", "namespaces", "ops", "tensor",
+                                "backend", "_recording", "leaves"}),
     "stand_in": ({"stand_in"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
     "datasets": ({"datasets", "datasets.*"}, {"datasets"}),

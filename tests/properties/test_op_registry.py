@@ -4,8 +4,9 @@ For each op the entry's test data generates: values against its NumPy
 reference (hypothesis draws the seed, and with it shapes, axes and values;
 dtypes from the entry), gradients against finite differences to second
 order, the same results on a GPU (CuPy stand-in here, a real GPU where there
-is one), and graph mode (``compat.v1``) giving the eager results with the
-static shapes it promised. A new op is covered by registering it; the
+is one), graph mode (``compat.v1``) giving the eager results with the
+static shapes it promised, and ``d2l.function`` giving the eager values and
+gradients (tape inside the traced function and around its call, CPU and GPU). A new op is covered by registering it; the
 coverage tests at the top fail for an op that leaves any of this out.
 """
 import inspect
@@ -265,3 +266,73 @@ def test_graph_mode_runs_the_op_with_the_static_shapes_it_promised(name, feed_un
             assert np.shape(got) == tuple(want.shape)
             if entry.test.deterministic:
                 assert_same_values(got, want.numpy(), rtol=1e-6, atol=1e-7)
+
+
+# ============================================================ d2l.function: the same op, traced
+
+def _function_run(s, device, grads, traced, around):
+    """Sample ``s``'s outputs (and gradients of its float outputs with respect to its float
+    inputs) computed eagerly, inside a traced function, or by a tape around a traced call."""
+    xs = _on(device, s.arrays)
+    floats = [i for i, x in enumerate(xs) if x.dtype.is_floating]
+
+    def forward(*xs):
+        with d2l.device(device):
+            return as_list(s.fn(*xs))
+
+    def with_gradients(*xs):
+        with d2l.GradientTape() as tape:
+            for i in floats:
+                tape.watch(xs[i])
+            out = forward(*xs)
+        targets = [o for o in out if o.dtype.is_floating]
+        g = tape.gradient(targets, [xs[i] for i in floats]) if grads and targets else []
+        return out, g
+
+    if not traced:
+        return with_gradients(*xs)
+    if not around:
+        return d2l.function(with_gradients)(*xs)
+    fn = d2l.function(forward)
+    with d2l.GradientTape() as tape:
+        for i in floats:
+            tape.watch(xs[i])
+        out = fn(*xs)
+    targets = [o for o in out if o.dtype.is_floating]
+    return out, (tape.gradient(targets, [xs[i] for i in floats]) if grads and targets else [])
+
+
+@pytest.fixture(params=["cpu", "fake-gpu"])
+def device(request, monkeypatch):
+    if request.param == "fake-gpu":
+        if backend.gpu_count() > 0:
+            return "/gpu:0"
+        fake_cupy.install(monkeypatch)
+        return "/gpu:0"
+    return "/cpu:0"
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("around", [False, True], ids=["tape-inside", "tape-around"])
+def test_function_gives_the_eager_results_and_gradients(name, device, around):
+    """The op traced by ``d2l.function`` (called twice: the trace, then the plan alone) gives
+    the eager values and gradients, with a tape inside the function or around its call."""
+    entry = OPS[name]
+    for s in samples(entry, np.random.default_rng(4)):
+        grads = entry.differentiable and entry.test.deterministic
+        d2l.random.set_seed(7)
+        want, want_g = _function_run(s, device, grads, traced=False, around=around)
+        for call in range(2):
+            d2l.random.set_seed(7)
+            got, got_g = _function_run(s, device, grads, traced=True, around=around)
+            assert len(got) == len(want) and len(got_g) == len(want_g)
+            for g, w in zip(list(got) + list(got_g), list(want) + list(want_g)):
+                if w is None:
+                    assert g is None
+                    continue
+                assert g is not None, f"{name}: a gradient eager mode has is None when traced"
+                assert g.dtype == w.dtype and tuple(g.shape) == tuple(w.shape)
+                if device == "/gpu:0" and not runs_on_host(s.arrays, [g]):
+                    assert "GPU" in g.device, f"{name} ran on {g.device}"
+                if entry.test.deterministic:
+                    assert_same_values(g.numpy(), w.numpy(), rtol=1e-6, atol=1e-7)
