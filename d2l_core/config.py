@@ -38,11 +38,75 @@ def list_physical_devices(device_type=None):
 def list_logical_devices(device_type=None):
     """The devices ops can be placed on, with their full names.
 
+    A CPU split by ``set_logical_device_configuration`` is listed once per part
+    (``CPU:0``, ``CPU:1``, ...); d2l_core runs every part's ops on the one CPU.
+
     >>> d2l.config.list_logical_devices('CPU')[0].name
     '/job:localhost/replica:0/task:0/device:CPU:0'
     """
-    return [LogicalDevice(backend.Device(d.device_type, int(d.name.rsplit(":", 1)[1])).name,
-                          d.device_type) for d in list_physical_devices(device_type)]
+    found = []
+    for d in list_physical_devices(device_type):
+        parts = len(_logical_configs.get(d.name) or [None])
+        start = len([f for f in found if f.device_type == d.device_type])
+        found += [LogicalDevice(backend.Device(d.device_type, start + i).name, d.device_type)
+                  for i in range(parts)]
+    return found
+
+
+class LogicalDeviceConfiguration(collections.namedtuple(
+        "LogicalDeviceConfiguration",
+        ["memory_limit", "experimental_priority", "experimental_device_ordinal"])):
+    """One logical device to make of a physical one (``tf.config.LogicalDeviceConfiguration``).
+
+    >>> d2l.config.LogicalDeviceConfiguration()
+    LogicalDeviceConfiguration(memory_limit=None, experimental_priority=None, experimental_device_ordinal=None)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, memory_limit=None, experimental_priority=None,
+                experimental_device_ordinal=None):
+        return super().__new__(cls, memory_limit, experimental_priority,
+                               experimental_device_ordinal)
+
+
+_logical_configs = {}       # physical device name -> [LogicalDeviceConfiguration, ...]
+
+
+def set_logical_device_configuration(device, logical_devices):
+    """Split a physical device into logical ones (``tf.config.set_logical_device_configuration``).
+
+    On a CPU, as in TensorFlow, each ``LogicalDeviceConfiguration()`` adds a
+    logical CPU (``/cpu:1``, ``/cpu:2``, ...) for distribution strategies;
+    a ``memory_limit`` is refused. d2l_core records the split, lists it in
+    ``list_logical_devices`` and runs all of them on the one CPU.
+
+    >>> cpu = d2l.config.list_physical_devices('CPU')[0]
+    >>> d2l.config.set_logical_device_configuration(
+    ...     cpu, [d2l.config.LogicalDeviceConfiguration()] * 2)
+    >>> [d.name[-5:] for d in d2l.config.list_logical_devices('CPU')]
+    ['CPU:0', 'CPU:1']
+    >>> d2l.config.set_logical_device_configuration(cpu, None)      # back to one
+    """
+    name = getattr(device, "name", device)
+    if logical_devices is None:
+        _logical_configs.pop(name, None)
+        return
+    configs = list(logical_devices)
+    if getattr(device, "device_type", "CPU") == "CPU" and any(
+            c.memory_limit is not None for c in configs):
+        raise ValueError("Setting memory limit on CPU virtual devices is currently not "
+                         "supported; leave memory_limit=None for logical CPUs")
+    _logical_configs[name] = configs
+
+
+def get_logical_device_configuration(device):
+    """The logical devices set for ``device`` (None when it is not split).
+
+    >>> d2l.config.get_logical_device_configuration(d2l.config.list_physical_devices('CPU')[0])
+    """
+    configs = _logical_configs.get(getattr(device, "name", device))
+    return None if configs is None else list(configs)
 
 
 def get_soft_device_placement():
@@ -85,6 +149,9 @@ class experimental:  # noqa: N801  (TensorFlow's namespace)
     """
 
     list_physical_devices = staticmethod(list_physical_devices)
+    VirtualDeviceConfiguration = LogicalDeviceConfiguration
+    set_virtual_device_configuration = staticmethod(set_logical_device_configuration)
+    get_virtual_device_configuration = staticmethod(get_logical_device_configuration)
 
     @staticmethod
     def set_memory_growth(device, enable):

@@ -72,7 +72,8 @@ class Spec:
 _SIZES = (1, 12, 0)          # sizes for unknown dimensions, first to last run
 _RANKS = (2, 1, 3)           # ranks for inputs of unknown rank, likewise
 _SPARE_SIZES = (2, 3, 5)     # tried (after the inputs' known sizes) when those do not fit
-_LIMIT = 1 << 20             # stand-in elements; bigger known shapes are probed as if unknown
+_LIMIT = 1 << 20             # stand-in elements (unknown dimensions at size 1); bigger known
+                             # shapes are probed as if unknown
 
 
 class _Plan:
@@ -125,8 +126,8 @@ def _templates(specs):
     """
     templates = [None if s.shape.rank is None else list(s.shape.as_list()) for s in specs]
 
-    def elements():
-        return sum(math.prod(_SIZES[1] if d is None else d for d in t) for t in templates
+    def elements():      # unknown dimensions (the batch) counted once: 1 is their first size
+        return sum(math.prod(1 if d is None else d for d in t) for t in templates
                    if t is not None)
     for big in sorted({d for t in templates if t for d in t if d is not None and d > 1},
                       reverse=True):

@@ -332,7 +332,9 @@ def _common_dtype(typed, op):
 
 
 def _out_of_range(op, value, what, fix="use smaller numbers"):
-    return InvalidArgumentError(f"{op}: {value!r:.60} is out of range for {what}; {fix}", op=op)
+    # A plain ValueError, as TensorFlow raises ("Can't convert Python sequence with
+    # out-of-range integer to Tensor."); d2l's message says which value and dtype.
+    return ValueError(f"{op}: {value!r:.60} is out of range for {what}; {fix}")
 
 
 def _python_array(value, dtype, op):
@@ -353,9 +355,10 @@ def _python_array(value, dtype, op):
     try:
         raw = np.array(value)
     except ValueError:
-        raise InvalidArgumentError(
-            f"{op}: cannot make a tensor from the ragged nested list {value!r:.60}; "
-            "every row must have the same length", op=op) from None
+        raise ValueError(      # TensorFlow's type and first sentence, then d2l's explanation
+            f"Can't convert non-rectangular Python sequence to Tensor. {op}: cannot make a "
+            f"tensor from the ragged nested list {value!r:.60}; every row must have the same "
+            "length") from None
     if raw.dtype == object and raw.size and all(
             isinstance(v, numbers.Integral) for v in raw.flat):
         raise _out_of_range(op, value, "a 64-bit integer tensor")
@@ -644,7 +647,10 @@ class Variable(Tensor):
         """``value`` as an array of this variable's dtype, shape and device."""
         array = self._array_of(value, op)
         if array.shape != self._value.shape:
-            raise InvalidArgumentError(
+            # TensorFlow: assign checks the shape in Python (ValueError), assign_add and
+            # assign_sub fail in the kernel (InvalidArgumentError).
+            error = ValueError if op == "assign" else InvalidArgumentError
+            raise error(
                 f"{op}: cannot assign a value of shape {tuple(array.shape)} to Variable "
                 f"'{self._name}' of shape {tuple(self._value.shape)}; a Variable keeps its shape, "
                 "so reshape the value or create a new Variable")

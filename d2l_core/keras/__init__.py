@@ -11,9 +11,9 @@ TensorShape([2, 10])
 """
 from .. import optimizers  # noqa: F401
 from . import (activations, backend, callbacks, datasets, initializers, layers,  # noqa: F401
-               losses, metrics, models, saving, utils)
+               losses, metrics, models, ops, saving, utils)
 from .layers import Input  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
 __all__ = ["Model", "Sequential", "Input", "activations", "backend", "callbacks", "datasets",
-           "initializers", "layers", "losses", "metrics", "models", "optimizers", "utils"]
+           "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "utils"]

@@ -154,6 +154,7 @@ class Layer(Module):
                             f"{self._dtype.name}")
         self.built = False
         self._out_shape = None          # last output shape (batch dim as None) for summary()
+        self._inbound = []              # _Nodes of its calls on KerasTensors, first first
         if batch_input_shape is None and input_shape is not None:
             if isinstance(input_shape, int):
                 input_shape = (input_shape,)
@@ -444,8 +445,11 @@ class Layer(Module):
             _training_stack.pop()
         if type(outputs) is Tensor:
             shape = (None,) + array_of(outputs).shape[1:] if array_of(outputs).ndim else ()
-            if self._out_shape != shape:
-                self._out_shape = shape if self._out_shape is None else "multiple"
+            if self._out_shape is None:
+                self._out_shape = shape
+            elif self._out_shape != "multiple" and (len(self._out_shape) != len(shape) or
+                                                      self._out_shape[1:] != shape[1:]):
+                self._out_shape = "multiple"    # another shape than before (the batch aside)
         return outputs
 
     def _symbolic_call(self, inputs, args, kwargs):
@@ -464,7 +468,49 @@ class Layer(Module):
                                           stand_in.probe(run, (specs,)))
         made = nest.flatten(node.outputs)
         self._out_shape = tuple(made[0].shape) if len(made) == 1 else "multiple"
+        self._inbound.append(node)
         return node.outputs
+
+    def _nested_call(self):
+        """True while another layer's call (or a stand-in probe of one) is running."""
+        return bool(_training_stack)
+
+    def _first_node(self, what):
+        inbound = self.__dict__.get("_inbound")
+        if not inbound:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {what}. "
+                f"A layer gets its {what} when it is called on a keras.Input(...) result, or "
+                "when a Sequential model that holds it knows its input shape")
+        return inbound[0]
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call on ``keras.Input`` results (Keras 3).
+
+        >>> inputs = d2l.keras.Input(shape=(3,))
+        >>> dense = d2l.keras.layers.Dense(2)
+        >>> _ = dense(inputs)
+        >>> dense.input is inputs
+        True
+        """
+        node = self._first_node("input")
+        flat = nest.flatten(node.inputs)
+        return flat[0] if len(flat) == 1 else node.inputs
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first call on ``keras.Input`` results (Keras 3).
+
+        >>> inputs = d2l.keras.Input(shape=(3,))
+        >>> dense = d2l.keras.layers.Dense(2)
+        >>> outputs = dense(inputs)
+        >>> dense.output is outputs, dense.output.shape
+        (True, TensorShape([None, 2]))
+        """
+        node = self._first_node("output")
+        flat = nest.flatten(node.outputs)
+        return flat[0] if len(flat) == 1 else node.outputs
 
     # ---------------------------------------------------------------- misc
     def get_config(self):
@@ -486,7 +532,8 @@ class Layer(Module):
 _TRACKABLE = (Module, Variable, list, tuple, dict)
 _UNTRACKED = frozenset({"_own_weights", "_losses", "_out_shape", "_batch_input_shape",
                         "_inbound", "_keras_tensor", "_compiled", "optimizer", "_history",
-                        "_fit_state", "_output_tensors", "_input_tensors", "_nodes"})
+                        "_fit_state", "_output_tensors", "_input_tensors", "_nodes",
+                        "_graph", "_graph_shape"})
 
 
 def _sorted_values(d):
@@ -976,6 +1023,27 @@ class GlobalAveragePooling2D(Layer):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
+class GlobalMaxPooling2D(Layer):
+    """The largest value over height and width: (batch, h, w, c) becomes (batch, c).
+
+    >>> x = d2l.reshape(d2l.range(8.0), (1, 2, 2, 2))
+    >>> d2l.keras.layers.GlobalMaxPooling2D()(x).numpy()
+    array([[6., 7.]], dtype=float32)
+    """
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _channels_last(type(self).__name__, data_format)
+        self.keepdims = bool(keepdims)
+
+    def call(self, inputs):
+        _images(self, inputs)
+        return _reduce.reduce_max(inputs, axis=[1, 2], keepdims=self.keepdims)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+
+
 class BatchNormalization(Layer):
     """Normalise each feature with batch statistics while training (``keras.layers.BatchNormalization``).
 
@@ -1073,6 +1141,8 @@ class BatchNormalization(Layer):
 
 
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+            "GlobalMaxPooling2D", "GlobalMaxPool2D",
             "BatchNormalization", "Convolution2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool2D"]
 Convolution2D = Conv2D                  # Keras's aliases
 MaxPool2D, AvgPool2D, GlobalAvgPool2D = MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D

@@ -1035,6 +1035,8 @@ class Sequential(Model):
         super().__init__(name=name or _naming.unique_name("sequential"), **kwargs)
         self._layers = []
         self._input_layer = None
+        self._graph = None          # (input, output) KerasTensors once the input shape is known
+        self._graph_shape = None    # the input shape they were traced for
         if layers is not None:
             if isinstance(layers, (Layer, KerasTensor)):
                 layers = [layers]
@@ -1079,7 +1081,14 @@ class Sequential(Model):
                 layer._batch_input_shape is not None:
             self._batch_input_shape = layer._batch_input_shape
         if self._batch_input_shape is not None:
-            self.build(self._batch_input_shape)
+            if self.built and self._graph is not None and len(self._layers) > 1 and \
+                    self._graph_shape == tuple(TensorShape(self._batch_input_shape)):
+                # Only the new layer needs building: call it on the stack's symbolic output
+                # (as the whole-stack build would, it is built on stand-ins).
+                self._out_shape = None
+                self._graph = (self._graph[0], layer(self._graph[1]))
+            else:
+                self.build(self._batch_input_shape)
         else:
             self.built = False
 
@@ -1093,6 +1102,10 @@ class Sequential(Model):
         if not self._layers:
             raise TypeError("Sequential.pop: there are no layers in the model")
         self._layers.pop()
+        if self._graph is not None:
+            self._graph = None
+            if self._layers:
+                self._trace(tuple(self._batch_input_shape or self._graph_shape))
 
     def build(self, input_shape=None):
         """Build every layer for inputs of ``input_shape`` (None = batch), e.g. ``(None, 784)``."""
@@ -1106,7 +1119,61 @@ class Sequential(Model):
         if self._layers:
             self._out_shape = None             # the stack changed: forget the old output shape
             self._build_on_stand_ins(stand_in.Spec(input_shape, self._dtype))
+            self._trace(input_shape)
         self.built = True
+
+    def _trace(self, input_shape):
+        """Call the (built) layers on a ``keras.Input`` of ``input_shape``, as Keras 3 does, so
+        the model has ``inputs``/``outputs`` and each layer an ``input``/``output``."""
+        first = self._input_layer
+        if first is None or tuple(first._batch_input_shape) != tuple(input_shape):
+            first = InputLayer(batch_input_shape=input_shape, dtype=self._dtype)
+        x = first._keras_tensor
+        for layer in self._layers:
+            x = layer(x)
+        self._graph, self._graph_shape = (first._keras_tensor, x), tuple(input_shape)
+
+    def __call__(self, inputs, *args, **kwargs):
+        first_call = not self.built
+        outputs = super().__call__(inputs, *args, **kwargs)
+        if first_call and self._graph is None and self._batch_input_shape is None and \
+                self._layers and not self._nested_call():
+            # Keras 3 builds a Sequential for the shape it is first called on.
+            shape = getattr(inputs, "shape", None)
+            if shape is not None and not isinstance(inputs, KerasTensor):
+                try:
+                    self._trace(tuple(TensorShape(shape).as_list()))
+                except Exception:       # noqa: BLE001  (the model ran; only its graph is unknown)
+                    self._graph = None
+        return outputs
+
+    def _traced(self, what):
+        if self._graph is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined {what} yet. Its input shape is "
+                "not known: start it with keras.Input(shape=...), call model.build(input_shape) "
+                "or call it on a batch of data")
+        return self._graph
+
+    @property
+    def inputs(self):
+        """``[keras.Input]`` the model starts from, once its input shape is known (Keras 3).
+
+        >>> model = d2l.keras.Sequential([d2l.keras.Input(shape=(4,)), d2l.keras.layers.Dense(2)])
+        >>> model.inputs[0].shape
+        TensorShape([None, 4])
+        """
+        return [self._traced("inputs")[0]]
+
+    @property
+    def outputs(self):
+        """``[KerasTensor]`` the last layer returns for ``inputs`` (Keras 3).
+
+        >>> model = d2l.keras.Sequential([d2l.keras.Input(shape=(4,)), d2l.keras.layers.Dense(2)])
+        >>> model.outputs[0].shape
+        TensorShape([None, 2])
+        """
+        return [self._traced("outputs")[1]]
 
     def call(self, inputs, training=None, mask=None):
         x = inputs

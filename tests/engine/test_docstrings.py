@@ -11,6 +11,7 @@ NAMESPACES = {
     "d2l.keras.layers": d2l.keras.layers, "d2l.keras.losses": d2l.keras.losses,
     "d2l.keras.metrics": d2l.keras.metrics, "d2l.keras.optimizers": d2l.keras.optimizers,
     "d2l.keras.initializers": d2l.keras.initializers, "d2l.keras.activations": d2l.keras.activations,
+    "d2l.keras.ops": d2l.keras.ops,
 }
 
 

@@ -191,7 +191,20 @@ def test_conversions_that_would_lose_information(call, words):
     (lambda: d2l.constant([[1, 2], [3]]), ["constant", "ragged", "same length"]),
 ])
 def test_values_out_of_range_or_ragged(call, words):
-    expect_error(call, [InvalidArgument, ValueError], *words)
+    # TensorFlow raises a plain ValueError ("Can't convert non-rectangular Python sequence to
+    # Tensor.", "... out-of-range integer ..."), not InvalidArgumentError.
+    message = expect_error(call, [ValueError], *words)
+    with pytest.raises(ValueError) as info:
+        call()
+    assert not isinstance(info.value, InvalidArgument), message
+
+
+def test_a_ragged_list_starts_with_tensorflows_sentence():
+    with pytest.raises(ValueError, match="^Can't convert non-rectangular Python sequence to "
+                                         "Tensor."):
+        d2l.constant([[0, 1, 2, 3], [4, 5], [6, 7, 8], [9]])
+    with pytest.raises(ValueError, match="non-rectangular"):
+        d2l.Variable([[1, 2], [3]])
 
 
 @pytest.mark.parametrize("value", [None, object(), {"a": 1}])     # text is d2l.string
@@ -367,8 +380,21 @@ def test_item_assignment_on_a_variable_points_to_slice_assign():
 ])
 def test_assigning_a_value_of_the_wrong_shape(call, words):
     v = d2l.Variable(d2l.zeros((2, 3)))
-    expect_error(lambda: call(v), [InvalidArgument, ValueError], *words)
+    expect_error(lambda: call(v), [ValueError], *words)
     np.testing.assert_array_equal(v.numpy(), np.zeros((2, 3)))    # nothing was written
+
+
+@pytest.mark.parametrize("call, plain", [
+    (lambda v: v.assign([1.0, 2.0, 3.0]), True),      # TF: ValueError (checked in Python)
+    (lambda v: v.assign(1.0), True),
+    (lambda v: v.assign_add([1.0, 2.0, 3.0]), False),  # TF: InvalidArgumentError (the kernel)
+    (lambda v: v.assign_sub([1.0, 2.0, 3.0]), False),
+])
+def test_wrong_shape_errors_have_tensorflows_types(call, plain):
+    v = d2l.Variable([2.0, 3.0])
+    with pytest.raises(ValueError) as info:
+        call(v)
+    assert isinstance(info.value, InvalidArgument) is not plain
 
 
 @pytest.mark.parametrize("call, words", [
