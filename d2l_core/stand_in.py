@@ -174,14 +174,19 @@ def _specs_of(out):
                               sort_keys=False)
 
 
+_program_random = [False]    # True while a probe lets random ops draw from the program's stream
+
+
 @contextlib.contextmanager
 def _quietly():
-    """No placement log, no NumPy warnings, and random ops leave the program's stream alone."""
+    """No placement log, no NumPy warnings, and random ops leave the program's stream alone
+    (unless the probe was asked to build weights: see ``probe``)."""
     saved = backend.placement.log_device_placement
     backend.placement.log_device_placement = False
+    private = contextlib.nullcontext() if _program_random[0] else \
+        _random.using_generator(np.random.default_rng(0))
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), \
-                _random.using_generator(np.random.default_rng(0)):
+        with warnings.catch_warnings(), np.errstate(all="ignore"), private:
             warnings.simplefilter("ignore")
             yield
     finally:
@@ -297,8 +302,13 @@ def _probe(fn, args, kwargs):
     return _merge(outs)
 
 
-def probe(fn, args=(), kwargs=None):
+def probe(fn, args=(), kwargs=None, builds_weights=False):
     """What ``fn(*args, **kwargs)`` returns, as ``Spec``s, learned from runs on stand-ins.
+
+    Random ops inside ``fn`` draw from a private generator, so probing leaves
+    the program's random stream alone; with ``builds_weights=True`` (Keras
+    building a model) they draw from the program's stream, so new weights
+    follow ``d2l.random.set_seed`` as TensorFlow's do.
 
     Each ``Spec`` among the arguments (also inside lists, tuples, dicts and
     slices) is replaced by an eager tensor of its dtype and shape; other
@@ -316,6 +326,12 @@ def probe(fn, args=(), kwargs=None):
     ...
     d2l_core.errors.InvalidArgumentError: matmul: inner dimensions differ: (1, 2) @ (3, 3) needs 2 == 3...
     """
+    if builds_weights:
+        saved, _program_random[0] = _program_random[0], True
+        try:
+            return probe(fn, args, kwargs)
+        finally:
+            _program_random[0] = saved
     kwargs = dict(kwargs or {})
     rule = VALUE_DEPENDENT_SHAPES.get(fn)
     if rule is None:

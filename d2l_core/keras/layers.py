@@ -465,7 +465,7 @@ class Layer(Module):
             lambda t: stand_in.Spec(t.shape, t.dtype) if isinstance(t, KerasTensor) else t, inputs)
         # Output dimensions that follow the batch size (or another unknown one) are None.
         node.outputs = nest.map_structure(lambda s: KerasTensor(s.shape, s.dtype, self, node),
-                                          stand_in.probe(run, (specs,)))
+                                          stand_in.probe(run, (specs,), builds_weights=True))
         made = nest.flatten(node.outputs)
         self._out_shape = tuple(made[0].shape) if len(made) == 1 else "multiple"
         self._inbound.append(node)

@@ -356,7 +356,7 @@ class Model(Layer):
 
     def _build_on_stand_ins(self, specs):
         """Create the weights by running the model on stand-ins shaped like ``specs``."""
-        stand_in.probe(lambda x: self(x, training=False), (specs,))
+        stand_in.probe(lambda x: self(x, training=False), (specs,), builds_weights=True)
 
     @property
     def layers(self):

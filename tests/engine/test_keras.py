@@ -880,3 +880,19 @@ def test_custom_train_step_with_own_metric_trackers():
     assert set(h.history) == {"loss", "mae", "steps"}
     assert h.history["loss"][-1] < h.history["loss"][0]
     assert loss_tracker.count == 4         # reset each epoch: 4 batches in the last one
+
+
+def test_weights_made_while_building_from_a_shape_follow_the_seed():
+    """Building on stand-ins (input_shape, keras.Input) draws weights from the seeded stream."""
+    def first_kernel(seed, functional):
+        d2l.random.set_seed(seed)
+        if functional:
+            x = d2l.keras.Input(shape=(3,))
+            model = d2l.keras.Model(x, d2l.keras.layers.Dense(2)(x))
+        else:
+            model = d2l.keras.Sequential([d2l.keras.layers.Dense(2, input_shape=(3,))])
+        return model.weights[0].numpy()
+    for functional in (False, True):
+        a, b, again = (first_kernel(s, functional) for s in (1, 2, 1))
+        np.testing.assert_array_equal(a, again)
+        assert not np.array_equal(a, b)
