@@ -91,6 +91,8 @@ def main(argv=None):
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--no-write", action="store_true")
+    p.add_argument("--name", default="compare",
+                   help="results file name: results/<name>.md (default compare)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -129,7 +131,7 @@ def main(argv=None):
                  "with NumPy and PyTorch (benchmarks/compare.py), so background load hits all "
                  "of them alike. Times are medians (± half the interquartile range); a ratio "
                  "within about ±5% is noise on this machine.")
-        path = h.write_results("compare", f"d2l_core {head_rev} against {base_rev}", info,
+        path = h.write_results(args.name, f"d2l_core {head_rev} against {base_rev}", info,
                                [("Results", table)], notes)
         print(f"(written to {os.path.relpath(path)})")
 
