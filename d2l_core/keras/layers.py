@@ -1003,12 +1003,8 @@ class AveragePooling2D(_Pooling2D):
     _op = staticmethod(_conv.avg_pool2d)
 
 
-class GlobalAveragePooling2D(Layer):
-    """The mean over height and width: (batch, h, w, c) becomes (batch, c).
-
-    >>> d2l.keras.layers.GlobalAveragePooling2D()(d2l.ones((2, 5, 5, 3))).shape
-    TensorShape([2, 3])
-    """
+class _GlobalPooling2D(Layer):
+    """Reduce height and width away with the subclass's ``_pool`` (a mean or a max)."""
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
@@ -1017,13 +1013,23 @@ class GlobalAveragePooling2D(Layer):
 
     def call(self, inputs):
         _images(self, inputs)
-        return _reduce.reduce_mean(inputs, axis=[1, 2], keepdims=self.keepdims)
+        return type(self)._pool(inputs, axis=[1, 2], keepdims=self.keepdims)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
-class GlobalMaxPooling2D(Layer):
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """The mean over height and width: (batch, h, w, c) becomes (batch, c).
+
+    >>> d2l.keras.layers.GlobalAveragePooling2D()(d2l.ones((2, 5, 5, 3))).shape
+    TensorShape([2, 3])
+    """
+
+    _pool = staticmethod(_reduce.reduce_mean)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
     """The largest value over height and width: (batch, h, w, c) becomes (batch, c).
 
     >>> x = d2l.reshape(d2l.range(8.0), (1, 2, 2, 2))
@@ -1031,17 +1037,7 @@ class GlobalMaxPooling2D(Layer):
     array([[6., 7.]], dtype=float32)
     """
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = _channels_last(type(self).__name__, data_format)
-        self.keepdims = bool(keepdims)
-
-    def call(self, inputs):
-        _images(self, inputs)
-        return _reduce.reduce_max(inputs, axis=[1, 2], keepdims=self.keepdims)
-
-    def get_config(self):
-        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+    _pool = staticmethod(_reduce.reduce_max)
 
 
 class BatchNormalization(Layer):

@@ -23,7 +23,7 @@ from ._op import (arrays, as_tensor, normalize_axis, record, record_many, shape_
                   xp_of)
 from .broadcast import broadcast_to, reduce_sum, reshape, sum_to  # noqa: F401  (re-exported)
 from .registry import (COMPOSITE, NOT_DIFFERENTIABLE, VALUE, Sample, Test, gradient, op,
-                       random_axis, random_shape, uniform)
+                       random_axis, random_index, random_shape, uniform)
 
 _range = builtins.range
 
@@ -151,29 +151,9 @@ def _one_hot_samples(rng):
                    lambda i: np.where(np.arange(3)[:, None] == i, 5.0, -1.0).astype(np.float32))]
 
 
-def _random_key(rng, shape):
-    """A basic index into ``shape``: ints, slices (steps negative too), Ellipsis and None."""
-    key = []
-    for n in shape[:int(rng.integers(len(shape) + 1))]:
-        kind = rng.integers(3)
-        if kind == 0:
-            key.append(int(rng.integers(-n, n)))
-        elif kind == 1:
-            start, stop = (None if rng.random() < 0.3 else int(rng.integers(-n, n + 1))
-                           for _ in "ab")
-            key.append(slice(start, stop, [None, 1, 2, -1, -2][int(rng.integers(5))]))
-        else:
-            key.append(slice(None))
-    if key and rng.random() < 0.5:
-        key[int(rng.integers(len(key)))] = Ellipsis
-    if rng.random() < 0.5:
-        key.insert(int(rng.integers(len(key) + 1)), None)
-    return tuple(key)
-
-
 def _getitem_samples(rng):
     x = uniform()(rng, random_shape(rng, min_dims=1))
-    key = _random_key(rng, x.shape)
+    key = random_index(rng, x.shape)
     return [Sample(lambda x: x[key], (x,), lambda x: x[key])]
 
 

@@ -29,7 +29,7 @@ from .array import shape, take_grad, zeros_like
 from .broadcast import broadcast_to, reshape
 from .math import cast, divide, equal, multiply, negative
 from .registry import (COMPOSITE, NOT_DIFFERENTIABLE, Sample, Test, distinct, gradient, op,
-                       random_axis, random_shape, uniform)
+                       random_axis, random_index, random_shape, uniform)
 
 _slice = builtins.slice       # this module defines tf.slice
 
@@ -530,26 +530,6 @@ def slice(input_, begin, size, name=None):  # noqa: A001  (TensorFlow's name)
     return _take("slice", x, a, tuple(index))
 
 
-def _strided_key(rng, shape):
-    """A NumPy basic index into ``shape`` (ints, slices with steps, ``...``, None)."""
-    key = []
-    for n in shape[:int(rng.integers(len(shape) + 1))]:
-        kind = rng.integers(3)
-        if kind == 0:
-            key.append(int(rng.integers(-n, n)))
-        elif kind == 1:
-            start, stop = (None if rng.random() < 0.3 else int(rng.integers(-n - 1, n + 2))
-                           for _ in "ab")
-            key.append(_slice(start, stop, [None, 1, 2, -1, -3][int(rng.integers(5))]))
-        else:
-            key.append(_slice(None))
-    if rng.random() < 0.4:
-        key.insert(int(rng.integers(len(key) + 1)), Ellipsis)
-    for _ in range(int(rng.integers(3))):
-        key.insert(int(rng.integers(len(key) + 1)), None)
-    return tuple(key)
-
-
 def _strided_args(rng, key):
     """``key`` spelled as strided_slice's arguments, as ``t[key]`` spells it in TensorFlow;
     mask bits that lose to another (a begin mask on a shrunk axis, a shrink bit on a new axis,
@@ -592,7 +572,7 @@ def _strided_args(rng, key):
 
 def _strided_slice_samples(rng):
     x = uniform()(rng, random_shape(rng, max_side=4))
-    key = _strided_key(rng, x.shape)
+    key = random_index(rng, x.shape)
     begin, end, strides, masks = _strided_args(rng, key)
     return [Sample(lambda x: strided_slice(x, begin, end, strides, **masks), (x,),
                    lambda x: x[key])]

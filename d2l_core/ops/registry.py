@@ -312,3 +312,30 @@ def broadcastable_shapes(rng, n=2, min_dims=0, max_dims=3, max_side=3):
         shape = tuple(1 if rng.random() < 0.3 else d for d in full)
         shapes.append(shape[int(rng.integers(0, len(shape) - min_dims + 1)):])
     return shapes
+
+
+def random_index(rng, shape):
+    """A NumPy basic index into ``shape``: ints, slices (steps negative too, bounds past the
+    ends), an Ellipsis and new axes (None), each at random.
+
+    >>> import numpy as np
+    >>> key = random_index(np.random.default_rng(3), (4, 5))
+    >>> np.zeros((4, 5))[key].ndim >= 0
+    True
+    """
+    key = []
+    for n in shape[:int(rng.integers(len(shape) + 1))]:
+        kind = rng.integers(3)
+        if kind == 0:
+            key.append(int(rng.integers(-n, n)))
+        elif kind == 1:
+            start, stop = (None if rng.random() < 0.3 else int(rng.integers(-n - 1, n + 2))
+                           for _ in "ab")
+            key.append(slice(start, stop, [None, 1, 2, -1, -3][int(rng.integers(5))]))
+        else:
+            key.append(slice(None))
+    if rng.random() < 0.4:
+        key.insert(int(rng.integers(len(key) + 1)), Ellipsis)
+    for _ in range(int(rng.integers(3))):
+        key.insert(int(rng.integers(len(key) + 1)), None)
+    return tuple(key)
