@@ -7,8 +7,9 @@ nbgrader starts one kernel per submitted notebook. With
     prlimit --as=... --nproc=... --cpu=... --fsize=... --core=0 --
       bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --die-with-parent
             --new-session --clearenv --cap-add CAP_SETUID --cap-add CAP_SETGID
+            --proc /proc --dev /dev --tmpfs /tmp
             --ro-bind <system, Python, d2l_core, course data> ...
-            --tmpfs /tmp --tmpfs <the submission's folder> --proc /proc --dev /dev --
+            --tmpfs <the submission's folder> --
         setpriv --reuid=UID --regid=UID --clear-groups --inh-caps=-all --bounding-set=-all
                 --no-new-privs --
           python -m d2l_grading.kernel -f <connection file>
@@ -216,6 +217,10 @@ class SandboxedKernelManager(AsyncKernelManager):
                  "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
                  "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
                  "--proc", "/proc", "--dev", "/dev"]
+        # A private /tmp first: mounts are stacked in order, so a readable root that lives
+        # under /tmp (a course cloned into /tmp, a data cache from mktemp) is bound on top.
+        size = str(self.file_mb * mib)
+        bwrap += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         roots = readable_roots(python) + [os.path.realpath(p) for p in self.extra_readable]
         hidden = {os.path.realpath(os.getcwd()), os.path.realpath(os.path.join(cwd, "..", "..", ".."))}
         parents = sorted({str(p) for r in roots + [os.path.realpath(cwd)]
@@ -230,9 +235,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         for folder in sorted(hidden):       # the course folder, should a readable root hold it
             if any(_inside(folder, r) for r in roots if not os.path.islink(r)):
                 bwrap += ["--tmpfs", folder]
-        size = str(self.file_mb * mib)
         work = os.path.realpath(cwd)
-        bwrap += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         for parent in sorted((str(p) for p in Path(ipc).parents if _inside(p, "/tmp") and str(p) != "/tmp"),
                              key=len):
             bwrap += ["--perms", "0755", "--dir", parent]
