@@ -101,10 +101,13 @@ for host, port in [('127.0.0.1', {port}), ('10.0.0.1', 80), ('8.8.8.8', 53)]:
     except OSError as e:
         print('NO NETWORK', host, type(e).__name__)
 """,
+    # bytes(n) asks the system for n zeroed bytes at once (calloc), so the bomb reaches the
+    # sandbox's memory limit in milliseconds, not after seconds of writing zeros (which a
+    # loaded two-core CI machine can stretch past the test's cell timeout).
     "membomb": """
 hog = []
 while True:
-    hog.append(bytearray(50 * 1024 * 1024))
+    hog.append(bytes(256 * 1024 * 1024))
 """,
     "forkbomb": """
 import os, time
