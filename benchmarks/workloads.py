@@ -53,20 +53,25 @@ def _chain_data(n=64):
 CHAIN_ROUNDS = 10
 
 
+def _d2l_chain(x, w, s):
+    """The chain's forward and backward pass with a tape (eager, or traced by d2l.function)."""
+    with d2l.GradientTape() as tape:
+        tape.watch(x)
+        y = x
+        for _ in range(CHAIN_ROUNDS):
+            y = d2l.sin(d2l.tanh(y * w + s))
+            y = y * y
+        loss = d2l.reduce_sum(y)
+    return tape.gradient(loss, x)
+
+
 def make_chain(torch):
     xn, wn, sn = _chain_data()
 
     x, w, s = d2l.constant(xn), d2l.constant(wn), d2l.constant(sn)
 
     def d2l_step():
-        with d2l.GradientTape() as tape:
-            tape.watch(x)
-            y = x
-            for _ in range(CHAIN_ROUNDS):
-                y = d2l.sin(d2l.tanh(y * w + s))
-                y = y * y
-            loss = d2l.reduce_sum(y)
-        return tape.gradient(loss, x)
+        return _d2l_chain(x, w, s)
 
     def numpy_step():
         y, saved = xn, []
@@ -260,18 +265,23 @@ def check_mlp(torch, batch=64, steps=3):
 
 # ================================================================ second derivative of x³
 
+def _d2l_second_derivative(x):
+    """d²(x³)/dx² by nested tapes (eager, or traced by d2l.function)."""
+    with d2l.GradientTape() as outer:
+        outer.watch(x)
+        with d2l.GradientTape() as inner:
+            inner.watch(x)
+            y = x * x * x
+        dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
 def make_second_derivative(torch, n=1000):
     xn = np.linspace(-2, 2, n, dtype=F32)
     x = d2l.constant(xn)
 
     def d2l_step():
-        with d2l.GradientTape() as outer:
-            outer.watch(x)
-            with d2l.GradientTape() as inner:
-                inner.watch(x)
-                y = x * x * x
-            dy = inner.gradient(y, x)
-        return outer.gradient(dy, x)
+        return _d2l_second_derivative(x)
 
     def numpy_step():       # by hand: y = x³, y' = 3x², y'' = 6x
         y = xn * xn * xn
@@ -418,20 +428,9 @@ def make_function_chain(torch):
     cases = make_chain(torch)
     xn, wn, sn = _chain_data()
     x, w, s = d2l.constant(xn), d2l.constant(wn), d2l.constant(sn)
-
-    @d2l.function
-    def step(x):
-        with d2l.GradientTape() as tape:
-            tape.watch(x)
-            y = x
-            for _ in range(CHAIN_ROUNDS):
-                y = d2l.sin(d2l.tanh(y * w + s))
-                y = y * y
-            loss = d2l.reduce_sum(y)
-        return tape.gradient(loss, x)
-
-    np.testing.assert_allclose(step(x).numpy(), cases["NumPy"](), rtol=1e-4, atol=1e-6)
-    cases["d2l.function"] = lambda: step(x)
+    step = d2l.function(_d2l_chain)
+    np.testing.assert_allclose(step(x, w, s).numpy(), cases["NumPy"](), rtol=1e-4, atol=1e-6)
+    cases["d2l.function"] = lambda: step(x, w, s)
     return cases
 
 
@@ -449,17 +448,7 @@ def make_function_mlp_step(torch, batch=512, lr=0.1):
 def make_function_second_derivative(torch, n=1000):
     cases = make_second_derivative(torch, n)
     x = d2l.constant(np.linspace(-2, 2, n, dtype=F32))
-
-    @d2l.function
-    def step(x):
-        with d2l.GradientTape() as outer:
-            outer.watch(x)
-            with d2l.GradientTape() as inner:
-                inner.watch(x)
-                y = x * x * x
-            dy = inner.gradient(y, x)
-        return outer.gradient(dy, x)
-
+    step = d2l.function(_d2l_second_derivative)
     np.testing.assert_allclose(step(x).numpy(), 6 * x.numpy(), rtol=1e-5, atol=1e-5)
     cases["d2l.function"] = lambda: step(x)
     return cases

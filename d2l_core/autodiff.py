@@ -258,7 +258,7 @@ class GradientTape:
             if not t.dtype.is_differentiable:
                 _logging.warning(
                     f"The dtype of the target tensor must be floating (e.g. tf.float32) when "
-                    f"calling GradientTape.gradient, got {t.dtype!r}: an integer or bool "
+                    f"calling GradientTape.gradient, got {t.dtype!r}: an integer, bool or string "
                     "result has no gradient, so every gradient is None")
         flat_sources = nest.flatten(sources)
         _check_sources("gradient", flat_sources)
@@ -307,7 +307,7 @@ class GradientTape:
 
         The one place above ops that reads Tensors' ``_value``/``_dtype``: this
         loop runs once per recorded op, and an attribute read is cheaper than
-        ``tensor.array_of`` (tests/test_layering.py lists the exception).
+        ``tensor.array_of`` (tests/engine/test_layering.py lists the exception).
         """
         keep = {id(s) for s in sources}
         grads = {}

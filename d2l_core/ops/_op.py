@@ -186,7 +186,7 @@ def check_dtype(op, t, allowed, what, fix="d2l.cast(x, d2l.float32)"):
                                  f"cast it first, e.g. {fix}", op=op)
 
 
-def no_bool(op, t):
+def numbers_only(op, t):
     """Arithmetic and order are defined on numbers only (``dtype.is_numeric``), as in
     TensorFlow: for a bool tensor say how to count, for a string tensor how to parse."""
     if t._dtype.is_bool:
@@ -230,4 +230,5 @@ def normalize_axis(op, axis, ndim):
 
 
 __all__ = ["as_tensor", "pair", "arrays", "host_arrays", "xp_of", "wrap", "record", "record_many",
-           "needs", "tapes", "broadcast_shape", "check_dtype", "no_bool", "normalize_axis", "shape_tuple", "dtypes"]
+           "needs", "tapes", "broadcast_shape", "check_dtype", "numbers_only", "normalize_axis",
+           "shape_tuple", "dtypes"]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor
-from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, no_bool,
+from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, numbers_only,
                   normalize_axis, record, shape_tuple, tapes, wrap, xp_of)
 from .registry import NUMBERS, REDUCE, VALUE, Sample, Test, gradient, op, random_shape, uniform
 
@@ -160,7 +160,7 @@ def reduction(op, x, axis, keepdims, kernel, arithmetic=True):
     if type(x) is not Tensor:
         x = as_tensor(x)
     if arithmetic and not x._dtype.is_numeric:   # reduce_all/any are the ones made for bools
-        no_bool(op, x)
+        numbers_only(op, x)
     a = x._value
     if type(a) is not NDARRAY or device_stack or placement.log_device_placement:
         (a,) = arrays(op, x)                    # the general route (see ops/_op.py)

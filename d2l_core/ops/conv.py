@@ -301,19 +301,24 @@ def _conv_samples(rng):
                    (x, f), lambda x, f: _np_conv(x, f, strides, padding, dilations))]
 
 
+def _adjoint(shape, linear, d):
+    """The adjoint of a linear map applied to ``d``, one unit input at a time:
+    element i is <linear(e_i), d>. Slow, obviously right: a test reference."""
+    out = np.zeros(shape)
+    for idx in np.ndindex(shape):
+        e = np.zeros(shape)
+        e[idx] = 1.0
+        out[idx] = np.sum(linear(e) * d)
+    return out
+
+
 def _transpose_samples(rng):
     x, f, strides, dilations, padding = _draw_conv(rng)
     padding = padding if isinstance(padding, str) else "SAME"
     dy = uniform()(rng, _np_conv(x, f, strides, padding, dilations).shape)
-    # Its reference: the gradient of <conv2d(x, f), dy> with respect to x, by linearity
-    # the sum over pixels of dy times the filter: checked by finite differences of _np_conv.
+    # Its reference: the gradient of <conv2d(x, f), dy> with respect to x.
     def reference(d, f):
-        out = np.zeros(x.shape)
-        for idx in np.ndindex(x.shape):
-            e = np.zeros(x.shape)
-            e[idx] = 1.0
-            out[idx] = np.sum(_np_conv(e, f, strides, padding, dilations) * d)
-        return out
+        return _adjoint(x.shape, lambda e: _np_conv(e, f, strides, padding, dilations), d)
     return [Sample(lambda d, f: conv2d_transpose(d, f, x.shape, strides, padding,
                                                  dilations=dilations),
                    (dy, f), reference)]
@@ -324,13 +329,8 @@ def _filter_grad_samples(rng):
     geo = _Geometry(x.shape[1:3], f.shape[:2], strides, dilations, padding)
     dy = uniform()(rng, (x.shape[0],) + geo.out_hw + (f.shape[3],))
 
-    def reference(x, d):
-        out = np.zeros(f.shape)
-        for idx in np.ndindex(f.shape):
-            e = np.zeros(f.shape)
-            e[idx] = 1.0
-            out[idx] = np.sum(_np_conv(x, e, strides, padding, dilations) * d)
-        return out
+    def reference(x, d):       # the gradient of <conv2d(x, f), dy> with respect to f
+        return _adjoint(f.shape, lambda e: _np_conv(x, e, strides, padding, dilations), d)
     return [Sample(lambda x, d: conv2d_backprop_filter(x, f.shape, d, strides,
                                                        _tf_padding(padding), dilations=dilations),
                    (x, dy), reference)]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import DTypeMismatchError, InvalidArgumentError
 from ..tensor import array_of
-from ._op import arrays, as_tensor, no_bool, record, tapes, wrap, xp_of
+from ._op import arrays, as_tensor, numbers_only, record, tapes, wrap, xp_of
 from .broadcast import sum_to
 from .registry import Sample, Test, broadcastable_shapes, gradient, op, random_shape, uniform
 
@@ -135,7 +135,7 @@ def einsum(equation, *inputs, **kwargs):
                         f"{equation!r:.40}")
     xs = [as_tensor(x) for x in inputs]
     for n, x in enumerate(xs):
-        no_bool("einsum", x)
+        numbers_only("einsum", x)
         if x._dtype is not xs[0]._dtype:
             raise DTypeMismatchError(
                 f"einsum: all inputs need one dtype, got {xs[0]._dtype.name} (input 0) and "

@@ -23,7 +23,7 @@ import numpy as np
 from .. import backend, dtypes
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, convert_to_tensor
-from ._op import (arrays, as_tensor, no_bool, normalize_axis, record, shape_tuple, tapes, wrap,
+from ._op import (arrays, as_tensor, numbers_only, normalize_axis, record, shape_tuple, tapes, wrap,
                   xp_of)
 from .array import shape, take_grad, zeros_like
 from .broadcast import broadcast_to, reshape
@@ -364,7 +364,7 @@ def _tensor_scatter(op, how, tensor, indices, updates):
     """``tensor`` with ``updates`` combined in (``how``) at rows of ``indices``: a new tensor."""
     x = as_tensor(tensor)
     if how != "update":
-        no_bool(op, x)
+        numbers_only(op, x)
     idx = _indices(op, indices)
     u = _same_dtype_as(op, updates, x._dtype, "updates")
     _check_scatter(op, idx, u, x.shape, "the tensor's shape")

@@ -12,7 +12,7 @@ TensorShape([3, 3])
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ._op import arrays, as_tensor, needs, no_bool, pair, record, tapes, wrap, xp_of
+from ._op import arrays, as_tensor, needs, numbers_only, pair, record, tapes, wrap, xp_of
 from .array import expand_dims, reshape, squeeze, transpose
 from .broadcast import reduce_sum
 from .registry import (COMPOSITE, Sample, Test, broadcastable_shapes, gradient, op, random_shape,
@@ -68,7 +68,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise InvalidArgumentError(
             f"matmul: both inputs need rank >= 2, got shapes {x.shape} and {y.shape}; "
             "make a vector a matrix with d2l.reshape(v, (1, -1)) or d2l.expand_dims", op="matmul")
-    no_bool("matmul", a)
+    numbers_only("matmul", a)
     xm = x.swapaxes(-1, -2) if ta else x
     ym = y.swapaxes(-1, -2) if tb else y
     if adjoint_a and a._dtype.is_complex:
@@ -181,7 +181,7 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     """
     a, b = pair(a, b, "matvec")
     if b._value.ndim < 1:
-        raise InvalidArgumentError(f"matvec: b must be a vector (rank >= 1), got a scalar; for "
+        raise InvalidArgumentError("matvec: b must be a vector (rank >= 1), got a scalar; for "
                                    "a matrix times a number use a * b", op="matvec")
     return squeeze(matmul(a, expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a),
                    -1)

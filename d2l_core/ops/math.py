@@ -15,7 +15,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..tensor import Tensor
 from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast_shape,
-                  check_dtype, host_arrays, needs, no_bool, pair, record, tapes, wrap)
+                  check_dtype, host_arrays, needs, numbers_only, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
 from .registry import (BINARY, BOOLS, COMPOSITE, INTS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
                        STRINGS, UNARY, Sample, Test, away_from_zero, broadcastable_shapes,
@@ -54,7 +54,7 @@ def _arith(op, x, y, kernel):
     """``_binary`` for arithmetic, which TensorFlow does not define on bool tensors."""
     x, y = pair(x, y, op)
     if not x._dtype.is_numeric:     # bool or string
-        no_bool(op, x)
+        numbers_only(op, x)
     return _binary(op, x, y, kernel)
 
 
@@ -83,7 +83,7 @@ def _float_only(op, x):
 def _numeric(op, x):
     x = as_tensor(x)
     if not x._dtype.is_numeric:     # bool or string
-        no_bool(op, x)
+        numbers_only(op, x)
     return x
 
 
@@ -166,7 +166,7 @@ def add(x, y, name=None):
     if not x._dtype.is_numeric:       # bool or string: the same test _arith makes
         if x._dtype is dtypes.string:
             return _concatenate(x, y)
-        no_bool("add", x)
+        numbers_only("add", x)
     return _binary("add", x, y, np.add)
 
 
@@ -241,7 +241,7 @@ def divide(x, y, name=None):
     <tf.Tensor: shape=(2,), dtype=float64, numpy=array([0.5, 0.5])>
     """
     x, y = pair(x, y, "divide")
-    no_bool("divide", x)
+    numbers_only("divide", x)
     target = _true_div_dtype.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
@@ -284,7 +284,7 @@ def floordiv(x, y, name=None):
     array([ 3, -4], dtype=int32)
     """
     x, y = pair(x, y, "floordiv")
-    no_bool("floordiv", x)
+    numbers_only("floordiv", x)
     _int_zero_check("floordiv", x, y)
     kernel = np.floor_divide if x._dtype.is_integer else _float_floordiv
     return _binary("floordiv", x, y, kernel)
@@ -299,7 +299,7 @@ def mod(x, y, name=None):
     array([1, 2], dtype=int32)
     """
     x, y = pair(x, y, "mod")
-    no_bool("mod", x)
+    numbers_only("mod", x)
     _int_zero_check("mod", x, y)
     return _binary("mod", x, y, np.mod)
 
@@ -1010,7 +1010,7 @@ def add_n(inputs, name=None):
         raise ValueError("add_n: needs at least one tensor")
     total = as_tensor(inputs[0])
     if len(inputs) > 1 and total._dtype is dtypes.string:   # + joins strings, AddN does not
-        no_bool("add_n", total)
+        numbers_only("add_n", total)
     for t in inputs[1:]:
         t = as_tensor(t)
         if t.shape != total.shape:

@@ -7,7 +7,7 @@ array([0., 2.], dtype=float32)
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ._op import (arrays, as_tensor, check_dtype, no_bool, normalize_axis, record, tapes, wrap,
+from ._op import (arrays, as_tensor, check_dtype, numbers_only, normalize_axis, record, tapes, wrap,
                   xp_of)
 from .array import expand_dims, one_hot
 from .math import (add, cast, exp, expm1, greater, greater_equal, log1p, minimum, multiply,  # noqa: F401
@@ -90,7 +90,7 @@ def relu(features, name=None):
     """
     x = as_tensor(features)
     if not x._dtype.is_numeric:
-        no_bool("relu", x)
+        numbers_only("relu", x)
     (a,) = arrays("relu", x)
     y = wrap(np.maximum(a, 0, dtype=a.dtype))
     if tapes:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ._op import (arrays, as_tensor, check_dtype, no_bool, normalize_axis, record, tapes, wrap,
+from ._op import (arrays, as_tensor, check_dtype, numbers_only, normalize_axis, record, tapes, wrap,
                   xp_of)
 from .array import broadcast_to, reshape, stop_gradient, transpose
 from .broadcast import expand_back, reduce_sum, reduction  # noqa: F401  (reduce_sum re-exported)
@@ -180,7 +180,7 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def _cumulative(op, x, axis, exclusive, reverse, kernel):
     x = as_tensor(x)
     if not x._dtype.is_numeric:
-        no_bool(op, x)
+        numbers_only(op, x)
     (a,) = arrays(op, x)
     (ax,) = normalize_axis(op, axis, a.ndim)
     b = np.flip(a, ax) if reverse else a
@@ -313,7 +313,7 @@ def _arg_extreme(op, kernel):
     def arg_extreme(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
         x = as_tensor(input)
         if x._dtype is dtypes.string:      # bools have an order (False < True), strings not here
-            no_bool(op, x)
+            numbers_only(op, x)
         (a,) = arrays(op, x)
         if a.ndim == 0:
             raise InvalidArgumentError(f"{op}: needs a tensor of rank >= 1 to pick an index "

@@ -27,7 +27,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError, OutOfRangeError, UnimplementedError
 from ..tensor import Tensor
 from ._op import as_tensor, broadcast_shape, check_dtype, host_arrays, wrap
-from .registry import (NOT_DIFFERENTIABLE, OTHER, STRINGS, UNARY, VALUE, Sample, Test, op,
+from .registry import (NOT_DIFFERENTIABLE, STRINGS, UNARY, VALUE, Sample, Test, op,
                        random_axis, random_shape, text, uniform)
 
 _AS_TEXT = "d2l.strings.as_string(x)"        # the fix when numbers come where text should
