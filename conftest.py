@@ -15,3 +15,8 @@ import d2l_core
 def _doctest_names(doctest_namespace):
     doctest_namespace["d2l"] = d2l_core
     doctest_namespace["np"] = np
+
+
+# Chapter sources are notebooks written as Python (tools/chapters.py); importing one,
+# as --doctest-modules would, runs the whole chapter.
+collect_ignore_glob = ["notebooks/src/*.py"]

@@ -47,7 +47,7 @@ def _graph_mode_ready():
 
 
 # ch08 needs d2l_core.compat.v1 (graph mode), which lands after the core engine.
-NEEDS_ENGINE = {"ch08_graphs": _graph_mode_ready()}
+NEEDS_ENGINE = {"ch12_graphs": _graph_mode_ready()}
 
 
 def _skip_if_engine_missing(assignment):

@@ -4,17 +4,29 @@ nbval (``./course test`` runs it on ``notebooks/``) re-executes every chapter
 and compares outputs. These checks catch what nbval cannot: a chapter the
 README does not link, a notebook saved without running some cells (nbval
 would not compare those cells), and a notebook edited by hand so that it no
-longer matches the script in ``notebooks/_build/`` that writes it.
+longer matches its source in ``notebooks/src/`` (``tools/chapters.py``),
+and lint errors in the sources.
 """
 import importlib.util
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-BUILDERS = sorted((ROOT / "notebooks" / "_build").glob("build_ch*.py"))
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+
+
+def _chapters_tool():
+    spec = importlib.util.spec_from_file_location("_chapters_tool", ROOT / "tools" / "chapters.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _load(path):
@@ -60,15 +72,28 @@ def test_chapter_has_no_error_outputs(path):
         assert not errors, f"{path.name}: code cell {i} raised {errors[0]['ename']}"
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=lambda p: p.name)
-def test_notebook_matches_its_builder(builder, monkeypatch):
-    monkeypatch.syspath_prepend(str(builder.parent))
-    spec = importlib.util.spec_from_file_location(f"_nb_{builder.stem}", builder)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = ROOT / "notebooks" / module.FILENAME
-    assert path.exists(), f"{builder.name} writes {module.FILENAME}, which is missing"
-    written = [(c["cell_type"], "".join(c["source"])) for c in _load(path)["cells"]]
-    assert written == list(module.CELLS), (
-        f"notebooks/{module.FILENAME} differs from {builder.name}: edit the builder, then run "
-        f"python notebooks/_build/{builder.name}")
+def test_every_notebook_has_a_source():
+    assert [p.stem for p in NOTEBOOKS] == [p.stem for p in SOURCES], (
+        "each notebooks/NN_name.ipynb is written from notebooks/src/NN_name.py by "
+        "python tools/chapters.py build NN; add the missing source or remove the stray notebook")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_notebook_matches_its_source(source):
+    chapters = _chapters_tool()
+    path = chapters.notebook_of(source)
+    assert path.exists(), f"{source.name} has no notebook; run python tools/chapters.py build {source.stem[:2]}"
+    written = chapters.cells_of(nbformat.read(path, 4))
+    wanted = chapters.cells_of(chapters.read_source(source))
+    assert written == wanted, (
+        f"notebooks/{path.name} differs from notebooks/src/{source.name} (cell kinds, text or "
+        f"tags): edit the source, then run python tools/chapters.py build {source.stem[:2]}")
+
+
+def test_chapter_sources_pass_ruff():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    result = subprocess.run([ruff, "check", "--output-format", "concise", "notebooks/src"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, (
+        "ruff finds problems in the chapter sources (settings: [tool.ruff] in pyproject.toml):\n"
+        + result.stdout + result.stderr)
