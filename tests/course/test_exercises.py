@@ -352,6 +352,80 @@ def test_release_has_stubs_and_no_solutions_or_hidden_tests(course, assignment):
     assert not any(cell.outputs for cell in release.cells if cell.cell_type == "code")
 
 
+# -- what learners reach: learner copies, chapter links, the learner bundle -----------------
+
+LEARNER = EXERCISES / "learner"
+SECRET_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "BEGIN HIDDEN TESTS", "check.hidden()")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_learner_copy_is_what_nbgrader_releases(course, assignment):
+    committed = read(LEARNER / assignment / f"{assignment}.ipynb")
+    released = course.release(assignment)
+    assert [(c.id, c.source, c.metadata) for c in committed.cells] == \
+        [(c.id, c.source, c.metadata) for c in released.cells], (
+        f"exercises/learner/{assignment} is stale: run python exercises/make_source.py")
+
+
+def _secrets(assignment):
+    """Text only the instructor's copy holds: each whole solution, each hidden check's line
+    (where expected values live), each paragraph of a model answer."""
+    secrets = set()
+    for cell in source_nb(assignment).cells:
+        if role(cell) == "solution":
+            secrets.add("\n".join(region(cell.source, "### BEGIN SOLUTION", "### END SOLUTION")))
+        elif role(cell) == "tests":
+            secrets.update(line for line in region(cell.source, "### BEGIN HIDDEN TESTS",
+                                                   "### END HIDDEN TESTS") if "check." in line)
+        elif role(cell) == "written":
+            secrets.update(cell.source.split("\n\n"))
+    # short lines (``return x``, ``check.done()``) may well appear in public text
+    return {text.strip() for text in secrets if len(text.strip()) >= 25}
+
+
+def _learner_facing():
+    yield from sorted((REPO / "notebooks").glob("*.ipynb"))
+    yield from sorted(LEARNER.glob("*/*.ipynb"))
+
+
+def test_nothing_a_learner_opens_holds_a_solution_or_a_hidden_test():
+    secrets = {line: name for name in ASSIGNMENTS for line in _secrets(name)}
+    assert secrets, "no solution text found in the source notebooks: is the test reading them?"
+    for path in _learner_facing():
+        text = "\n".join(cell.source for cell in read(path).cells)
+        for marker in SECRET_MARKERS:
+            assert marker not in text, f"{path.relative_to(REPO)} holds {marker!r}"
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, (f"{path.relative_to(REPO)} holds instructor-only text of "
+                            f"{secrets[leaked[0]]}: {leaked[0]!r}")
+
+
+def test_chapter_links_to_exercises_lead_to_learner_copies():
+    links = 0
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cell in read(path).cells:
+            for target in re.findall(r"\]\(([^)]*exercises/[^)]*)\)", cell.source):
+                links += 1
+                assert "exercises/learner/" in target, (
+                    f"{path.name} links {target}: chapters link the learner copy "
+                    "(../exercises/learner/<name>/<name>.ipynb), never source/")
+                assert (path.parent / target).resolve().is_file(), f"{path.name}: {target} is missing"
+    assert links >= len(ASSIGNMENTS)
+
+
+def test_learner_bundle_leaves_out_the_instructors_files(tmp_path):
+    target = tmp_path / "course"
+    result = subprocess.run([sys.executable, str(EXERCISES / "make_source.py"), "--bundle",
+                             str(target)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "notebooks").is_dir() and (target / "exercises" / "learner").is_dir()
+    assert (target / "course").is_file() and (target / "d2l_core").is_dir()
+    for gone in ("exercises/source", "exercises/content", "tests"):
+        assert not (target / gone).exists(), f"the bundle holds {gone}"
+    for path in target.rglob("*.ipynb"):
+        assert not any(m in path.read_text() for m in SECRET_MARKERS[:3]), path
+
+
 # -- validation (nbgrader validate exits 0 even on failures: use the API) -------------------
 
 def validate(path):
