@@ -174,7 +174,7 @@ class Check:
         code = list(_own_code(func))
         if not any(set(names) & _names_in(c) for _, c in code):
             self._fail(what, hint, expected=f"a use of {' or '.join(names)}",
-                       actual=f"{code[0][0] if code else func!r} never names it")
+                       actual=f"{code[0][0] if code else repr(func)} never names it")
         self._passed()
 
     def done(self):
