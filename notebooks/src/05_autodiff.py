@@ -121,6 +121,18 @@ plt.show()
 # towards the transposed copy, which `transpose` turns back into $2\mathbf{x}$.
 # Where two paths meet, at `x`, the gradients are added:
 # $2\mathbf{x} + 2\mathbf{x} = 4\mathbf{x}$.
+#
+# The same picture with `gradients_of=y` draws that walk: on every edge, in red,
+# the gradient it carries back towards the inputs (here the numbers themselves,
+# for $\mathbf{x} = (0, 1, 2, 3)^\top$). Follow the red labels from the orange
+# box leftwards: $1$, then $2$, then $2\mathbf{x} = (0, 2, 4, 6)$ along each of
+# the two edges that end at `x`. (d2l_core only: `plot_tape` and the tape's
+# `backward_walk()`, which lists these edge gradients, are the engine's teaching
+# tools; in TensorFlow you would compute each step's gradient yourself.)
+
+# %% tags=["d2l-only"]
+d2l.plot.plot_tape(t, names={'x': x, 'y': y}, gradients_of=y, title='The backward walk of t.gradient(y, x)')
+plt.show()
 
 # %%
 dy_dx = t.gradient(y, x)
