@@ -295,8 +295,10 @@ fig, ax = plt.subplots(figsize=(7, 5))
 levels = np.geomspace(0.002, 3, 16)
 cs = ax.contour(A_grid, B_grid, L_grid, levels=levels, cmap='viridis', linewidths=0.8)
 ax.clabel(cs, levels[::3], fmt='%.3g', fontsize=7)
-for (name, path), color in zip(paths.items(), ['C3', 'C0', 'C1']):
-    ax.plot(path[:, 0], path[:, 1], '.-', color=color, ms=3, lw=1, label=name)
+for (name, path), style in zip(paths.items(), [dict(color='C3', lw=5, alpha=0.45),
+                                               dict(color='C0', marker='.', ms=4, lw=1),
+                                               dict(color='C1', marker='.', ms=3, lw=1)]):
+    ax.plot(path[:, 0], path[:, 1], label=name, **style)
 ax.plot(a_star, b_star, '*', color='k', ms=12, label='least squares')
 ax.set_xlabel('a (slope)')
 ax.set_ylabel('b (intercept)')
