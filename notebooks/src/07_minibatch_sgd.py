@@ -542,7 +542,7 @@ plt.show()
 # %% [markdown]
 # Left: the measured noise follows the $1/\sqrt B$ line. With one example
 # per step the error is larger than the gradient itself, so single steps
-# often point the wrong way; with 512 it is a few percent. To halve the noise
+# often point the wrong way; with 512 it is under a tenth of it. To halve the noise
 # you must **quadruple** the batch.
 #
 # Right, per step: all four runs fall at about the same rate for the first
