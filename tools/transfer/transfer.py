@@ -315,7 +315,11 @@ def run_in_tensorflow(nb, python, timeout=300):
         km = KernelManager(kernel_name="d2l-transfer-tf", kernel_spec_manager=ksm)
         client = NotebookClient(run, km=km, timeout=timeout, allow_errors=True,
                                 resources={"metadata": {"path": str(NOTEBOOKS)}})
-        client.execute(stderr=subprocess.DEVNULL)    # the kernel's own log: noise
+        try:
+            client.execute(stderr=subprocess.DEVNULL)    # the kernel's own log: noise
+        finally:
+            if km.has_kernel:                            # nbclient leaves a given km running
+                km.shutdown_kernel(now=True)
     outputs = {i: [dict(o) for o in cell.outputs] for i, cell in zip(order, run.cells[1:])}
     if error_of(run.cells[0].outputs):
         outputs["prelude"] = [dict(o) for o in run.cells[0].outputs]
