@@ -92,6 +92,9 @@ def equivalent_errors(name):
 
 
 _IMPORT = re.compile(r"^(\s*)(import|from)(\s+)d2l_core\b", re.MULTILINE)
+# TensorFlow's log lines, which its logger writes to stdout in a Jupyter kernel
+# (d2l_core logs to stderr): log, not output.
+_TF_LOG = re.compile(r"^(?:WARNING|INFO|ERROR):tensorflow:.*\n?", re.MULTILINE)
 _NOTE = re.compile(r"d2l_core only\b.*?\bin TensorFlow\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -230,12 +233,12 @@ def d2l_only_note(nb, index):
 
 def shown(outputs):
     """What a cell showed, as text: stdout, and the text/plain of each result
-    and display, in order (stderr and errors left out)."""
+    and display, in order (stderr, TensorFlow's log lines and errors left out)."""
     parts = []
     for o in outputs:
         kind = o.get("output_type")
         if kind == "stream" and o.get("name") == "stdout":
-            parts.append(o.get("text", ""))
+            parts.append(_TF_LOG.sub("", o.get("text", "")))
         elif kind in ("execute_result", "display_data"):
             text = o.get("data", {}).get("text/plain")
             if text:
