@@ -323,7 +323,7 @@ def run_in_tensorflow(nb, python, timeout=300):
         finally:
             if km.has_kernel:                            # nbclient leaves a given km running
                 km.shutdown_kernel(now=True)
-    outputs = {i: [dict(o) for o in cell.outputs] for i, cell in zip(order, run.cells[1:])}
+    outputs = {i: [dict(o) for o in cell.outputs] for i, cell in zip(order, run.cells[1:], strict=True)}
     if error_of(run.cells[0].outputs):
         outputs["prelude"] = [dict(o) for o in run.cells[0].outputs]
     return outputs
