@@ -68,6 +68,7 @@ REQUIREMENTS = [f"tensorflow-cpu=={TF_VERSION}", "matplotlib", "ipykernel"]
 CACHE = Path(os.environ.get("D2L_COURSE_CACHE", Path.home() / ".cache" / "d2l-course"))
 ENV = CACHE / "tf-2.21"                 # shared with tools/tf_guides/setup_tf.sh
 RESULTS = CACHE / "transfer"            # TensorFlow's outputs, keyed by the cells run
+RUNNER_VERSION = 1                      # raise it when the way cells run under TensorFlow changes
 
 TAG_D2L_ONLY = "d2l-only"
 TAG_VARIES = "output-varies"
@@ -95,7 +96,8 @@ _IMPORT = re.compile(r"^(\s*)(import|from)(\s+)d2l_core\b", re.MULTILINE)
 # TensorFlow's log lines, which its logger writes to stdout in a Jupyter kernel
 # (d2l_core logs to stderr): log, not output.
 _TF_LOG = re.compile(r"^(?:WARNING|INFO|ERROR):tensorflow:.*\n?", re.MULTILINE)
-_NOTE = re.compile(r"d2l_core only\b.*?\bin TensorFlow\b", re.IGNORECASE | re.DOTALL)
+# "d2l_core only ... in TensorFlow", also when wrapped over comment lines
+_NOTE = re.compile(r"d2l_core[\s#]+only\b.*?\bin[\s#]+TensorFlow\b", re.IGNORECASE | re.DOTALL)
 
 
 class TransferSetupError(RuntimeError):
@@ -331,8 +333,8 @@ def run_in_tensorflow(nb, python, timeout=300):
 
 def _key(nb):
     h = hashlib.sha256()
-    h.update(TF_VERSION.encode())
-    h.update(Path(__file__).read_bytes())
+    h.update(f"{TF_VERSION} {RUNNER_VERSION}".encode())
+    h.update(PRELUDE.encode())
     h.update(json.dumps(sorted(tensorflow_cells(nb).items())).encode())
     return h.hexdigest()[:20]
 
