@@ -551,9 +551,10 @@ print('as written:', buggy.shape.as_list())
 print('fixed:     ', fixed.shape.as_list())
 
 # %% [markdown]
-# (The static shape prints as a list, `[None, 1]`: TensorFlow 2 writes an
-# unknown dimension as `None`, TensorFlow 1 and the engine's graph tensors as
-# `?`.)
+# (We print the static shapes as lists, `[None, 1]`. Printed as shapes, an
+# unknown dimension shows as `None` in TensorFlow 2 but as `?` in TensorFlow 1,
+# in TensorFlow 2 after `tf.compat.v1.disable_v2_behavior()`, and in the
+# engine's graph mode.)
 #
 # Here is the complete program, with the loss line fixed. The data are 128
 # random points in the unit square, labelled 1 below the diagonal
