@@ -38,7 +38,8 @@ def tf_python():
     try:
         return transfer.tf_python(log=lambda m: print(m, file=sys.stderr))
     except transfer.TransferSetupError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
