@@ -210,8 +210,10 @@ class SymbolicTensor(Tensor):
                f"dtype={self._dtype.name}>"
 
     def __str__(self):
-        return f'Tensor("{self.name}", shape={_shape_text(self._static_shape)}, ' \
-               f'dtype={self._dtype.name})'
+        # TensorFlow leaves the shape out when not even the rank is known
+        shape = "" if self._static_shape.rank is None else \
+            f", shape={_shape_text(self._static_shape)}"
+        return f'Tensor("{self.name}"{shape}, dtype={self._dtype.name})'
 
     def __reduce__(self):
         raise TypeError(f"symbolic tensor {self.name} cannot be pickled or copied by value")
