@@ -307,12 +307,15 @@ print(np.allclose([a.numpy(), b.numpy()], [w_np, b_np], atol=1e-4))
 # $|b - b^*|$, on a logarithmic axis: a straight falling line there means the
 # distance shrinks by the same factor every step.
 
+# %%
+w_star, b_star = np.polyfit(data[:, 0], data[:, 1], deg=1)    # the least-squares line
+w_hist, b_hist = np.array(params).T                           # the tape run's parameters
+print(f'least squares: w* = {w_star:.4f}, b* = {b_star:.4f}')
+
 # %% tags=["d2l-only"]
 # d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
 # the matplotlib code yourself.
-w_star, b_star = np.polyfit(data[:, 0], data[:, 1], deg=1)    # the least-squares line
 steps = np.arange(1, num_epoch + 1)
-w_hist, b_hist = np.array(params).T
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
 d2l.plot.plot_curves(steps, {'NumPy, gradients by hand': losses_numpy,
                              'GradientTape + SGD': losses_tape},
@@ -323,7 +326,6 @@ d2l.plot.plot_curves(steps, {'|w - w*|': np.abs(w_hist - w_star), '|b - b*|': np
                      'step', 'distance to the least-squares fit', logy=True, ax=ax2,
                      title='w arrives at once, b slowly')
 plt.show()
-print(f'least squares: w* = {w_star:.4f}, b* = {b_star:.4f}')
 
 # %% [markdown]
 # The loss falls steeply for about five steps, while $w$ jumps from 0 to within
