@@ -316,7 +316,7 @@ check.done()
 #    straight line. XOR's class 1 occupies two opposite quadrants; any line
 #    leaves points of both classes on at least one of its sides, so at best about
 #    3/4 of the points are right, and gradient descent
-#    ends near one half (0.52 in the run above: it predicts almost one class).
+#    ends near one half (0.52 in the run above).
 # 3. With ReLU, $\mathbf{o} = \operatorname{relu}(\mathbf{x} W_1 + \mathbf{b}_1) W_2 + \mathbf{b}_2$
 #    and the ReLU cannot be moved past $W_2$, so the product never forms. Each
 #    hidden unit is linear on either side of its own line
