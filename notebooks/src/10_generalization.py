@@ -273,9 +273,10 @@ axes[1].legend(fontsize=8, loc='upper left')
 plt.show()
 
 # %% [markdown]
-# A small penalty tames the wiggles: with $\lambda = 0.01$ the validation
+# A small penalty tames the overfitting: with $\lambda = 0.01$ the validation
 # loss no longer climbs and ends far below the unpenalised model's, with a
-# smaller weight vector. Too much penalty underfits again: with
+# smaller weight vector (the curve still overshoots a little at the right
+# edge, where there are no training points to hold it). Too much penalty underfits again: with
 # $\lambda = 0.1$ the weights are held so small that the curve is too stiff
 # to follow the cubic (it sags below it between 0 and 0.5), and both losses
 # go up. $\lambda$ is a hyperparameter, to
