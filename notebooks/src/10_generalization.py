@@ -319,12 +319,12 @@ print(f'fraction kept: {np.mean(big != 0):.4f}, values kept: {np.unique(big[big 
 # about 1, as the formula says. The Keras layer `d2l.keras.layers.Dropout(rate)`
 # does the same. Whether it drops anything depends on the `training` argument:
 # `fit` calls it with `training=True`, while `predict`, `evaluate` and a plain
-# call use `training=False`, which passes the input through untouched. The
-# engine's random numbers differ from TensorFlow's, so the mask below differs
-# too (and differs run to run unless seeded):
+# call use `training=False`, which passes the input through untouched. Its
+# `seed` argument makes the masks repeatable; the engine's random numbers
+# differ from TensorFlow's, though, so under TensorFlow the mask below differs:
 
 # %% tags=["output-varies"]
-drop = d2l.keras.layers.Dropout(0.5)
+drop = d2l.keras.layers.Dropout(0.5, seed=0)
 x = d2l.ones((2, 8))
 print(drop(x, training=True).numpy())
 
