@@ -289,10 +289,12 @@ def shape_tuple(op, shape):
 # ============================================================== conversion
 
 def target_device():
-    """The device new tensors go to: the innermost ``d2l.device`` scope, else the CPU.
+    """The device new tensors go to: the innermost ``d2l.device`` scope, else the
+    default device (GPU:0 when a GPU is visible, as in TensorFlow, else the CPU).
 
     >>> from d2l_core.tensor import target_device
-    >>> target_device().name
+    >>> with d2l.device('/cpu:0'):
+    ...     target_device().name
     '/job:localhost/replica:0/task:0/device:CPU:0'
     """
     return _target_device()

@@ -14,6 +14,7 @@ where their inputs live), and compares with the same computation on the CPU.
 The last tests check the CPU-only behaviour: no CuPy means every GPU request
 falls back to the CPU with one warning per process.
 """
+import os
 import subprocess
 import sys
 import warnings
@@ -343,9 +344,23 @@ def test_the_fallback_warning_points_at_the_callers_line(no_cupy):
     assert record[0].filename == __file__
 
 
-def test_importing_d2l_core_does_not_import_cupy():
-    code = ("import sys, d2l_core as d2l; d2l.ones((2,)) + 1; d2l.config.list_physical_devices('CPU'); "
-            "print('cupy' in sys.modules)")
+def test_cupy_is_imported_at_the_first_op_not_at_import():
+    """As TensorFlow starts CUDA at its first op: importing d2l_core and asking about the
+    CPU import nothing; the first op probes for a GPU (importing CuPy when it is installed),
+    because the default device depends on the answer. ``CUDA_VISIBLE_DEVICES=""`` or
+    ``set_visible_devices([], 'GPU')`` before it means no GPU can be seen: no import."""
+    code = ("import sys, d2l_core as d2l; d2l.config.list_physical_devices('CPU'); "
+            "print('cupy' in sys.modules); d2l.ones((2,)) + 1; print('cupy' in sys.modules)")
+    hide = ("import sys, d2l_core as d2l; d2l.config.set_visible_devices([], 'GPU'); "
+            "print(d2l.ones((2,)).device[-5:], 'cupy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+    assert out.stdout.split() == ["False", str(backend.cupy_installed())]
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    out = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["CPU:0", "False"]
