@@ -102,14 +102,16 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         inputs = _unwrap(inputs, where)
         if "out" in kwargs:
             kwargs["out"] = _unwrap(kwargs["out"], where)
-        result = getattr(ufunc, method)(*inputs, **kwargs)
+        with np.errstate(all="ignore"):      # CuPy computes inf and nan without a warning
+            result = getattr(ufunc, method)(*inputs, **kwargs)
         if method == "at":
             return None
         return _wrap(result)
 
     def __array_function__(self, func, types, args, kwargs):
         where = func.__name__
-        return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
+        with np.errstate(all="ignore"):
+            return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
 
     # -- the ndarray interface: forward, keep results on the device
     def __getattr__(self, name):
@@ -214,7 +216,8 @@ def _forward(name):
 
     def device_function(*args, **kwargs):
         # Results are device arrays: creation functions (zeros, arange, ...) included.
-        return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
+        with np.errstate(all="ignore"):
+            return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
     device_function.__name__ = name
     return device_function
 
