@@ -40,7 +40,10 @@ def device(request, monkeypatch):
         if backend.gpu_count() > 0:
             pytest.skip("a real GPU is here: the gpu runs cover it")
         fake_cupy.install(monkeypatch)
-    return "/cpu:0" if request.param == "cpu" else "/gpu:0"
+        with fake_cupy.as_default():      # visible as a real GPU is: the default device
+            yield "/gpu:0"
+        return
+    yield "/cpu:0" if request.param == "cpu" else "/gpu:0"
 
 
 def on(dev, *arrays):
