@@ -268,6 +268,7 @@ def device(name):
     '/job:localhost/replica:0/task:0/device:CPU:0'
     """
     requested = Device.parse(name)
+    ensure_initialized()     # ops will run: the visible devices are fixed from here on, as in TF
     _device_stack.append(resolve(requested) if requested is not None else current_device())
     try:
         yield requested

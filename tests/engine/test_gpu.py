@@ -356,12 +356,13 @@ def test_the_fallback_warning_points_at_the_callers_line(no_cupy):
 def test_cupy_is_imported_at_the_first_op_not_at_import():
     """As TensorFlow starts CUDA at its first op: importing d2l_core and asking about the
     CPU import nothing; the first op probes for a GPU (importing CuPy when it is installed),
-    because the default device depends on the answer. ``CUDA_VISIBLE_DEVICES=""`` or
-    ``set_visible_devices([], 'GPU')`` before it means no GPU can be seen: no import."""
+    because the default device depends on the answer. ``CUDA_VISIBLE_DEVICES=""`` hides
+    every GPU from CUDA: then there is nothing to import. (``set_visible_devices`` lists
+    the physical devices first, which probes, as TensorFlow's does.)"""
     code = ("import sys, d2l_core as d2l; d2l.config.list_physical_devices('CPU'); "
             "print('cupy' in sys.modules); d2l.ones((2,)) + 1; print('cupy' in sys.modules)")
-    hide = ("import sys, d2l_core as d2l; d2l.config.set_visible_devices([], 'GPU'); "
-            "print(d2l.ones((2,)).device[-5:], 'cupy' in sys.modules)")
+    hide = ("import d2l_core as d2l; d2l.config.set_visible_devices([], 'GPU'); "
+            "print(d2l.ones((2,)).device[-5:])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     installed = importlib.util.find_spec("cupy") is not None    # (the stand-in does not count)
@@ -373,4 +374,4 @@ def test_cupy_is_imported_at_the_first_op_not_at_import():
     assert out.stdout.split() == ["False", "False"]
     out = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["CPU:0", "False"]
+    assert out.stdout.split() == ["CPU:0"]

@@ -220,3 +220,10 @@ def test_cuda_visible_devices_empty_hides_the_gpu_without_importing_cupy(monkeyp
     backend.reset_runtime()
     assert backend.gpu_count() == 0 and d2l.config.list_physical_devices("GPU") == []
     assert d2l.ones((2,)).device == CPU
+
+
+def test_entering_a_device_scope_starts_the_runtime():
+    with d2l.device("/CPU:0"):
+        pass
+    with pytest.raises(RuntimeError, match="cannot be modified after being initialized"):
+        d2l.config.set_visible_devices([], "GPU")
