@@ -86,7 +86,7 @@ def test_an_optimizer_step_keeps_weights_on_their_device():
     opt = d2l.keras.optimizers.SGD(0.5)
     with d2l.GradientTape() as tape:
         loss = d2l.reduce_sum(v ** 2)
-    opt.apply_gradients(zip(tape.gradient(loss, [v]), [v]))
+    opt.apply_gradients(zip(tape.gradient(loss, [v]), [v], strict=True))
     assert v.device == GPU and v.numpy().tolist() == [0.0, 0.0]
 
 
