@@ -1547,6 +1547,7 @@ class Function:
         _recording.active.clear()
         _Twins.install()
         _state.graph = graph
+        backend.ensure_initialized()   # the default device joins the stack now, not mid-trace
         _state.outer_devices = len(backend.device_stack)
         try:
             out = self.python_function(*call_values[:len(names)]) if not self._keyword_only() \

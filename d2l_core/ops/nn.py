@@ -6,6 +6,7 @@ array([0., 2.], dtype=float32)
 """
 import numpy as np
 
+from .. import backend
 from ..errors import InvalidArgumentError
 from ._op import (arrays, as_tensor, check_dtype, numbers_only, normalize_axis, record, tapes, wrap,
                   xp_of)
@@ -264,7 +265,9 @@ def _sparse_xent_grad(dy, inputs, loss, attrs):
         g = subtract(softmax(logits), one_hot(attrs["labels"], n, dtype=logits._dtype))
         return (multiply(g, expand_dims(dy, -1)),)
     (d,) = arrays("sparse_softmax_cross_entropy_with_logits", dy)   # first order: one kernel
-    hot = attrs["label_values"][..., None] == xp_of(probs).arange(n)
+    dev = backend.device_of(d)       # the backward pass may run on another device than the forward
+    probs, lv = backend.to_device(probs, dev), backend.to_device(attrs["label_values"], dev)
+    hot = lv[..., None] == xp_of(probs).arange(n)
     return (wrap((probs - hot) * d[..., None]),)
 
 

@@ -82,8 +82,9 @@ for spelling in ['/cpu:0', 'CPU:0', '/gpu:0', '/device:GPU:0']:
 #
 # `with d2l.device(name):` asks for a device, as `tf.device` does in
 # TensorFlow: tensors created inside the block are stored there, and
-# operations run there. Outside any such block, the engine creates new tensors
-# on the CPU, and an operation runs where its inputs live.
+# operations run there. Outside any such block they go to the *default
+# device*: GPU:0 when a GPU is visible, as in TensorFlow, and the CPU
+# otherwise. An operation first copies inputs that live elsewhere to its device.
 #
 # On the CPU a tensor's values are a NumPy array; on a GPU they are a CuPy
 # array in the graphics card's own memory. Copying between the two crosses the
@@ -350,17 +351,23 @@ plt.show()
 # | | without a GPU (or without CuPy) | with a CUDA GPU and CuPy |
 # |---|---|---|
 # | `d2l.config.list_physical_devices('GPU')` | `[]` | one entry per GPU |
-# | a new tensor, outside any `d2l.device` block | CPU (a NumPy array) | CPU (a NumPy array) |
+# | a new tensor or op, outside any `d2l.device` block | CPU (a NumPy array) | GPU:0 (a CuPy array), as in TensorFlow |
+# | the same, after `d2l.config.set_visible_devices([], 'GPU')` before the first op | CPU | CPU |
 # | a tensor or op inside `with d2l.device('/gpu:0')` | CPU, with one warning (soft placement) | GPU (a CuPy array) |
 # | the same, with soft placement turned off | `InvalidArgumentError` | GPU |
-# | an op whose inputs live on different devices | (everything is on the CPU) | runs on the GPU; the CPU input is copied over |
+# | an op whose inputs live on different devices | (everything is on the CPU) | runs on its device (GPU:0 outside any block); other inputs are copied over |
+# | the elements of a `d2l.data.Dataset` | CPU | CPU (as `tf.data`); the model's first op copies each batch to the GPU |
 # | `.numpy()`, `print(t)`, plotting | no copy | copies the values from the GPU to the host |
 # | graph mode: `graph.device('/gpu:0')` in a `v1.Session` | error, unless `ConfigProto(allow_soft_placement=True)` | GPU |
 #
-# One difference from TensorFlow is worth knowing. With a GPU present,
-# TensorFlow puts new tensors on the GPU by default; the engine keeps them on
-# the CPU until you ask for a GPU with `d2l.device`. Being explicit makes every
-# notebook in this course behave the same on every machine.
+# As in TensorFlow, a visible GPU is the default device: with CuPy and a GPU,
+# code outside any `d2l.device` block runs on GPU:0. To keep everything on the
+# CPU, wrap the code in `with d2l.device('/cpu:0'):`, start Python with
+# `CUDA_VISIBLE_DEVICES=""`, or call `d2l.config.set_visible_devices([], 'GPU')`
+# before the first operation. The engine starts its runtime at that first
+# operation, as TensorFlow does, and changing the visible devices afterwards
+# raises `RuntimeError: Visible devices cannot be modified after being
+# initialized`.
 #
 # ## 14.6 Installing CuPy
 #
@@ -385,8 +392,9 @@ plt.show()
 #
 # If the first is `True` but the second `False`, CuPy is installed but finds no
 # usable GPU or driver (`nvidia-smi` in a terminal shows what the driver
-# sees). Nothing else changes: every notebook runs as before, and code inside
-# `with d2l.device('/gpu:0')` now runs on the graphics card.
+# sees). Every notebook runs as before, now on the graphics card: new tensors
+# and operations go to GPU:0 unless a `with d2l.device('/cpu:0')` block says
+# otherwise.
 #
 # ## Summary
 #
@@ -402,7 +410,9 @@ plt.show()
 #   result before stopping the clock.
 # * Small operations cost a fixed overhead on any device; a GPU pays off for
 #   large matrix products, which is why training uses large batches.
-# * `pip install -e ".[gpu]"` adds CuPy; nothing else in the course changes.
+# * `pip install -e ".[gpu]"` adds CuPy; with a GPU, operations outside any
+#   `d2l.device` block then run on GPU:0, as in TensorFlow
+#   (`d2l.config.set_visible_devices([], 'GPU')`, before the first op, hides it).
 #
 # ## Check yourself
 #
