@@ -416,17 +416,29 @@ confusion = np.zeros((10, 10), dtype=int)
 np.add.at(confusion, (labels_val, pred), 1)
 confusion
 
-# %% tags=["d2l-only"]
-# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
-# the matplotlib code yourself, e.g. plt.imshow(confusion).
-[ax] = d2l.plot.show_matrices({'confusion matrix': confusion},
-                              highlight=[(np.arange(10), np.arange(10))])
-for d in range(10):     # label the rows (true digit) and the columns (predicted digit)
-    ax.text(d + 0.5, 0.25, str(d), ha='center', va='bottom', fontsize=9, color='0.4')
-    ax.text(-0.15, -d - 0.5, str(d), ha='right', va='center', fontsize=9, color='0.4')
-ax.text(5, 0.9, 'predicted digit', ha='center', fontsize=9)
-ax.set_title('confusion matrix', pad=32)
-ax.text(-0.9, -5, 'true digit', va='center', rotation=90, fontsize=9)
+# %% [markdown]
+# In the picture the diagonal (grey) holds the correct answers, and the colour
+# of every other cell grows with its count, so the mix-ups stand out however
+# small they are next to the diagonal:
+
+# %% tags=["output-varies"]
+mistakes = np.ma.masked_where(np.eye(10, dtype=bool), confusion)   # the off-diagonal cells
+fig, ax = plt.subplots(figsize=(5.6, 4.8))
+image = ax.imshow(mistakes, cmap='Reds', vmin=0)
+ax.imshow(np.ma.masked_where(~np.eye(10, dtype=bool), confusion), cmap='Greys', vmin=0,
+          vmax=4 * confusion.max())                                 # the diagonal, pale grey
+for t in range(10):
+    for p in range(10):
+        n = confusion[t, p]
+        dark = t != p and n > 0.6 * mistakes.max()
+        ax.text(p, t, str(n), ha='center', va='center', fontsize=8,
+                color='white' if dark else ('0.6' if n == 0 else 'black'))
+ax.set_xticks(range(10))
+ax.set_yticks(range(10))
+ax.set_xlabel('predicted digit')
+ax.set_ylabel('true digit')
+ax.set_title('Confusion matrix (validation set)')
+fig.colorbar(image, ax=ax, label='mistakes: off-diagonal count')
 plt.show()
 
 # %% tags=["output-varies"]

@@ -381,11 +381,12 @@ with tf.Graph().as_default():
         for t in sess.run(constants):
             print(t.tolist())
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.6))
+fig, axes = plt.subplots(1, 4, figsize=(12, 2.8), constrained_layout=True)
 for ax, (name, vals) in zip(axes, values.items()):
     ax.hist(vals, bins=60, color='C0')
     ax.set_title(name, fontsize=10)
-    ax.set_yticks([])
+    ax.set_xlabel('value')
+axes[0].set_ylabel('count (of 10,000)')
 for ax in axes[:2]:
     ax.set_xlim(-4.5, 4.5)      # the same range for both normals, to compare their tails
 plt.show()
@@ -446,13 +447,15 @@ with tf.Session(graph=graph_1) as sess:
 # The graph is a data structure, so we can draw it. `draw_graph` collects the
 # operations that a tensor depends on, walking its inputs backwards, and
 # draws them with chapter 5's `d2l.plot.plot_tape`: boxes are tensors (with
-# their names and shapes), yellow ovals are operations, blue boxes are
+# the names our code gives them, `x`, `w1`, `w2`, `a`, `y`, and their shapes;
+# a tensor we did not name shows the graph's own name for it, such as
+# `Variable_1`), yellow ovals are operations, blue boxes are
 # variables, grey boxes other inputs, and the orange box is the result.
 # (`d2l.plot` is d2l_core only; in TensorFlow you would write the graph to
 # TensorBoard, `tf.summary.FileWriter(logdir, graph)`, and look at it there.)
 
 # %% tags=["d2l-only"]
-def draw_graph(fetch, title=None):
+def draw_graph(fetch, names=None, title=None):
     needed, todo = set(), [fetch.op]          # the ops `fetch` depends on
     while todo:
         op = todo.pop()
@@ -461,10 +464,14 @@ def draw_graph(fetch, title=None):
             todo.extend(t.op for t in op.inputs)
     ops = [op for op in fetch.graph.get_operations() if op in needed]   # in creation order
     records = [(op.type, list(op.inputs), op.outputs[0]) for op in ops if op.inputs]
-    names = {f'{op.name}\n{op.outputs[0].shape}': op.outputs[0] for op in ops}
-    return d2l.plot.plot_tape(records, names=names, title=title)
+    ours = {id(t) for t in (names or {}).values()}
+    labels = {f'{op.name}\n{op.outputs[0].shape}': op.outputs[0] for op in ops
+              if id(op.outputs[0]) not in ours}       # the graph's own names, where we gave none
+    labels.update({f'{name}\n{t.shape}': t for name, t in (names or {}).items()})
+    return d2l.plot.plot_tape(records, names=labels, title=title)
 
-draw_graph(y, title='The forward pass y = (x W1) W2')
+draw_graph(y, names={'x': x, 'w1': w1, 'w2': w2, 'a': a, 'y': y},
+           title='The forward pass y = (x w1) w2')
 plt.show()
 
 # %% [markdown]
