@@ -55,7 +55,7 @@ import types
 import numpy as np
 
 from . import nest
-from .errors import OperatorNotAllowedInGraphError
+from .errors import NotSupportedError, OperatorNotAllowedInGraphError
 from .ops.array import shape as _shape
 from .ops.array import identity, zeros
 from .ops.math import less, logical_and, logical_not, logical_or
@@ -275,6 +275,8 @@ class Runtime:
 
     def _tensor_loop(self, test, body, get_state, set_state, names, line):
         init = list(get_state())
+        if _RETVAL in names and not _tensorish(init[names.index(_RETVAL)]):
+            raise _return_in_loop(line)
         carried = [i for i, v in enumerate(init) if _tensorish(v)]     # the loop variables
         # identity: the loop variables must be symbolic for while_loop to build a graph loop;
         # a loop that only assigns Variables carries a dummy counter.
@@ -350,11 +352,16 @@ class Runtime:
                     "tracing (d2l_core has no TensorArray)")
 
 
+def _return_in_loop(line):
+    return NotSupportedError(
+        f"line {line}: a `return` inside a loop on a tensor is not supported (nor in "
+        "TensorFlow); keep the result in a variable defined before the loop, `break`, and return "
+        "it after the loop")
+
+
 def _changed_in_loop(name, old, new, line):
     if name == _RETVAL:
-        return OperatorNotAllowedInGraphError(
-            f"line {line}: `return` inside a loop on a tensor is not supported; keep the result "
-            "in a variable defined before the loop, `break`, and return it after the loop")
+        return _return_in_loop(line)
     return TypeError(f"'{name}' is a Python {type(old).__name__} before the loop on a tensor "
                      f"at line {line} and is given another value in its body; only tensors "
                      "(and Python numbers, which become tensors) can change in a tensor loop")
@@ -933,7 +940,7 @@ class _Converter(ast.NodeTransformer):
         fns += self._state_fns(tag, names)
         call = self._call("if_stmt", [test] + [_name(f.name) for f in fns] +
                           [_const_tuple(names), ast.Constant(self._line(node))] + margs)
-        return [ast.copy_location(s, node) for s in fns + extra + [call]]
+        return _located(fns + extra + [call], node)
 
     def visit_While(self, node):
         if self.construct:
@@ -948,7 +955,7 @@ class _Converter(ast.NodeTransformer):
         fns = [test, body] + self._state_fns(tag, names)
         call = self._call("while_stmt", [_name(f.name) for f in fns] +
                           [_const_tuple(names), ast.Constant(self._line(node))] + margs)
-        return [ast.copy_location(s, node) for s in fns + extra + [call]]
+        return _located(fns + extra + [call], node)
 
     def visit_For(self, node):
         if self.construct:
@@ -974,7 +981,7 @@ class _Converter(ast.NodeTransformer):
         args += [_name(f.name) for f in fns[-3:]]
         call = self._call("for_stmt", args + [_const_tuple(names),
                                               ast.Constant(self._line(node))] + margs)
-        return [ast.copy_location(s, node) for s in fns + extra + [call]]
+        return _located(fns + extra + [call], node)
 
     def visit_Try(self, node):
         outer, self.construct = self.construct, "a try statement"
@@ -993,14 +1000,14 @@ class _Converter(ast.NodeTransformer):
         rest = [ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
                                          defaults=[]), v) for v in values[1:]]
         helper = "and_" if isinstance(node.op, ast.And) else "or_"
-        return ast.copy_location(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()),
-                                          [values[0]] + rest, []), node)
+        return _located([ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()),
+                                  [values[0]] + rest, [])], node)[0]
 
     def visit_UnaryOp(self, node):
         node = self.generic_visit(node)
         if isinstance(node.op, ast.Not):
-            return ast.copy_location(ast.Call(ast.Attribute(_name("ag__"), "not_", ast.Load()),
-                                              [node.operand], []), node)
+            return _located([ast.Call(ast.Attribute(_name("ag__"), "not_", ast.Load()),
+                                      [node.operand], [])], node)[0]
         return node
 
     def visit_Call(self, node):
@@ -1013,13 +1020,14 @@ class _Converter(ast.NodeTransformer):
                 isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and \
                 f.value.id == "ag__":
             return node
-        node.func = ast.Call(ast.Attribute(_name("ag__"), "converted_call", ast.Load()), [f], [])
+        node.func = _located([ast.Call(ast.Attribute(_name("ag__"), "converted_call", ast.Load()),
+                                       [f], [])], f)[0]
         return node
 
     def visit_Return(self, node):
         if node.value is not None and not self.construct:
-            node.value = ast.Call(ast.Attribute(_name("ag__"), "ld", ast.Load()),
-                                  [self.visit(node.value)], [])
+            node.value = _located([ast.Call(ast.Attribute(_name("ag__"), "ld", ast.Load()),
+                                            [self.visit(node.value)], [])], node)[0]
         return node
 
     def visit_FunctionDef(self, node):
@@ -1038,6 +1046,18 @@ class _Converter(ast.NodeTransformer):
 
 
 _FRAME_BUILTINS = {"super", "locals", "globals", "vars", "eval", "exec", "dir"}
+
+
+def _located(stmts, node):
+    """``stmts``, with the line of ``node`` on every generated part (user code keeps its own), so
+    tracebacks point at the statement they came from."""
+    line = node.lineno
+    for s in stmts:
+        for n in ast.walk(s):
+            if "lineno" in n._attributes and getattr(n, "lineno", None) is None:
+                n.lineno = n.end_lineno = line
+                n.col_offset = n.end_col_offset = node.col_offset
+    return stmts
 
 
 def _const_tuple(names):
