@@ -1051,12 +1051,14 @@ _FRAME_BUILTINS = {"super", "locals", "globals", "vars", "eval", "exec", "dir"}
 def _located(stmts, node):
     """``stmts``, with the line of ``node`` on every generated part (user code keeps its own), so
     tracebacks point at the statement they came from."""
-    line = node.lineno
+    line = getattr(node, "lineno", None)
+    if line is None:                     # made by the lowering: fix_missing_locations fills it
+        return stmts
     for s in stmts:
         for n in ast.walk(s):
             if "lineno" in n._attributes and getattr(n, "lineno", None) is None:
                 n.lineno = n.end_lineno = line
-                n.col_offset = n.end_col_offset = node.col_offset
+                n.col_offset = n.end_col_offset = getattr(node, "col_offset", 0)
     return stmts
 
 
