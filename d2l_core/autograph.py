@@ -127,6 +127,12 @@ def _as_tensor(x, dtype=None):
     return convert_to_tensor(x, dtype=dtype)
 
 
+def _read(x):
+    """A Variable's value as a traced read (``if v > 0`` already reads it; ``if v:`` and
+    ``for x in v`` must too, or they would use the value it has while tracing)."""
+    return identity(x) if isinstance(x, Variable) else x
+
+
 def _shape_text(shape):
     return "<unknown>" if shape.rank is None else str(tuple(shape.as_list()))
 
@@ -171,6 +177,13 @@ class Runtime:
                 value = more()
         return value
 
+    def if_exp(self, test, body, orelse, line):
+        """``body() if test else orelse()``; on a tensor ``test``, a ``cond``."""
+        test = _read(test)
+        if not self.is_symbolic(test):
+            return body() if test else orelse()
+        return self.cond(test, body, orelse)
+
     def converted_call(self, fn):
         """``fn`` converted when it is the user's own Python function, else ``fn`` itself."""
         return _converted_or_same(fn, self)
@@ -198,6 +211,7 @@ class Runtime:
     def if_stmt(self, test, body, orelse, get_state, set_state, names, line, mutated=None):
         """``if test: body() else: orelse()``; on a tensor ``test``, a ``cond`` whose outputs
         are the variables the branches assign."""
+        test = _read(test)
         if not self.is_symbolic(test):
             if test:
                 body()
@@ -220,12 +234,12 @@ class Runtime:
     def while_stmt(self, test, body, get_state, set_state, names, line, mutated=None):
         """``while test(): body()``; once ``test()`` is a tensor, a ``while_loop`` over the
         variables the body assigns."""
-        t = test()
+        t = _read(test())
         while not self.is_symbolic(t):
             if not t:
                 return
             body()
-            t = test()
+            t = _read(test())
         self._refuse_mutation(mutated, "a `while` loop on a tensor", line)
         self._tensor_loop(test, body, get_state, set_state, names, line)
 
@@ -233,6 +247,7 @@ class Runtime:
                  mutated=None):
         """``for x in iterable: body(x)``, stopping when ``extra_test()`` (a lowered ``break``
         or ``return``) is false; over a symbolic tensor, a ``while_loop`` on an index."""
+        iterable = _read(iterable)
         if not self.is_symbolic(iterable):
             for item in iterable:
                 body(item)
@@ -997,11 +1012,19 @@ class _Converter(ast.NodeTransformer):
 
     def visit_BoolOp(self, node):
         values = [self.visit(v) for v in node.values]
-        rest = [ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
-                                         defaults=[]), v) for v in values[1:]]
+        rest = [_lambda(v) for v in values[1:]]
         helper = "and_" if isinstance(node.op, ast.And) else "or_"
         return _located([ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()),
                                   [values[0]] + rest, [])], node)[0]
+
+    def visit_IfExp(self, node):
+        node = self.generic_visit(node)
+        if self.construct:
+            return node
+        call = ast.Call(ast.Attribute(_name("ag__"), "if_exp", ast.Load()),
+                        [node.test, _lambda(node.body), _lambda(node.orelse),
+                         ast.Constant(self._line(node))], [])
+        return _located([call], node)[0]
 
     def visit_UnaryOp(self, node):
         node = self.generic_visit(node)
@@ -1060,6 +1083,11 @@ def _located(stmts, node):
                 n.lineno = n.end_lineno = line
                 n.col_offset = n.end_col_offset = getattr(node, "col_offset", 0)
     return stmts
+
+
+def _lambda(expr):
+    return ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                    defaults=[]), expr)
 
 
 def _const_tuple(names):

@@ -131,6 +131,33 @@ def test_and_or_not_on_tensors_and_on_python_values():
     assert inside(tf.constant(0), True).numpy() == 2
 
 
+def test_conditional_expressions_on_tensors():
+    @tf.function
+    def f(x):
+        return x * 2.0 if x > 2.0 else -x
+
+    assert [same_as_eager(f, tf.constant(v)) for v in (3.0, 1.0)] == [6.0, -1.0]
+
+
+def test_a_variable_as_condition_or_iterable_is_read_on_every_call():
+    flag = tf.Variable(True)
+    v = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def f(x):
+        if flag:
+            for e in v:
+                x = x + e
+        return x
+
+    assert f(tf.constant(0.0)).numpy() == 3.0
+    v.assign([5.0, 5.0])
+    assert f(tf.constant(0.0)).numpy() == 10.0
+    flag.assign(False)
+    assert f(tf.constant(0.0)).numpy() == 0.0
+    assert f.experimental_get_tracing_count() == 1
+
+
 def test_python_control_flow_on_python_values_still_unrolls():
     @tf.function
     def power(x, n):
