@@ -525,15 +525,18 @@ def do_not_convert(func=None):
 
 
 def _user_function(fn):
-    """True for a Python function of the user's: not a library's, not marked, not converted."""
-    if not isinstance(fn, types.FunctionType) or getattr(fn, _CONVERTED, False) or \
-            getattr(fn, _DO_NOT_CONVERT, False) or fn.__name__ == "<lambda>":
-        return False
-    filename = fn.__code__.co_filename
-    return not os.path.realpath(filename).startswith(_LIBRARY_DIRS)
+    """True for a Python function AutoGraph may convert: not marked, not converted, no lambda."""
+    return isinstance(fn, types.FunctionType) and not getattr(fn, _CONVERTED, False) and \
+        not getattr(fn, _DO_NOT_CONVERT, False) and fn.__name__ != "<lambda>"
 
 
-_cache = {}     # code object -> factory (code converted once; each function gets its closure)
+def _library_code(code):
+    """True for code of d2l_core, the standard library or an installed package."""
+    return os.path.realpath(code.co_filename).startswith(_LIBRARY_DIRS)
+
+
+_cache = {}      # code object -> factory, or None: each code is looked at once
+_UNSEEN = object()
 
 
 def convert(fn, runtime):
@@ -548,10 +551,9 @@ def convert(fn, runtime):
         return fn if inner is fn.func else functools.partial(inner, *fn.args, **fn.keywords)
     if not _user_function(fn):
         return fn
-    key = fn.__code__
-    if key not in _cache:
-        _cache[key] = _factory(fn)
-    factory = _cache[key]
+    factory = _cache.get(fn.__code__, _UNSEEN)
+    if factory is _UNSEEN:
+        factory = _cache[fn.__code__] = None if _library_code(fn.__code__) else _factory(fn)
     if factory is None:
         return fn
     converted = factory(fn, runtime)
@@ -626,9 +628,7 @@ def to_code(fn):
     """
     fn = getattr(fn, "python_function", fn)
     fn = getattr(fn, "__func__", fn)
-    if not _user_function(fn) and not (isinstance(fn, types.FunctionType)
-                                       and not getattr(fn, _DO_NOT_CONVERT, False)
-                                       and fn.__name__ != "<lambda>"):
+    if not _user_function(fn):
         return None
     tree = _converted_tree(fn, relative=True)
     return None if tree is None else ast.unparse(tree)
