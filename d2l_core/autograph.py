@@ -353,18 +353,20 @@ class Runtime:
     def _refuse_mutation(self, mutated, construct, line):
         """A Python list (dict, set) changed in place under tensor control flow would get what
         one trace of the body adds, not one entry per iteration: refuse."""
-        if mutated is None:
-            return
-        names, get = mutated
-        for name, value in zip(names, get()):
+        for name, get in mutated or ():
+            try:
+                value = get()
+            except Exception:       # noqa: BLE001  (not there yet: nothing to refuse)
+                continue
             if isinstance(value, (list, dict, set)):
                 raise OperatorNotAllowedInGraphError(
                     f"line {line}: the Python {type(value).__name__} '{name}' is changed inside "
-                    f"{construct}. The body is traced once, so it would get one entry, not one per "
-                    "run of the body. Keep values in tensors: start from a tensor of the final "
-                    "shape (d2l.zeros) and write into it with d2l.tensor_scatter_nd_update, or "
-                    "loop over a Python range(n) so the loop unrolls and the list grows while "
-                    "tracing (d2l_core has no TensorArray)")
+                    f"{construct}. That code runs once, while tracing (both branches of an "
+                    "`if`), so the container would not change as the code runs each time. Keep "
+                    "values in tensors: start from a tensor of the final shape (d2l.zeros) and "
+                    "write into it with d2l.tensor_scatter_nd_update, or loop over a Python "
+                    "range(n) so the loop unrolls and the list grows while tracing (d2l_core has "
+                    "no TensorArray)")
 
 
 def _return_in_loop(line):
@@ -708,9 +710,10 @@ _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "
              "add", "discard", "popitem", "sort", "reverse"}
 
 
-def _names_mutated(stmts):
-    """Names changed in place: ``name.append(...)``, ``name[i] = ...``, ``del name[i]``."""
-    found = []
+def _containers_mutated(stmts):
+    """What is changed in place: ``x.append(...)``, ``self.items[i] = ...``, ``del x[i]``: the
+    expressions ``x``, ``self.items`` (a name or its attributes)."""
+    found = {}
     for s in stmts:
         for n in ast.walk(s):
             base = None
@@ -719,8 +722,11 @@ def _names_mutated(stmts):
                 base = n.func.value
             elif isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store, ast.Del)):
                 base = n.value
-            if isinstance(base, ast.Name) and base.id not in found:
-                found.append(base.id)
+            root = base
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name):
+                found.setdefault(ast.unparse(base), base)
     return found
 
 
@@ -925,14 +931,18 @@ class _Converter(ast.NodeTransformer):
         return [get, set_]
 
     def _mutated(self, tag, stmts):
-        """``(names, get_mutated)`` for the containers changed in place in ``stmts``."""
-        names = [n for n in _names_mutated(stmts) if n not in self.generated]
-        if not names:
+        """``(), ((text, lambda: container), ...)`` for what ``stmts`` change in place."""
+        found = {t: e for t, e in _containers_mutated(stmts).items()
+                 if t.split(".")[0] not in self.generated}
+        if not found:
             return [], []
-        get = self._def(f"get_mutated_{tag}", [], [ast.Return(ast.Tuple(
-            [_name(n) for n in names], ast.Load()))], [])
-        arg = ast.Tuple([_const_tuple(names), _name(get.name)], ast.Load())
-        return [get], [arg]
+        pairs = [ast.Tuple([ast.Constant(t), _lambda(copy.deepcopy(e))], ast.Load())
+                 for t, e in found.items()]
+        for p in pairs:
+            for n in ast.walk(p):
+                if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)):
+                    n.ctx = ast.Load()
+        return [], [ast.Tuple(pairs, ast.Load())]
 
     def _call(self, helper, args):
         return ast.Expr(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()), args, []))

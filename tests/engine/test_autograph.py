@@ -553,6 +553,20 @@ def test_a_python_list_appended_to_in_a_tensor_loop_is_an_error():
     with pytest.raises(OperatorNotAllowedInGraphError, match="Python list 'out' is changed"):
         f(tf.constant(3))
 
+    class Log:
+        def __init__(self):
+            self.items = []
+
+        @tf.function
+        def add(self, x):
+            if x > 0:
+                self.items.append(x)
+            return x
+
+    with pytest.raises(OperatorNotAllowedInGraphError, match="list 'self.items' is changed "
+                                                             "inside an `if` on a tensor"):
+        Log().add(tf.constant(1.0))
+
     @tf.function
     def g(x):                           # in a Python loop it unrolls: fine
         out = []
