@@ -56,8 +56,8 @@ import numpy as np
 
 from . import nest
 from .errors import NotSupportedError, OperatorNotAllowedInGraphError
-from .ops.array import shape as _shape
 from .ops.array import identity, zeros
+from .ops.array import shape as _shape
 from .ops.math import less, logical_and, logical_not, logical_or
 from .tensor import Tensor, Variable, convert_to_tensor
 
@@ -71,7 +71,7 @@ class Undefined:
     error it carries, which names the variable and the fix.
     """
 
-    __slots__ = ("name", "error")
+    __slots__ = ("error", "name")
     __array_ufunc__ = None
 
     def __init__(self, name, error=None):
@@ -356,7 +356,7 @@ class Runtime:
         for name, get in mutated or ():
             try:
                 value = get()
-            except Exception:       # noqa: BLE001  (not there yet: nothing to refuse)
+            except Exception:       # noqa: BLE001, S112  (not there yet: nothing to refuse)
                 continue
             if isinstance(value, (list, dict, set)):
                 raise OperatorNotAllowedInGraphError(

@@ -71,7 +71,8 @@ import weakref
 
 import numpy as np
 
-from . import _recording, autodiff, autograph as _autograph, backend, nest, stand_in
+from . import _recording, autodiff, backend, nest, stand_in
+from . import autograph as _autograph
 from .errors import OperatorNotAllowedInGraphError
 from .ops import registry
 from .tensor import Tensor, Variable, array_of, convert_to_tensor

@@ -69,7 +69,7 @@ def test_elif_chains_and_gradients_through_them(x):
 def test_an_if_without_else_keeps_the_value_from_before():
     @tf.function
     def clip(x, hi):
-        if x > hi:
+        if x > hi:      # noqa: PLR1730  (the if is what is tested)
             x = hi
         return x
 
@@ -432,7 +432,7 @@ def test_autograph_false_and_do_not_convert_leave_python_as_it_is():
 
 
 def test_functions_without_source_trace_without_conversion():
-    f = tf.function(eval("lambda x: x * 2.0 if True else x"))    # noqa: S307  (no source file)
+    f = tf.function(eval("lambda x: x * 2.0 if True else x"))    # no source file
     assert f(tf.constant(2.0)).numpy() == 4.0
     assert tf.function(abs)(tf.constant(-2.0)).numpy() == 2.0
     assert tf.autograph.to_code(len) is None
@@ -547,7 +547,7 @@ def test_a_python_list_appended_to_in_a_tensor_loop_is_an_error():
     def f(n):
         out = []
         for i in tf.range(n):
-            out.append(i)
+            out.append(i)       # noqa: PERF402  (the append is what is tested)
         return out
 
     with pytest.raises(OperatorNotAllowedInGraphError, match="Python list 'out' is changed"):
