@@ -749,6 +749,17 @@ def _walk_scope(node, into_loops=True):
         yield from _walk_scope(child, into_loops)
 
 
+def _always_returns(stmts):
+    """True when every path through ``stmts`` ends in a ``return`` (or a ``raise``)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    return isinstance(last, ast.If) and _always_returns(last.body) and \
+        _always_returns(last.orelse)
+
+
 def _name(id_, store=False):
     return ast.Name(id_, ast.Store() if store else ast.Load())
 
@@ -839,6 +850,18 @@ class _Converter(ast.NodeTransformer):
                 out.append(ast.copy_location(_assign(flag, ast.Constant(True)), s))
                 return out, flags | {flag}
             set_here = set()
+            if isinstance(s, ast.If) and returns and rest and \
+                    (_always_returns(s.body) or _always_returns(s.orelse)):
+                # `if c: return a` then more: the more is the else (dead after two returns), so
+                # a variable the more assigns is defined on every path that reaches it.
+                if not _always_returns(s.body):
+                    s.body = s.body + rest
+                elif not _always_returns(s.orelse):
+                    s.orelse = s.orelse + rest
+                s.body, a = self._lower(s.body, loop, returns)
+                s.orelse, b = self._lower(s.orelse, loop, returns)
+                out.append(s)
+                return out, flags | a | b
             if isinstance(s, ast.If):
                 s.body, a = self._lower(s.body, loop, returns)
                 s.orelse, b = self._lower(s.orelse, loop, returns)

@@ -110,7 +110,18 @@ def test_returning_from_inside_an_if_on_a_tensor():
         else:
             return tf.constant(2)
 
+    @tf.function
+    def doubled_unless_positive(x):
+        if x < 0:
+            y = -x
+        else:
+            return x
+        return y * 2.0              # y is defined on every path that gets here
+
     assert [same_as_eager(absolute, tf.constant(v)) for v in (-3.0, 2.0)] == [3.0, 2.0]
+    # TensorFlow 2.21: 6.0 2.0
+    assert [same_as_eager(doubled_unless_positive, tf.constant(v)) for v in (-3.0, 2.0)] == \
+        [6.0, 2.0]
     assert [same_as_eager(bucket, tf.constant(v)) for v in (-1.0, 5.0, 50.0)] == [0, 1, 2]
 
 
