@@ -23,10 +23,12 @@ the results out as the outputs of ``cond`` or the loop variables of
 
 Before that rewrite, ``break``, ``continue`` and ``return`` inside ``if`` and
 loops are *lowered* to flags (``break_1 = True`` and the rest of the block
-guarded by ``if not break_1:``), so they too work on tensors. ``a and b``,
-``a or b`` and ``not a`` become ``ag__.and_``/``or_``/``not_``, and every
-call ``f(...)`` becomes ``ag__.converted_call(f)(...)``, which converts the
-user's own functions too (never d2l_core's or a library's).
+guarded by ``if not break_1:``; ``return v`` sets ``do_return`` and
+``retval_``), so they too work on tensors; what follows an ``if`` whose one
+branch always returns becomes its other branch. ``a and b``, ``a or b``,
+``not a`` and ``a if t else b`` become ``ag__.and_``/``or_``/``not_``/``if_exp``,
+and every call ``f(...)`` becomes ``ag__.converted_call(f)(...)``, which
+converts the user's own functions too (never d2l_core's or a library's).
 
 >>> import d2l_core as d2l
 >>> @d2l.function
