@@ -62,6 +62,7 @@ from .ops.array import identity, zeros
 from .ops.array import shape as _shape
 from .ops.math import less, logical_and, logical_not, logical_or
 from .tensor import Tensor, Variable, convert_to_tensor
+from .tensor_shape import TensorShape
 
 
 # ============================================================== values without a value
@@ -233,7 +234,8 @@ class Runtime:
         set_state(merge.after(list(outs)))
 
     # ---------------------------------------------------------- loops
-    def while_stmt(self, test, body, get_state, set_state, names, line, mutated=None):
+    def while_stmt(self, test, body, get_state, set_state, names, line, mutated=None,
+                   opts=None):
         """``while test(): body()``; once ``test()`` is a tensor, a ``while_loop`` over the
         variables the body assigns."""
         t = _read(test())
@@ -243,10 +245,10 @@ class Runtime:
             body()
             t = _read(test())
         self._refuse_mutation(mutated, "a `while` loop on a tensor", line)
-        self._tensor_loop(test, body, get_state, set_state, names, line)
+        self._tensor_loop(test, body, get_state, set_state, names, line, opts)
 
     def for_stmt(self, iterable, extra_test, body, get_state, set_state, names, line,
-                 mutated=None):
+                 mutated=None, opts=None):
         """``for x in iterable: body(x)``, stopping when ``extra_test()`` (a lowered ``break``
         or ``return``) is false; over a symbolic tensor, a ``while_loop`` on an index."""
         iterable = _read(iterable)
@@ -288,16 +290,21 @@ class Runtime:
         def put(values):
             index[0] = values[0]
             set_state(values[1:])
-        self._tensor_loop(loop_test, loop_body, get, put, ("<index>",) + tuple(names), line)
+        self._tensor_loop(loop_test, loop_body, get, put, ("<index>",) + tuple(names), line,
+                          opts)
 
-    def _tensor_loop(self, test, body, get_state, set_state, names, line):
+    def _tensor_loop(self, test, body, get_state, set_state, names, line, opts=None):
         init = list(get_state())
+        options = opts() if opts is not None else {}     # from set_loop_options in the body
         if _RETVAL in names and not _tensorish(init[names.index(_RETVAL)]):
             raise _return_in_loop(line)
         carried = [i for i, v in enumerate(init) if _tensorish(v)]     # the loop variables
         # identity: the loop variables must be symbolic for while_loop to build a graph loop;
         # a loop that only assigns Variables carries a dummy counter.
         start = [identity(_as_tensor(init[i])) for i in carried] or [identity(0)]
+        relaxed = {id(t): TensorShape(shape) for t, shape in options.get("shape_invariants", ())}
+        shapes = [relaxed.get(id(init[i]), x.shape) for i, x in zip(carried, start)] or [
+            start[0].shape]
         before = list(init)     # what the others hold in each run of the body
         for i, v in enumerate(init):
             if _is_undefined(v):
@@ -325,7 +332,7 @@ class Runtime:
                 if i not in carried and not _is_undefined(init[i]) and v is not init[i]:
                     raise _changed_in_loop(names[i], init[i], v, line)
             out = []
-            for i, x0 in zip(carried, start):
+            for i, x0, shape in zip(carried, start, shapes):
                 v = state[i]
                 if _is_undefined(v):
                     v.fail()
@@ -340,17 +347,20 @@ class Runtime:
                         f"line {line}, but dtype {v.dtype.name} after one iteration; start it "
                         f"with the dtype it gets in the loop (e.g. 0.0 rather than 0), or "
                         f"d2l.cast it")
-                if not x0.shape.is_compatible_with(v.shape):
+                if not shape.is_compatible_with(v.shape):
                     raise ValueError(
-                        f"'{names[i]}' has shape {_shape_text(x0.shape)} before the loop on a "
+                        f"'{names[i]}' has shape {_shape_text(shape)} before the loop on a "
                         f"tensor at line {line}, but shape {_shape_text(v.shape)} after one "
-                        "iteration; a tensor loop keeps each variable's shape. To collect one "
-                        "value per step, start from a tensor of the final shape (d2l.zeros) and "
-                        "write step i into it, e.g. with d2l.tensor_scatter_nd_update(acc, "
-                        "[[i]], [value]) (d2l_core has no TensorArray)")
+                        "iteration; a tensor loop keeps each variable's shape unless "
+                        "d2l.autograph.experimental.set_loop_options(shape_invariants=[(var, "
+                        "d2l.TensorShape([None]))]) in the loop says which may change. Or "
+                        "start from a tensor of the final shape (d2l.zeros) and write step i "
+                        "into it, e.g. with d2l.tensor_scatter_nd_update(acc, [[i]], [value]) "
+                        "(d2l_core has no TensorArray)")
                 out.append(v)
             return out or list(values)
-        load(list(self.while_loop(loop_test, loop_body, start)))
+        load(list(self.while_loop(loop_test, loop_body, start, shape_invariants=shapes,
+                                  maximum_iterations=options.get("maximum_iterations"))))
 
     def _refuse_mutation(self, mutated, construct, line):
         """A Python list (dict, set) changed in place under tensor control flow would get what
@@ -969,8 +979,20 @@ class _Converter(ast.NodeTransformer):
                     n.ctx = ast.Load()
         return [], [ast.Tuple(pairs, ast.Load())]
 
-    def _call(self, helper, args):
-        return ast.Expr(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()), args, []))
+    def _call(self, helper, args, keywords=()):
+        return ast.Expr(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()), args,
+                                 list(keywords)))
+
+    def _loop_options(self, node):
+        """Take ``set_loop_options(...)`` out of the loop's body: ``[opts=lambda: {...}]``."""
+        options = [s for s in node.body if isinstance(s, ast.Expr) and
+                   isinstance(s.value, ast.Call) and _callee(s.value.func) == "set_loop_options"]
+        if not options:
+            return []
+        node.body = [s for s in node.body if s not in options] or [ast.Pass()]
+        kw = options[-1].value.keywords
+        table = ast.Dict([ast.Constant(k.arg) for k in kw], [k.value for k in kw])
+        return [ast.keyword("opts", _lambda(table))]
 
     def visit_If(self, node):
         if self.construct:
@@ -998,13 +1020,14 @@ class _Converter(ast.NodeTransformer):
             node.body = self._body(node.body)
             return node
         tag = self._tag(node)
+        opts = self._loop_options(node)
         names = self._bound(node.body)
         extra, margs = self._mutated(tag, node.body)
         test = self._def(f"loop_test_{tag}", [], [ast.Return(self.visit(node.test))], [])
         body = self._def(f"loop_body_{tag}", [], self._body(node.body), names)
         fns = [test, body] + self._state_fns(tag, names)
         call = self._call("while_stmt", [_name(f.name) for f in fns] +
-                          [_const_tuple(names), ast.Constant(self._line(node))] + margs)
+                          [_const_tuple(names), ast.Constant(self._line(node))] + margs, opts)
         return _located(fns + extra + [call], node)
 
     def visit_For(self, node):
@@ -1015,6 +1038,7 @@ class _Converter(ast.NodeTransformer):
             node.body = self._body(node.body)
             return node
         tag = self._tag(node)
+        opts = self._loop_options(node)
         assign_target = ast.Assign([node.target], _name("itr"))
         names = self._bound([assign_target] + node.body)
         extra, margs = self._mutated(tag, node.body)
@@ -1030,7 +1054,7 @@ class _Converter(ast.NodeTransformer):
                 _name(fns[0].name) if extra_test is not None else ast.Constant(None)]
         args += [_name(f.name) for f in fns[-3:]]
         call = self._call("for_stmt", args + [_const_tuple(names),
-                                              ast.Constant(self._line(node))] + margs)
+                                              ast.Constant(self._line(node))] + margs, opts)
         return _located(fns + extra + [call], node)
 
     def visit_Try(self, node):
@@ -1120,6 +1144,12 @@ def _located(stmts, node):
     return stmts
 
 
+def _callee(func):
+    """The name a call calls: ``f`` for ``f(...)`` and ``a.b.f(...)``."""
+    return func.id if isinstance(func, ast.Name) else \
+        func.attr if isinstance(func, ast.Attribute) else None
+
+
 def _lambda(expr):
     return ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
                                     defaults=[]), expr)
@@ -1135,4 +1165,27 @@ def _assigns(stmts, name):
 
 # ============================================================== tf.autograph.experimental
 
-experimental = types.SimpleNamespace(do_not_convert=do_not_convert)
+def set_loop_options(parallel_iterations=None, swap_memory=None, maximum_iterations=None,
+                     shape_invariants=None):
+    """Options for the tensor loop this call is in (``tf.autograph.experimental.set_loop_options``).
+
+    AutoGraph takes the call out of the loop's body and hands
+    ``shape_invariants`` (``[(variable, shape with None where it may change)]``)
+    and ``maximum_iterations`` to ``d2l.while_loop``; run as plain Python it
+    does nothing.
+
+    >>> @d2l.function
+    ... def squares(n):
+    ...     acc = d2l.zeros([0])
+    ...     for i in d2l.range(n):
+    ...         d2l.autograph.experimental.set_loop_options(
+    ...             shape_invariants=[(acc, d2l.TensorShape([None]))])
+    ...         acc = d2l.concat([acc, [d2l.cast(i * i, d2l.float32)]], 0)
+    ...     return acc
+    >>> squares(d2l.constant(4)).numpy()
+    array([0., 1., 4., 9.], dtype=float32)
+    """
+
+
+experimental = types.SimpleNamespace(do_not_convert=do_not_convert,
+                                     set_loop_options=set_loop_options)

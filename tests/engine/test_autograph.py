@@ -615,6 +615,18 @@ def test_a_loop_variable_changing_shape_is_an_error_with_the_fix():
 
     np.testing.assert_allclose(fill(tf.constant(4)).numpy(), [0.0, 1.0, 4.0, 9.0])
 
+    @tf.function
+    def grow_relaxed(n):                # TensorFlow's way: say which shape may change
+        acc = tf.zeros([0])
+        for i in tf.range(n):
+            tf.autograph.experimental.set_loop_options(
+                shape_invariants=[(acc, tf.TensorShape([None]))])
+            acc = tf.concat([acc, [tf.cast(i, tf.float32)]], 0)
+        return acc
+
+    np.testing.assert_allclose(grow_relaxed(tf.constant(3)).numpy(), [0.0, 1.0, 2.0])
+    np.testing.assert_allclose(grow_relaxed(tf.constant(5)).numpy(), [0.0, 1.0, 2.0, 3.0, 4.0])
+
 
 def test_try_around_tensor_control_flow_is_an_error():
     @tf.function
