@@ -614,7 +614,7 @@ def _factory(fn):
     return make
 
 
-def to_code(fn):
+def to_code(fn, recursive=True, experimental_optional_features=None):
     """The source AutoGraph runs in place of ``fn``, as text (``tf.autograph.to_code``);
     None when ``fn`` is not converted (no source, a library function, do_not_convert).
 
