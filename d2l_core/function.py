@@ -73,8 +73,9 @@ import numpy as np
 
 from . import _recording, autodiff, backend, nest, stand_in
 from .errors import OperatorNotAllowedInGraphError
+from .ops import random as random_ops
 from .ops import registry
-from .tensor import Tensor, Variable, array_of, convert_to_tensor
+from .tensor import Tensor, Variable, array_of, convert_to_tensor, wrap
 from .tensor_shape import TensorShape
 
 
@@ -84,6 +85,7 @@ class _TraceState(threading.local):
     graph = None        # the FuncGraph being traced in this thread, or None
     depth = 0           # > 0 while an op (or the tracer itself) runs: twins call the eager op
     outer_devices = 0   # device scopes open when the trace began (the caller's)
+    shapes = 0          # > 0 while gradient rules run on symbols: ``_value`` gives a _ShapeOnly
 
 
 _state = _TraceState()
@@ -133,6 +135,8 @@ class SymbolicTensor(Tensor):
 
     @property
     def _value(self):
+        if _state.shapes and self._static_shape.is_fully_defined():
+            return _ShapeOnly(tuple(self._static_shape.as_list()), self._dtype.np)
         raise TypeError(_NEEDS_VALUE.format(
             what="This operation", name=self.name,
             fix="Use d2l ops on it (they add nodes to the graph), or return it from the function "
@@ -226,13 +230,38 @@ def _shape_text(shape):
     return str(dims)
 
 
+class _ShapeOnly:
+    """What a symbol's ``_value`` is while gradient rules run at trace time: its static shape
+    and dtype, nothing else. Rules that read ``x._value.shape`` work on symbols; anything that
+    needs the numbers fails, and that tape falls back to recording when the plan runs."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: math.prod(self.shape))
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("a symbolic tensor has no value while tracing")
+
+
 class _TapeHandle:
-    """The plan's name for a GradientTape made inside the traced function (one per call)."""
+    """A GradientTape made inside the traced function: the plan's name for it, and its
+    symbolic record (what the tape would record, as nodes), from which ``gradient`` builds
+    the backward pass as more nodes while tracing. ``runtime`` turns true when that is not
+    possible (an op whose gradient needs values, unknown shapes): then the plan opens a real
+    tape on every call, as eager code does."""
 
-    __slots__ = ("name", "_graph")
+    __slots__ = ("name", "_graph", "records", "tracked", "recording", "persistent",
+                 "watch_variables", "runtime", "used")
 
-    def __init__(self, graph, name):
+    def __init__(self, graph, name, persistent=False, watch_variables=True):
         self._graph, self.name = graph, name
+        self.records, self.tracked = [], {}
+        self.recording, self.persistent, self.watch_variables = True, persistent, watch_variables
+        self.runtime = self.used = False
 
 
 def _is_symbol(x):
@@ -327,6 +356,7 @@ class FuncGraph:
         self.allow_variables = allow_variables
         self.created_variables = []
         self.tapes = {}              # id(trace-time GradientTape) -> _TapeHandle
+        self.recording = []          # the _TapeHandles recording now, outermost first
         self._names = {}
         self._keep = []              # objects whose ids are keys above
 
@@ -381,9 +411,26 @@ class FuncGraph:
         return False
 
     # ------------------------------------------------------------ nodes
-    def add_op(self, entry, args, kwargs):
-        """Add registry op ``entry`` called with ``args``/``kwargs``; its symbolic output(s)."""
+    def add_op(self, entry, args, kwargs, eager=None):
+        """Add registry op ``entry`` called with ``args``/``kwargs``; its symbolic output(s).
+
+        When a tape inside the function tracks an input, the node also goes on that tape's
+        symbolic record; a composite op (no gradient of its own) is traced through
+        (``eager``, its own code, adds the nodes of the ops it is made of).
+        """
         args, kwargs = self._own(args), self._own(kwargs)
+        tracking = self._tracking((args, kwargs)) if self.recording else ()
+        if tracking and entry.composite and eager is not None:
+            out = self._inline(eager, args, kwargs)
+            if out is not _FAILED:
+                return out
+            for h in tracking:
+                h.runtime = True
+        elif tracking and entry.grad is not None and any(
+                isinstance(x, Variable) for x in _leaves((args, kwargs))):
+            # the op reads the Variable: a read node, so tapes see the read as eager tapes do
+            args, kwargs = _map_leaves((args, kwargs), lambda x: self.read_variable(x)
+                                       if isinstance(x, Variable) else x)
         specs = {}
         for x in _leaves((args, kwargs)):
             if type(x) is SymbolicTensor:
@@ -415,14 +462,146 @@ class FuncGraph:
         result = nest.map_structure(symbol, out, sort_keys=False)
         random = not entry.test.deterministic
         has_state = any(isinstance(x, Variable) for x in _leaves((args, kwargs)))
-        self.nodes.append(Node("op", entry.fn, name, entry.type, args, kwargs, outputs, out,
-                               stateful=random, pure=not random and not has_state))
+        node = Node("op", entry.fn, name, entry.type, args, kwargs, outputs, out,
+                    stateful=random, pure=not random and not has_state)
+        self.nodes.append(node)
+        if tracking:
+            self._record(entry, node)
         return result
+
+    # ------------------------------------------------------------ symbolic tapes
+    def _tracking(self, obj):
+        """The recording tapes that track a tensor (or Variable) among ``obj``'s leaves."""
+        out = []
+        for h in self.recording:
+            for x in _leaves(obj):
+                if isinstance(x, Tensor) and (id(x) in h.tracked or (
+                        isinstance(x, Variable) and h.watch_variables and x.trainable)):
+                    out.append(h)
+                    break
+        return out
+
+    def _mark(self):
+        """Where the graph and its tapes stand now (``_rollback`` returns there)."""
+        return (len(self.nodes), list(self.recording),
+                [(h, len(h.records), dict(h.tracked), h.recording, h.runtime, h.used)
+                 for h in self.tapes.values()])
+
+    def _rollback(self, mark):
+        n, recording, handles = mark
+        del self.nodes[n:]
+        self.recording[:] = recording
+        for h, records, tracked, rec, runtime, used in handles:
+            del h.records[records:]
+            h.tracked.clear()
+            h.tracked.update(tracked)
+            h.recording, h.runtime, h.used = rec, runtime, used
+
+    def _inline(self, eager, args, kwargs):
+        """Trace a composite op through its own code; _FAILED (and nothing added) if that
+        needs values."""
+        mark = self._mark()
+        _state.shapes += 1
+        try:
+            return eager(*args, **kwargs)
+        except Exception:        # noqa: BLE001  (it needs values: one node, tapes at run time)
+            self._rollback(mark)
+            return _FAILED
+        finally:
+            _state.shapes -= 1
+
+    def _record(self, entry, node):
+        """Put ``node`` on the recording tapes that track one of its inputs, as the eager op
+        records itself: the same inputs, outputs and attrs (learned by running the eager op
+        once on stand-in values). Tapes that cannot record it run at plan time instead."""
+        tracking = self._tracking((node.args, node.kwargs))
+        if not tracking:
+            return
+        try:
+            # (a random op is not run again here: that would move the program's random stream)
+            record = (() if entry.grad is None else
+                      self._record_of(entry, node) if entry.test.deterministic else None)
+        except Exception:        # noqa: BLE001
+            record = None
+        for h in tracking:
+            if record is None:
+                h.runtime = True
+                continue
+            for r in record:
+                if any(id(x) in h.tracked for x in r[1]):
+                    h.records.append(r)
+                    for y in (r[2] if type(r[2]) is tuple else (r[2],)):
+                        h.tracked[id(y)] = y
+
+    def _record_of(self, entry, node):
+        """``(entry, inputs, output(s), attrs)`` with symbols for tensors, () when the op records
+        nothing (an integer output), None when that cannot be known while tracing."""
+        values, symbols, concrete = {}, {}, set()
+        for x in _leaves((node.args, node.kwargs)):
+            if type(x) is SymbolicTensor and id(x) not in values:
+                known = self.constants.get(id(x))
+                if known is not None:
+                    v = wrap(array_of(known))
+                elif x.shape.is_fully_defined() and x.dtype.is_numeric:
+                    v = wrap(np.zeros(x.shape.as_list(), x.dtype.np))
+                else:
+                    return None
+                values[id(x)], symbols[id(v)] = v, x
+            elif isinstance(x, Tensor):
+                concrete.add(id(x))
+        catcher = _Catcher()
+        saved, devices = list(_recording.active), list(backend.device_stack)
+        _recording.active[:] = [catcher]
+        backend.device_stack.clear()
+        _state.depth += 1
+        try:
+            with random_ops.using_generator(np.random.default_rng(0)):   # the stream stays put
+                out = entry.fn(*_substitute(node.args, values), **_substitute(node.kwargs, values))
+        finally:
+            _state.depth -= 1
+            _recording.active[:] = saved
+            backend.device_stack[:] = devices
+        if not catcher.records:
+            # an op that returns an input as it is (broadcast_to to the same shape) records
+            # nothing eagerly: the tape goes on tracking that tensor, so the output is it
+            return tuple((_ReadVariable, (symbols[id(t)],), o, None)
+                         for t, o in zip(_flat_tensors(out), node.outputs) if id(t) in symbols)
+        if len(catcher.records) != 1 or catcher.records[0][0] is not entry:
+            return None      # recorded through other ops: their records are not ours to make
+        _, inputs, output, attrs = catcher.records[0]
+        flat = {id(t): o for t, o in zip(_flat_tensors(out), node.outputs)}
+        if any(id(y) not in flat for y in (output if type(output) is tuple else (output,))):
+            return None
+        output = (tuple(flat[id(y)] for y in output) if type(output) is tuple
+                  else flat[id(output)])
+        inputs = tuple(symbols.get(id(x), x) for x in inputs)
+        ids = {id(x) for x in inputs}
+        if any(id(s) not in ids for s in symbols.values() if s.dtype.is_differentiable):
+            return None      # an input was changed on the way (a cast): not the op's own record
+
+        def static(v):
+            if isinstance(v, Tensor):
+                if id(v) in symbols:
+                    return symbols[id(v)]
+                if id(v) in concrete:
+                    return v
+                return _ShapeOnly(tuple(array_of(v).shape), None)   # a value: shape only
+            if isinstance(v, (np.ndarray, np.generic)):
+                return _ShapeOnly(tuple(np.shape(v)), None)
+            if type(v) in (list, tuple):
+                return type(v)(static(x) for x in v)
+            if type(v) is dict:
+                return {k: static(x) for k, x in v.items()}
+            return v
+        return ((entry, inputs, output, static(attrs)),)
 
     def add_call(self, fn, args, kwargs, name, op_type, outputs=(), structure=None,
                  kind="call"):
         """Add a stateful step ``fn(*args, **kwargs)`` (an assignment, a tape action, a print)."""
         args, kwargs = self._own(args), self._own(kwargs)
+        if self.recording and op_type not in _UNRECORDED_CALLS:
+            for h in self._tracking((args, kwargs)):
+                h.runtime = True    # it computes from a tracked tensor: only a real tape sees how
         self.nodes.append(Node(kind, fn, name if kind == "branch" else self.unique_name(name),
                                op_type, args, kwargs, list(outputs), structure,
                                stateful=kind == "call", pure=False))
@@ -434,6 +613,13 @@ class FuncGraph:
         spec = stand_in.Spec(variable.shape, variable.dtype)
         self.nodes.append(Node("read", _RAW_VARIABLE["value"], name, "ReadVariableOp",
                                (variable,), {}, [t], spec, stateful=False, pure=False))
+        for h in self.recording:        # as _recording.read_variable does for eager tapes
+            if id(variable) not in h.tracked:
+                if not (h.watch_variables and variable.trainable):
+                    continue
+                h.tracked[id(variable)] = variable
+            h.records.append((_ReadVariable, (variable,), t, None))
+            h.tracked[id(t)] = t
         return t
 
     # ------------------------------------------------------------ values while tracing
@@ -467,6 +653,48 @@ class FuncGraph:
         return self.constants[id(symbol)]
 
 
+_TAPE_STEPS = ("GradientTapeStart", "GradientTapeStop", "Watch")
+_FAILED = object()      # an attempt at tracing something through did not work out
+_UNRECORDED_CALLS = ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp", "PrintV2",
+                     "GradientTapeStart", "GradientTapeStop", "Watch")
+
+
+class _ReadVariable:
+    """A symbolic tape's record of a Variable read (or of an op that returned its input as
+    it is): the gradient passes straight through."""
+    name = type = "ReadVariableOp"
+
+    @staticmethod
+    def grad(dy, inputs, output, attrs):
+        return (dy,)
+
+
+class _Catcher:
+    """Sits in the active tapes while an op runs once on stand-ins, to catch what it records."""
+    _watch_accessed_variables = False
+
+    class _All(dict):
+        def __contains__(self, key):
+            return True
+
+    def __init__(self):
+        self._tracked, self._records = self._All(), []
+
+    @property
+    def records(self):
+        return self._records
+
+    def _watch_variable(self, variable):
+        pass
+
+
+class _NoTape:
+    """Sits in the active tapes while gradient rules run at trace time, so that rules with a
+    first-order fast path on arrays (``if tapes:``) take their d2l-op path instead."""
+    _watch_accessed_variables = False
+    _tracked, _records = {}, []
+
+
 def x_graph(x):
     """The graph a symbol belongs to (tape handles belong to the graph that made them)."""
     return x._graph
@@ -491,7 +719,7 @@ def _twin(entry, eager):
         graph = _state.graph
         if graph is None or _state.depth:
             return eager(*args, **kwargs)
-        return graph.add_op(entry, args, kwargs)
+        return graph.add_op(entry, args, kwargs, eager)
     return twin
 
 
@@ -586,8 +814,10 @@ def _tape_enter(self):
     graph = _state.graph
     if graph is None or _state.depth:
         return _RAW_TAPE["__enter__"](self)
-    handle = _TapeHandle(graph, graph.unique_name("tape"))
+    handle = _TapeHandle(graph, graph.unique_name("tape"), self._persistent,
+                         self._watch_accessed_variables)
     graph.tapes[id(self)] = handle
+    graph.recording.append(handle)
     graph._keep.append(self)
     graph.add_call(_tape_start, (self._persistent, self._watch_accessed_variables), {},
                    "tape_start", "GradientTapeStart", outputs=[handle], structure=handle)
@@ -606,15 +836,29 @@ def _tape_exit(self, *exc):
     graph = _state.graph
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["__exit__"](self, *exc)
-    graph.add_call(_tape_stop, (_handle(graph, self),), {}, "tape_stop", "GradientTapeStop")
+    handle = _handle(graph, self)
+    _stop_symbolic(graph, handle)
+    graph.add_call(_tape_stop, (handle,), {}, "tape_stop", "GradientTapeStop")
     return False
+
+
+def _stop_symbolic(graph, handle):
+    handle.recording = False
+    if handle in graph.recording:
+        graph.recording.remove(handle)
 
 
 def _tape_watch(self, tensor):
     graph = _state.graph
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["watch"](self, tensor)
-    graph.add_call(_RAW_TAPE["watch"], (_handle(graph, self), tensor), {}, "watch", "Watch")
+    handle = _handle(graph, self)
+    graph.add_call(_RAW_TAPE["watch"], (handle, tensor), {}, "watch", "Watch")
+    for t in nest.flatten(tensor):
+        if not isinstance(t, Tensor) or not t.dtype.is_differentiable:
+            handle.runtime = True       # the eager tape says what is wrong, on every call
+        else:
+            handle.tracked[id(t)] = t
 
 
 _FLAT = "flat"      # a node structure: the kernel returns exactly its outputs, as a list
@@ -650,7 +894,21 @@ def _tape_gradient_twin(self, target, sources, output_gradients=None,
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["gradient"](self, target, sources, output_gradients,
                                      unconnected_gradients)
-    reach = _connected(graph, self, _handle(graph, self), target)
+    handle = _handle(graph, self)
+    if not handle.runtime and not (handle.persistent and handle.recording):
+        if handle.used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        if not handle.persistent:
+            _stop_symbolic(graph, handle)         # as eager: the tape stops recording
+        result = _symbolic_gradient(graph, handle, target, sources, output_gradients,
+                                    unconnected_gradients)
+        if result is not _FAILED:
+            return result
+    handle.runtime = True       # the plan opens a real tape for it on every call
+    if not handle.persistent:
+        _stop_symbolic(graph, handle)
+    reach = _connected(graph, self, handle, target)
     zero = str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero"
     name = graph.unique_name("gradient")
     keep, outputs = [], []
@@ -671,6 +929,85 @@ def _tape_gradient_twin(self, target, sources, output_gradients=None,
                                     unconnected_gradients, tuple(keep)), {},
                    name, "Gradient", outputs=outputs, structure=_FLAT)
     return result
+
+
+def _symbolic_gradient(graph, handle, target, sources, output_gradients, unconnected):
+    """``tape.gradient`` built while tracing: the eager backward loop run on the tape's
+    symbolic record, so each gradient rule adds its nodes (and an outer tape inside the
+    function records them: higher orders as in eager mode). _FAILED when it needs values."""
+    targets, flat_sources = nest.flatten(target), nest.flatten(sources)
+    if output_gradients is not None or not all(
+            type(t) is SymbolicTensor and t.dtype.is_differentiable for t in targets) or not all(
+            isinstance(x, Tensor) and x.dtype.is_differentiable for x in flat_sources):
+        return _FAILED
+    try:
+        zero = autodiff.UnconnectedGradients(
+            getattr(unconnected, "value", unconnected)) is autodiff.UnconnectedGradients.ZERO
+    except ValueError:
+        return _FAILED
+    mark = graph._mark()
+    saved = list(_recording.active)
+    _recording.active[:] = [_NoTape]
+    needed = _recording.swap_needed(handle.tracked)
+    _state.shapes += 1
+    try:
+        grads = _backprop(handle, targets, flat_sources)
+        zeros_like = registry.OPS["zeros_like"].fn
+        result = [grads.get(id(x)) if grads.get(id(x)) is not None or not zero else zeros_like(x)
+                  for x in flat_sources]
+    except Exception:           # noqa: BLE001  (a rule needs values: the tape runs at plan time)
+        graph._rollback(mark)
+        return _FAILED
+    finally:
+        _state.shapes -= 1
+        _recording.swap_needed(needed)
+        _recording.active[:] = saved
+    if not handle.persistent:
+        handle.used = True
+    return nest.pack_sequence_as(sources, result)
+
+
+def _static_shape(x):
+    shape = x.shape if isinstance(x, Tensor) else None
+    if shape is None or not TensorShape(shape).is_fully_defined():
+        raise ValueError("d2l.function: a shape not known while tracing")
+    return tuple(TensorShape(shape).as_list())
+
+
+def _backprop(handle, targets, sources):
+    """``GradientTape._backprop`` on symbols: the same loop, the same rules, static shapes."""
+    from .ops.broadcast import sum_to
+    add, ones_like = registry.OPS["add"].fn, registry.OPS["ones_like"].fn
+    keep = {id(x) for x in sources}
+    grads = {}
+    for t in targets:
+        old = grads.get(id(t))
+        g = ones_like(t)
+        grads[id(t)] = g if old is None else add(old, g)
+    tracked = handle.tracked
+    for op, inputs, output, attrs in reversed(handle.records):
+        key = id(output)
+        dy = grads.get(key) if key in keep else grads.pop(key, None)
+        if dy is not None:
+            input_grads = op.grad(dy, inputs, output, attrs)
+        elif type(output) is tuple:
+            dys = [grads.get(id(y)) if id(y) in keep else grads.pop(id(y), None) for y in output]
+            if all(d is None for d in dys):
+                continue
+            input_grads = op.grad(dys, inputs, output, attrs)
+        else:
+            continue
+        if len(input_grads) != len(inputs):
+            raise ValueError(f"{op.name}: wrong number of gradients")
+        for x, g in zip(inputs, input_grads):
+            if g is None or id(x) not in tracked:
+                continue
+            shape = _static_shape(x)
+            if _static_shape(g) != shape:
+                g = sum_to(g, shape)
+            old = grads.get(id(x))
+            grads[id(x)] = g if old is None else add(old, g)
+    return grads
 
 
 def _tape_unsupported(method):
@@ -932,7 +1269,9 @@ class Plan:
 
     def __init__(self, graph, outputs):
         self.graph = graph
-        nodes = list(graph.nodes)
+        # tapes whose gradients were all built while tracing need no tape at run time
+        nodes = [n for n in graph.nodes if not (
+            n.type in _TAPE_STEPS and not (n.outputs[0] if n.outputs else n.args[0]).runtime)]
         constants = dict(graph.constants)
         alias = {}
         stats = {"traced": len(nodes), "folded": 0, "merged": 0, "dead": 0}
