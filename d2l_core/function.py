@@ -29,10 +29,14 @@ np.float32(10.0)
 1
 >>> print(f.get_concrete_function(d2l.constant(1.0)).plan_source)
 def plan(s0):
-    s1 = multiply(s0, s0)  # Mul
-    del s0
-    s2 = add(s1, 1.0)  # AddV2
-    del s1
+    if _active or _stack or _placement.log_device_placement or _gpus():
+        return _eager(s0)    # a tape records, or devices matter
+    a0 = array_of(s0)
+    a1 = as_array(multiply_kernel(a0, a0))  # Mul
+    del s0, a0
+    a2 = as_array(add_kernel(a1, 1.0))  # AddV2
+    del a1
+    s2 = wrap(a2)
     return s2
 
 How it works, in four parts:
@@ -53,12 +57,22 @@ How it works, in four parts:
   tape action, a ``d2l.print``) with its arguments; its outputs' dtypes and
   static shapes come from running the eager op on stand-ins
   (``d2l_core.stand_in``), so tracing has no shape rules of its own.
+* **Tapes inside**: a ``GradientTape`` opened inside the traced function
+  records symbolically while tracing (what the eager tape would record, as
+  nodes), and ``tape.gradient`` runs the eager backward loop on that record:
+  each op's gradient rule is written with d2l ops, so it adds nodes. Forward
+  and backward become one straight-line graph (an outer tape inside the
+  function records the inner backward pass, so higher orders work as
+  eagerly). A tape whose gradient needs values while tracing (an op's rule
+  reads numbers, unknown shapes) falls back to a real tape on every call.
 * **The plan**: constants folded, duplicate nodes merged, dead nodes removed,
   each value dropped after its last use, then written out as Python source
-  (``ConcreteFunction.plan_source``) that calls the eager ops. Gradient tapes
-  record those calls as they run, exactly as in eager mode, so
-  ``GradientTape`` inside a traced function or around a call of one gives
-  the eager gradients, to any order, with no second autodiff.
+  twice. ``eager_plan_source`` calls the eager ops; a tape around a call
+  records them, so it gives the eager gradients to any order, with no
+  second autodiff. ``plan_source``, used when no tape records, calls each
+  op's raw kernel (``registry.op(kernel=...)``) on arrays where the op has
+  one: the checks were made once, while tracing, for these fixed shapes and
+  dtypes, and each kernel was checked against its op while compiling.
 """
 import builtins
 import functools
@@ -1333,10 +1347,26 @@ class Plan:
         nodes = live[::-1]
         self.nodes, self.stats = nodes, stats
 
-        # 4. the program: one line per node; each value is dropped after its last use
-        names, namespace, kernels = {}, {}, {}
+        # 4. the programs: one line per node; each value is dropped after its last use.
+        #    The eager program calls the ops themselves (checks, placement, tape recording);
+        #    the fast one calls the raw kernels of the ops that have one on arrays, and runs
+        #    whenever no tape records and no device scope is open (see _raw_nodes).
+        self.eager_source, self.eager_run = self._program(graph, nodes, outputs, real,
+                                                          constants, set(), None)
+        self.source, self.run = self.eager_source, self.eager_run
+        raw = _raw_nodes(nodes, real, constants)
+        if raw:
+            self.source, self.run = self._program(graph, nodes, outputs, real, constants, raw,
+                                                  self.eager_run)
+
+    @staticmethod
+    def _program(graph, nodes, outputs, real, constants, raw, eager):
+        """The source of a plan and the function it defines. Nodes in ``raw`` call their op's
+        kernel on arrays (names aN); the others the op itself on tensors (names sN)."""
+        names = {"s": {}, "a": {}}         # form -> {id(symbol): local name}
+        namespace, kernels, lines = {}, {}, []
         for i, x in enumerate(graph.inputs):
-            names[id(x)] = f"s{i}"
+            names["s"][id(x)] = f"s{i}"
         counter = [len(graph.inputs)]
 
         def const(value):
@@ -1344,35 +1374,51 @@ class Plan:
             namespace[key] = value
             return key
 
-        def render(x):
-            if _is_symbol(x):
-                x = real(x)
-                if id(x) in names:
-                    return names[id(x)]
-                if id(x) in constants:
-                    names[id(x)] = const(constants[id(x)])
-                    return names[id(x)]
+        def symbol(x, form, pre):
+            x = real(x)
+            own = names[form]
+            if id(x) in own:
+                return own[id(x)]
+            if id(x) in constants:
+                value = constants[id(x)]
+                own[id(x)] = const(array_of(value) if form == "a" else value)
+                return own[id(x)]
+            other = names["a" if form == "s" else "s"].get(id(x))
+            if other is None:
                 raise RuntimeError(f"d2l.function: {x.name} is used before it is computed")
+            own[id(x)] = f"{form}{other[1:]}"
+            namespace.setdefault("wrap", wrap)
+            namespace.setdefault("array_of", array_of)
+            pre.append(f"{own[id(x)]} = {'array_of' if form == 'a' else 'wrap'}({other})")
+            return own[id(x)]
+
+        def render(x, form="s", pre=None):
+            if _is_symbol(x):
+                return symbol(x, form, pre)
             t = type(x)
             if x is None or t is bool or t is int or t is str or (
                     t is float and math.isfinite(x)):
                 return repr(x)
+            if form == "a" and isinstance(x, Tensor):
+                return const(array_of(x))
             if t is list:
-                return "[" + ", ".join(render(v) for v in x) + "]"
+                return "[" + ", ".join(render(v, form, pre) for v in x) + "]"
             if t is tuple:
-                return "(" + "".join(render(v) + ", " for v in x) + ")"
+                return "(" + "".join(render(v, form, pre) + ", " for v in x) + ")"
             if isinstance(x, tuple) and hasattr(x, "_fields"):    # a namedtuple (SparseTensor)
-                return const(t) + "._make((" + "".join(render(v) + ", " for v in x) + "))"
+                return const(t) + "._make((" + "".join(render(v, form, pre) + ", "
+                                                       for v in x) + "))"
             if t is dict and all(type(k) in (str, int) for k in x):
-                return "{" + ", ".join(f"{k!r}: {render(v)}" for k, v in x.items()) + "}"
+                return "{" + ", ".join(f"{k!r}: {render(v, form, pre)}" for k, v in x.items()) + "}"
             if t is slice:
-                return f"slice({render(x.start)}, {render(x.stop)}, {render(x.step)})"
+                return (f"slice({render(x.start, form, pre)}, {render(x.stop, form, pre)}, "
+                        f"{render(x.step, form, pre)})")
             return const(x)
 
-        def kernel(fn):
+        def kernel(fn, base=None):
             key = kernels.get(id(fn))
             if key is None:
-                base = getattr(fn, "__name__", "kernel").strip("_") or "kernel"
+                base = base or getattr(fn, "__name__", "kernel").strip("_") or "kernel"
                 key = base if base not in namespace and base.isidentifier() else \
                     f"{base}_{len(namespace)}"
                 if not key.isidentifier() or key in dir(builtins) or key in namespace:
@@ -1386,17 +1432,44 @@ class Plan:
             for x in node.inputs():
                 last_use[id(real(x))] = i
         returned = {id(real(x)) for x in _leaves(outputs) if _is_symbol(x)}
+        args = ", ".join(names["s"][id(x)] for x in graph.inputs)
+        lines.append(f"def plan({args}):")
+        if eager is not None:
+            namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
+                             _placement=backend.placement, _gpus=backend.gpu_count)
+            lines.append("    if _active or _stack or _placement.log_device_placement or _gpus():")
+            lines.append(f"        return _eager({args})    # a tape records, or devices matter")
 
-        lines = [f"def plan({', '.join(names[id(x)] for x in graph.inputs)}):"]
+        def drop(ids):
+            out = []
+            for key in ids:
+                for form in ("s", "a"):
+                    name = names[form].get(key)
+                    if name is not None and name[0] in "sa":
+                        out.append(name)
+            return out
+
         for i, node in enumerate(nodes):
-            call = kernel(node.fn) + "(" + ", ".join(
-                [render(a) for a in node.args] +
-                [f"{k}={render(v)}" for k, v in node.kwargs.items()]) + ")"
+            pre, form = [], "a" if i in raw else "s"
+            if i in raw and node.kind == "read":
+                call = f"{kernel(array_of)}({const(node.args[0])})"
+            elif i in raw:
+                entry = registry.lookup(node.fn)
+                call = kernel(entry.kernel, f"{entry.name}_kernel") + "(" + ", ".join(
+                    [render(a, "a", pre) for a in node.args] +
+                    [f"{k}={render(v, 'a', pre)}" for k, v in node.kwargs.items()
+                     if k != "name"]) + ")"
+                if not node.outputs[0].shape.as_list():       # 0-d: NumPy gives a scalar
+                    call = f"{kernel(_as_array)}({call})"
+            else:
+                call = kernel(node.fn) + "(" + ", ".join(
+                    [render(a, "s", pre) for a in node.args] +
+                    [f"{k}={render(v, 's', pre)}" for k, v in node.kwargs.items()]) + ")"
             targets = []
             for o in node.outputs:
-                names[id(o)] = f"s{counter[0]}"
+                names[form][id(o)] = f"{form}{counter[0]}"
                 counter[0] += 1
-                targets.append(names[id(o)])
+                targets.append(names[form][id(o)])
             s = node.structure
             if not node.outputs:
                 line = call
@@ -1409,19 +1482,103 @@ class Plan:
             else:
                 namespace["_flat_tensors"] = _flat_tensors
                 line = f"{', '.join(targets)}, = _flat_tensors({call})"
+            lines.extend(f"    {p}" for p in pre)
             lines.append(f"    {line}  # {node.type}")
-            dead = [names[id(x)] for x in dict.fromkeys(map(real, node.inputs()))
-                    if last_use.get(id(x)) == i and id(x) not in returned and id(x) in names
-                    and names[id(x)].startswith("s")]
+            dead = drop(id(x) for x in dict.fromkeys(map(real, node.inputs()))
+                        if last_use.get(id(x)) == i and id(x) not in returned)
             dead += [t for o, t in zip(node.outputs, targets)
                      if id(o) not in last_use and id(o) not in returned]
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
-        lines.append(f"    return {render(outputs)}")
-        self.source = "\n".join(lines)
-        code = compile(self.source + "\n", f"<d2l.function {graph.name}>", "exec")
+        pre = []
+        result = render(outputs, "s", pre)
+        lines.extend(f"    {p}" for p in pre)
+        lines.append(f"    return {result}")
+        source = "\n".join(lines)
+        code = compile(source + "\n", f"<d2l.function {graph.name}>", "exec")
         exec(code, namespace)      # noqa: S102  (our own generated program)
-        self.run = namespace["plan"]
+        return source, namespace["plan"]
+
+
+def _as_array(x):
+    """A NumPy scalar (what a full reduction gives) as a 0-d array, as ``wrap`` would make it."""
+    return np.asarray(x) if isinstance(x, np.generic) else x
+
+
+def _raw_nodes(nodes, real, constants):
+    """Indices of the nodes the fast program runs as raw kernels on arrays.
+
+    A node qualifies when its op declares a kernel (``registry.op(kernel=...)``), it has one
+    output of a fully known shape, no device scope and no Variable among its arguments, and
+    the kernel gives the eager op's result exactly (dtype, shape and every bit) on random
+    values of its inputs' shapes: checked here, once. Variable reads qualify too.
+    """
+    raw = set()
+    if backend.gpu_count():
+        return raw         # arrays may live on two devices: the ops place them (eager program)
+    rng = np.random.default_rng(0)
+    saved = list(_recording.active)
+    _recording.active.clear()
+    _state.depth += 1
+    try:
+        for i, node in enumerate(nodes):
+            if node.kind == "read":
+                raw.add(i)
+                continue
+            entry = registry.lookup(node.fn) if node.kind == "op" else None
+            if (entry is None or entry.kernel is None or node.device is not None
+                    or not entry.test.deterministic or len(node.outputs) != 1
+                    or not isinstance(node.structure, stand_in.Spec)
+                    or not node.outputs[0].shape.is_fully_defined()):
+                continue
+            if _kernel_matches(entry, node, real, constants, rng):
+                raw.add(i)
+    finally:
+        _state.depth -= 1
+        _recording.active[:] = saved
+    return raw
+
+
+def _kernel_matches(entry, node, real, constants, rng):
+    tensors, arrays = {}, {}
+    for x in _leaves((node.args, node.kwargs)):
+        if isinstance(x, Variable):
+            return False
+        if _is_symbol(x):
+            x = real(x)
+            if id(x) in constants:
+                v = array_of(constants[id(x)])
+            elif x.shape.is_fully_defined() and x.dtype.is_numeric:
+                shape, kind = x.shape.as_list(), x.dtype.np
+                v = (rng.random(shape) < 0.5 if x.dtype.is_bool else
+                     rng.integers(-5, 6, shape) if x.dtype.is_integer else
+                     rng.standard_normal(shape) * 2).astype(kind)
+                v = np.asarray(v)
+            else:
+                return False
+            tensors[id(x)], arrays[id(x)] = wrap(v), v
+        elif isinstance(x, Tensor):
+            arrays[id(x)] = array_of(x)
+
+    def put(values):
+        def one(x):
+            if _is_symbol(x):
+                return values[id(real(x))]
+            if isinstance(x, Tensor):
+                return values[id(x)] if values is arrays else x
+            return x
+        return _map_leaves(node.args, one), {k: v for k, v in _map_leaves(node.kwargs, one).items()
+                                             if values is not arrays or k != "name"}
+    try:
+        with random_ops.using_generator(np.random.default_rng(0)):
+            args, kwargs = put(tensors)
+            want = array_of(entry.fn(*args, **kwargs))
+            args, kwargs = put(arrays)
+            got = _as_array(entry.kernel(*args, **kwargs))
+    except Exception:        # noqa: BLE001  (the op's own checks refuse these values: eager)
+        return False
+    return (type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
+            and np.array_equal(got, want, equal_nan=want.dtype.kind in "fc"))
 
 
 # ============================================================== control flow: cond and while_loop
@@ -1693,6 +1850,12 @@ class ConcreteFunction:
     def plan_source(self):
         """The Python source of the compiled plan (what each call runs)."""
         return self._plan.source
+
+    @property
+    def eager_plan_source(self):
+        """The plan that calls the ops themselves: what runs while a tape records the call
+        (or a device scope is open, or a GPU is visible). ``plan_source`` calls raw kernels."""
+        return self._plan.eager_source
 
     @property
     def plan_stats(self):

@@ -81,6 +81,7 @@ def _l2_loss_samples(rng):
 
 
 @op("Relu", exports=("nn",), kind=UNARY, activation=True,
+    kernel=lambda a: np.maximum(a, 0, dtype=a.dtype),
     test=Test(lambda a: np.maximum(a, 0), domain=away_from_zero()))
 def relu(features, name=None):
     """max(x, 0) elementwise (``tf.nn.relu``); its derivative is 1 where x > 0, else 0.
@@ -103,7 +104,7 @@ def _relu_backward(dy, inputs, y, attrs):
     return (_relu_grad(dy, inputs[0]),)
 
 
-@op("ReluGrad", exports=(), name="relu_grad", tested_by="relu")
+@op("ReluGrad", exports=(), name="relu_grad", tested_by="relu", kernel=lambda a, b: a * (b > 0))
 def _relu_grad(dy, x):
     """dy · [x > 0] as one op (TensorFlow's ReluGrad), so the backward pass is one kernel.
 
@@ -148,7 +149,14 @@ def elu(features, name=None):
     return where(greater(x, 0), x, expm1(minimum(x, 0)))
 
 
-@op("Softmax", exports=("nn", "math"), activation=True, test=Test(samples=_softmax_samples))
+def _softmax_kernel(a, axis=None):
+    ax = -1 if axis is None else axis
+    e = np.exp(a - a.max(axis=ax, keepdims=True))
+    return e / e.sum(axis=ax, keepdims=True)
+
+
+@op("Softmax", exports=("nn", "math"), activation=True, test=Test(samples=_softmax_samples),
+    kernel=_softmax_kernel)
 def softmax(logits, axis=None, name=None):
     """exp(x) / Σ exp(x) along ``axis`` (default the last), stable for large logits (``tf.nn.softmax``).
 
@@ -160,8 +168,7 @@ def softmax(logits, axis=None, name=None):
     x = _float("softmax", logits)
     (ax,) = normalize_axis("softmax", -1 if axis is None else axis, x.ndim)
     (a,) = arrays("softmax", x)
-    e = np.exp(a - a.max(axis=ax, keepdims=True))
-    y = wrap(e / e.sum(axis=ax, keepdims=True))
+    y = wrap(_softmax_kernel(a, ax))
     if tapes:
         record("softmax", (x,), y, {"axis": ax})
     return y
