@@ -1296,7 +1296,11 @@ class Plan:
         kept = []
         for node in nodes:
             leaves = list(_leaves((node.args, node.kwargs)))
-            if (node.pure and node.kind == "op"
+            value = _shape_only_value(node)
+            if value is not None:      # ones_like(x) of a known shape: a constant
+                constants[id(node.outputs[0])] = value
+                stats["folded"] += 1
+            elif (node.pure and node.kind == "op"
                     and all(id(x) in constants and id(x) not in watched
                             for x in leaves if _is_symbol(x))
                     and not any(isinstance(x, Tensor) and not _is_symbol(x) for x in leaves)):
@@ -1317,6 +1321,11 @@ class Plan:
         #    step (a tape starting or stopping, an assignment) in between
         seen, kept = {}, []
         for node in nodes:
+            same = _unchanged_input(node, alias, constants)
+            if same is not None:       # x * 1: the output is x
+                alias[id(node.outputs[0])] = same
+                stats["merged"] += 1
+                continue
             if node.stateful:
                 seen.clear()
             elif node.pure:
@@ -1498,6 +1507,46 @@ class Plan:
         code = compile(source + "\n", f"<d2l.function {graph.name}>", "exec")
         exec(code, namespace)      # noqa: S102  (our own generated program)
         return source, namespace["plan"]
+
+
+def _shape_only_value(node):
+    """The value of ``ones_like(x)``/``zeros_like(x)`` (they read only x's shape and dtype)
+    when x's shape is known while tracing; else None."""
+    if node.type not in ("OnesLike", "ZerosLike") or node.kind != "op" or node.device or \
+            backend.gpu_count():       # (a GPU: the value belongs on x's device, not the host)
+        return None
+    x = node.args[0] if node.args else node.kwargs.get("input")
+    if type(x) is not SymbolicTensor or not x.shape.is_fully_defined() or not x.dtype.is_numeric:
+        return None
+    args = (wrap(np.zeros(x.shape.as_list(), x.dtype.np)),) + tuple(node.args[1:])
+    _state.depth += 1
+    try:
+        return node.fn(*args, **{k: v for k, v in node.kwargs.items() if k != "input"}) \
+            if node.args else node.fn(args[0], **{k: v for k, v in node.kwargs.items()
+                                                   if k != "input"})
+    finally:
+        _state.depth -= 1
+
+
+def _unchanged_input(node, alias, constants):
+    """For ``x * 1`` (a 1 that does not broadcast x, of x's dtype): x, which it equals to
+    the bit; else None."""
+    if node.type != "Mul" or node.kind != "op" or node.kwargs or len(node.args) != 2:
+        return None
+    out = node.outputs[0]
+    a, b = (alias.get(id(x), x) if _is_symbol(x) else x for x in node.args)
+    for x, one in ((a, b), (b, a)):
+        if type(x) is not SymbolicTensor or x.dtype is not out.dtype or \
+                not x.shape.is_fully_defined() or x.shape.as_list() != out.shape.as_list():
+            continue
+        if _is_symbol(one):
+            one = constants.get(id(one))
+        if type(one) in (int, float) and one == 1:
+            return x
+        if isinstance(one, Tensor) and not isinstance(one, Variable) and \
+                one.dtype is out.dtype and bool(np.all(array_of(one) == 1)):
+            return x
+    return None
 
 
 def _as_array(x):
@@ -1971,6 +2020,17 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _state.graph is not None and not _state.depth:
             return self.python_function(*args, **kwargs)     # called while tracing: inline it
+        if not kwargs and self._simple == len(args) and self.input_signature is None:
+            # the common call, tensors by position: its key without binding arguments
+            key = []
+            for a in args:
+                if type(a) is not Tensor:
+                    break
+                key.append(("T", array_of(a).shape, a.dtype))
+            else:
+                concrete = self._cache.get(tuple(key))
+                if concrete is not None:
+                    return concrete._run(*args)
         key, names, values, tensors = self._key(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:

@@ -86,7 +86,9 @@ def _norm_samples(rng):
 
 
 @op("Mean", exports=("", "math"), kind=REDUCE, test=Test(np.mean),
-    kernel=lambda a, axis=None, keepdims=False: _mean_kernel(
+    kernel=lambda a, axis=None, keepdims=False: a.mean(
+        axis=tuple(axis) if type(axis) is list else axis, keepdims=keepdims, dtype=a.dtype)
+    if a.dtype.kind == "f" and a.size else _mean_kernel(
         a, normalize_axis("reduce_mean", axis, a.ndim), keepdims))
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over ``axis`` (``tf.reduce_mean``).
