@@ -1563,8 +1563,8 @@ def _raw_nodes(nodes, real, constants):
     values of its inputs' shapes: checked here, once. Variable reads qualify too.
     """
     raw = set()
-    if backend.gpu_count():
-        return raw         # arrays may live on two devices: the ops place them (eager program)
+    if backend.gpu_count() or any(n.type in _TAPE_STEPS for n in nodes):
+        return raw         # arrays may live on two devices, or a tape must see the ops: eager
     rng = np.random.default_rng(0)
     saved = list(_recording.active)
     _recording.active.clear()
