@@ -549,40 +549,42 @@ class FuncGraph:
 
     def _record_of(self, entry, node):
         """``(entry, inputs, output(s), attrs)`` with symbols for tensors, () when the op records
-        nothing (an integer output), None when that cannot be known while tracing."""
-        values, symbols, concrete = {}, {}, set()
+        nothing (an integer output), None when that cannot be known while tracing.
+
+        The op runs twice on stand-ins, zeros and random values: what its attrs hold that is
+        the same in both runs (axes, permutations) came from shapes and arguments and is
+        kept; what differs (a max's argmax) depends on values, and is replaced by its shape
+        (``_ShapeOnly``), so a gradient rule that needs it fails and the tape runs for real.
+        """
+        rng = np.random.default_rng(0)
+        zeros, noise, symbols, concrete = {}, {}, {}, set()
         for x in _leaves((node.args, node.kwargs)):
-            if type(x) is SymbolicTensor and id(x) not in values:
+            if type(x) is SymbolicTensor and id(x) not in zeros:
                 known = self.constants.get(id(x))
                 if known is not None:
-                    v = wrap(array_of(known))
+                    zero = other = array_of(known)
                 elif x.shape.is_fully_defined() and x.dtype.is_numeric:
-                    v = wrap(np.zeros(x.shape.as_list(), x.dtype.np))
+                    shape = x.shape.as_list()
+                    zero = np.zeros(shape, x.dtype.np)
+                    # (every element differs from the zeros run: an index that depends on
+                    # an integer input cannot look the same in both by chance)
+                    other = (np.ones(shape) if x.dtype.is_bool or x.dtype.is_integer else
+                             rng.standard_normal(shape)).astype(x.dtype.np)
                 else:
                     return None
-                values[id(x)], symbols[id(v)] = v, x
+                zeros[id(x)], noise[id(x)] = wrap(zero), wrap(np.asarray(other))
+                symbols[id(zeros[id(x)])] = x
             elif isinstance(x, Tensor):
                 concrete.add(id(x))
-        catcher = _Catcher()
-        saved, devices = list(_recording.active), list(backend.device_stack)
-        _recording.active[:] = [catcher]
-        backend.device_stack.clear()
-        _state.depth += 1
-        try:
-            with random_ops.using_generator(np.random.default_rng(0)):   # the stream stays put
-                out = entry.fn(*_substitute(node.args, values), **_substitute(node.kwargs, values))
-        finally:
-            _state.depth -= 1
-            _recording.active[:] = saved
-            backend.device_stack[:] = devices
-        if not catcher.records:
+        out, records = _run_recorded(entry, node, zeros)
+        if not records:
             # an op that returns an input as it is (broadcast_to to the same shape) records
             # nothing eagerly: the tape goes on tracking that tensor, so the output is it
             return tuple((_ReadVariable, (symbols[id(t)],), o, None)
                          for t, o in zip(_flat_tensors(out), node.outputs) if id(t) in symbols)
-        if len(catcher.records) != 1 or catcher.records[0][0] is not entry:
+        if len(records) != 1 or records[0][0] is not entry:
             return None      # recorded through other ops: their records are not ours to make
-        _, inputs, output, attrs = catcher.records[0]
+        _, inputs, output, attrs = records[0]
         flat = {id(t): o for t, o in zip(_flat_tensors(out), node.outputs)}
         if any(id(y) not in flat for y in (output if type(output) is tuple else (output,))):
             return None
@@ -592,22 +594,39 @@ class FuncGraph:
         ids = {id(x) for x in inputs}
         if any(id(s) not in ids for s in symbols.values() if s.dtype.is_differentiable):
             return None      # an input was changed on the way (a cast): not the op's own record
+        try:
+            _, others = _run_recorded(entry, node, noise)
+            other_attrs = others[0][3] if len(others) == 1 else _FAILED
+        except Exception:        # noqa: BLE001  (these values are refused: all values dynamic)
+            other_attrs = _FAILED
 
-        def static(v):
+        host = not backend.gpu_count()     # arrays made here live on the host
+
+        def same(a, b):
+            if not host and not isinstance(a, np.generic):
+                return False
+            a = array_of(a) if isinstance(a, Tensor) else a
+            b = array_of(b) if isinstance(b, Tensor) else b
+            return (type(a) is type(b) and np.shape(a) == np.shape(b)
+                    and bool(np.array_equal(a, b)))
+
+        def static(v, w):
             if isinstance(v, Tensor):
                 if id(v) in symbols:
                     return symbols[id(v)]
-                if id(v) in concrete:
+                if id(v) in concrete or same(v, w):
                     return v
                 return _ShapeOnly(tuple(array_of(v).shape), None)   # a value: shape only
             if isinstance(v, (np.ndarray, np.generic)):
-                return _ShapeOnly(tuple(np.shape(v)), None)
+                return v if same(v, w) else _ShapeOnly(tuple(np.shape(v)), None)
             if type(v) in (list, tuple):
-                return type(v)(static(x) for x in v)
+                ws = w if type(w) is type(v) and len(w) == len(v) else [_FAILED] * len(v)
+                return type(v)(static(x, y) for x, y in zip(v, ws))
             if type(v) is dict:
-                return {k: static(x) for k, x in v.items()}
+                ws = w if type(w) is dict else {}
+                return {k: static(x, ws.get(k, _FAILED)) for k, x in v.items()}
             return v
-        return ((entry, inputs, output, static(attrs)),)
+        return ((entry, inputs, output, static(attrs, other_attrs)),)
 
     def add_call(self, fn, args, kwargs, name, op_type, outputs=(), structure=None,
                  kind="call"):
@@ -707,6 +726,24 @@ class _NoTape:
     first-order fast path on arrays (``if tapes:``) take their d2l-op path instead."""
     _watch_accessed_variables = False
     _tracked, _records = {}, []
+
+
+def _run_recorded(entry, node, values):
+    """Run ``node``'s op eagerly on ``values`` (stand-ins for its symbols); its result and
+    what it recorded (``_Catcher``), the program's random stream and tapes left alone."""
+    catcher = _Catcher()
+    saved, devices = list(_recording.active), list(backend.device_stack)
+    _recording.active[:] = [catcher]
+    backend.device_stack.clear()
+    _state.depth += 1
+    try:
+        with random_ops.using_generator(np.random.default_rng(0)):
+            out = entry.fn(*_substitute(node.args, values), **_substitute(node.kwargs, values))
+    finally:
+        _state.depth -= 1
+        _recording.active[:] = saved
+        backend.device_stack[:] = devices
+    return out, catcher.records
 
 
 def x_graph(x):
