@@ -154,10 +154,27 @@ def function(torch, quick=False):
 The same Python code eagerly and under `d2l.function` (traced once before
 timing; the rows time the compiled plan). Targets (issue 14): the chain,
 the linear regression and the nested second derivative within 1.5x of
-NumPy by hand; the MLP step no slower than NumPy by hand. The plan calls
-the eager ops with their checks and records them on the tapes it opens, so
-a traced function saves the Python of the function body and the nodes that
-folding, merging and dead-node removal take out, but not the per-op cost
-of the eager path; the backward pass is the eager tape's.
+NumPy by hand; the MLP step no slower than NumPy by hand.
+
+What the plan does now: a `GradientTape` opened inside the traced function
+records symbolically while tracing, and `tape.gradient` runs the eager
+backward loop on that record, so each op's gradient rule adds nodes: the
+forward and backward passes (nested tapes included) are one straight-line
+graph with no tape at run time. Compiling folds constants (`ones_like` of
+a known shape too), merges duplicates, drops `x * 1` and dead nodes, and
+writes the plan twice: with the eager ops (what runs while a tape records
+the call, a device scope is open or a GPU is visible), and with each op's
+raw kernel from the registry (`op(kernel=...)`) called on arrays, checked
+once against the op while compiling. The second derivative of x³ becomes
+four additions; the chain's backward pass is the hand-written one's ops.
+
+What is left: the training steps call `optimizer.apply_gradients`, an
+opaque stateful step that runs as eager Python on every call (about half of
+a linear-regression step) and allocates a new array per variable where
+NumPy updates in place (the MLP row); ops without a raw kernel
+(`sparse_softmax_cross_entropy_with_logits`, `one_hot`, ...) run eagerly
+inside the plan; gradient rules that need values while tracing (conv2d,
+max_pool2d, gather with a tensor index, decompositions) and unknown shapes
+fall back to a real tape when the plan runs; GPUs run the eager plan.
 """
     return "d2l.function against eager and NumPy (issue 14)", h.markdown_table(header, rows), notes
