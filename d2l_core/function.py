@@ -249,7 +249,7 @@ class _ShapeOnly:
     and dtype, nothing else. Rules that read ``x._value.shape`` work on symbols; anything that
     needs the numbers fails, and that tape falls back to recording when the plan runs."""
 
-    __slots__ = ("shape", "dtype")
+    __slots__ = ("dtype", "shape")
 
     def __init__(self, shape, dtype):
         self.shape, self.dtype = shape, dtype
