@@ -228,3 +228,85 @@ def test_a_persistent_tape_gives_several_gradients_from_one_record():
     assert _no_tape_at_run_time(traced.get_concrete_function(x).plan_source)
     for got, want in zip(traced(x), f(x)):
         _same(got.numpy(), want.numpy())
+
+
+def _programs():
+    """Small training-step shapes of tape use: each ``f(x, v) -> list of tensors or None``."""
+    def lists_and_zero(x, v):
+        with tf.GradientTape() as tape:
+            y = [tf.reduce_sum(v * x), tf.reduce_mean(tf.exp(x))]
+        return tape.gradient(y, [v, x], unconnected_gradients="zero")
+
+    def unwatched_variables(x, v):
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(v * x[:, None] * x[:, None])
+        return tape.gradient(y, [x, v])
+
+    def two_reads_and_broadcasting(x, v):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.tanh(v + x[:, None]) * v)    # v: (3,), x: (2,) -> (2, 3)
+        return tape.gradient(y, [v])
+
+    def gradient_inside_the_with_block(x, v):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.sigmoid(x[:, None] * v))
+            g = tape.gradient(y, v)
+            z = g * 2.0          # after gradient() the tape no longer records
+        return [g, z]
+
+    def a_composite_op(x, v):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.math.squared_difference(x[:, None] * v, 1.0))
+        return tape.gradient(y, [v])
+
+    def a_dict_of_sources(x, v):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.nn.softmax(x) * tf.reduce_sum(v))
+        return list(tape.gradient(y, {"x": x, "v": v}).values())
+
+    return [lists_and_zero, unwatched_variables, two_reads_and_broadcasting,
+            gradient_inside_the_with_block, a_composite_op, a_dict_of_sources]
+
+
+@pytest.mark.parametrize("program", _programs(), ids=lambda p: p.__name__)
+def test_tape_programs_give_the_eager_gradients_when_traced(program):
+    x0, v0 = np.array([0.5, -1.25], np.float32), np.array([0.3, -0.7, 1.1], np.float32)
+    x = tf.constant(x0)
+    results = []
+    for traced in (False, True):
+        v = tf.Variable(v0[:3] if program.__name__ != "lists_and_zero" else v0[:2])
+        f = tf.function(program) if traced else program
+        results.append([f(x, v) for _ in range(2)])
+        if traced:
+            assert _no_tape_at_run_time(f.get_concrete_function(x, v).plan_source)
+    for got_call, want_call in zip(*results):
+        assert len(got_call) == len(want_call)
+        for got, want in zip(got_call, want_call):
+            assert (got is None) == (want is None)
+            if want is not None:
+                _same(got.numpy(), want.numpy())
+
+
+def test_a_tape_around_a_call_differentiates_the_backward_pass_built_inside():
+    @tf.function
+    def first_derivative(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.sin(x) * x * x
+        return tape.gradient(y, x)
+
+    x = tf.constant([0.4, -1.3])
+    assert _no_tape_at_run_time(first_derivative.get_concrete_function(x).plan_source)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        dy = first_derivative(x)
+    with tf.GradientTape() as e2:
+        e2.watch(x)
+        with tf.GradientTape() as e1:
+            e1.watch(x)
+            ye = tf.sin(x) * x * x
+        dye = e1.gradient(ye, x)
+    _same(dy.numpy(), dye.numpy())
+    _same(outer.gradient(dy, x).numpy(), e2.gradient(dye, x).numpy())
