@@ -32,9 +32,9 @@ def plan(s0):
     if _active or _stack or _placement.log_device_placement or _gpus():
         return _eager(s0)    # a tape records, or devices matter
     a0 = array_of(s0)
-    a1 = as_array(multiply_kernel(a0, a0))  # Mul
+    a1 = asarray(multiply_kernel(a0, a0))  # Mul
     del s0, a0
-    a2 = as_array(add_kernel(a1, 1.0))  # AddV2
+    a2 = asarray(add_kernel(a1, 1.0))  # AddV2
     del a1
     s2 = wrap(a2)
     return s2
@@ -563,7 +563,7 @@ class FuncGraph:
                 known = self.constants.get(id(x))
                 if known is not None:
                     zero = other = array_of(known)
-                elif x.shape.is_fully_defined() and x.dtype.is_numeric:
+                elif x.shape.is_fully_defined() and (x.dtype.is_numeric or x.dtype.is_bool):
                     shape = x.shape.as_list()
                     zero = np.zeros(shape, x.dtype.np)
                     # (every element differs from the zeros run: an index that depends on
@@ -1506,7 +1506,7 @@ class Plan:
                     [f"{k}={render(v, 'a', pre)}" for k, v in node.kwargs.items()
                      if k != "name"]) + ")"
                 if not node.outputs[0].shape.as_list():       # 0-d: NumPy gives a scalar
-                    call = f"{kernel(_as_array)}({call})"
+                    call = f"{kernel(np.asarray, 'asarray')}({call})"
             else:
                 call = kernel(node.fn) + "(" + ", ".join(
                     [render(a, "s", pre) for a in node.args] +
@@ -1586,11 +1586,6 @@ def _unchanged_input(node, alias, constants):
     return None
 
 
-def _as_array(x):
-    """A NumPy scalar (what a full reduction gives) as a 0-d array, as ``wrap`` would make it."""
-    return np.asarray(x) if isinstance(x, np.generic) else x
-
-
 def _raw_nodes(nodes, real, constants):
     """Indices of the nodes the fast program runs as raw kernels on arrays.
 
@@ -1634,7 +1629,7 @@ def _kernel_matches(entry, node, real, constants, rng):
             x = real(x)
             if id(x) in constants:
                 v = array_of(constants[id(x)])
-            elif x.shape.is_fully_defined() and x.dtype.is_numeric:
+            elif x.shape.is_fully_defined() and (x.dtype.is_numeric or x.dtype.is_bool):
                 shape, kind = x.shape.as_list(), x.dtype.np
                 v = (rng.random(shape) < 0.5 if x.dtype.is_bool else
                      rng.integers(-5, 6, shape) if x.dtype.is_integer else
@@ -1660,7 +1655,7 @@ def _kernel_matches(entry, node, real, constants, rng):
             args, kwargs = put(tensors)
             want = array_of(entry.fn(*args, **kwargs))
             args, kwargs = put(arrays)
-            got = _as_array(entry.kernel(*args, **kwargs))
+            got = np.asarray(entry.kernel(*args, **kwargs))
     except Exception:        # noqa: BLE001  (the op's own checks refuse these values: eager)
         return False
     return (type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape

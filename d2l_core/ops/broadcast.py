@@ -183,8 +183,8 @@ def expand_back(dy, x, attrs):
 
 
 @op("Sum", exports=("", "math"), kind=REDUCE, test=Test(np.sum, dtypes=NUMBERS),
-    kernel=lambda a, axis=None, keepdims=False: _sum_kernel(
-        a, tuple(axis) if type(axis) is list else axis, keepdims))
+    kernel=lambda a, axis=None, keepdims=False: a.sum(
+        axis=tuple(axis) if type(axis) is list else axis, keepdims=keepdims, dtype=a.dtype))
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum of elements over ``axis`` (``tf.reduce_sum``). Its gradient copies dy to every input.
 
