@@ -1976,6 +1976,7 @@ class Function:
         self._reduce_retracing = bool(reduce_retracing)
         self._name = name or getattr(python_function, "__name__", "function")
         self._cache = {}            # signature key -> ConcreteFunction
+        self._fast = {}             # (shape, NumPy dtype, ...) of positional tensors -> the same
         self._general = []          # (relaxed key, ConcreteFunction) for reduce_retracing
         self._last = None           # the last traced key (reduce_retracing relaxes from it)
         self._count = 0
@@ -2052,21 +2053,29 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _state.graph is not None and not _state.depth:
             return self.python_function(*args, **kwargs)     # called while tracing: inline it
+        fast = None
         if not kwargs and self._simple == len(args) and self.input_signature is None:
-            # the common call, tensors by position: its key without binding arguments
-            key = []
+            # the common call, tensors by position: a flat key of the arrays' shapes and NumPy
+            # dtypes (a tensor's dtype follows from its array's), without binding arguments
+            fast = []
             for a in args:
                 if type(a) is not Tensor:
+                    fast = None
                     break
-                key.append(("T", array_of(a).shape, a.dtype))
+                v = array_of(a)
+                fast.append(v.shape)
+                fast.append(v.dtype)
             else:
-                concrete = self._cache.get(tuple(key))
+                fast = tuple(fast)
+                concrete = self._fast.get(fast)
                 if concrete is not None:
                     return concrete._run(*args)
         key, names, values, tensors = self._key(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:
             concrete = self._concrete_for(key, names, values)
+        if fast is not None:
+            self._fast[fast] = concrete
         return concrete._run(*tensors)
 
     def _concrete_for(self, key, names, values):
