@@ -278,8 +278,17 @@ class _TapeHandle:
         self.runtime = self.used = False
 
 
+class _AttrsHandle:
+    """The plan's name for the attrs an op recorded when it ran (see ``FuncGraph._run_time_grad``)."""
+
+    __slots__ = ("name", "_graph")
+
+    def __init__(self, graph, name):
+        self._graph, self.name = graph, name
+
+
 def _is_symbol(x):
-    return type(x) is SymbolicTensor or type(x) is _TapeHandle
+    return type(x) is SymbolicTensor or type(x) is _TapeHandle or type(x) is _AttrsHandle
 
 
 def _leaves(obj):
@@ -371,6 +380,8 @@ class FuncGraph:
         self.created_variables = []
         self.tapes = {}              # id(trace-time GradientTape) -> _TapeHandle
         self.recording = []          # the _TapeHandles recording now, outermost first
+        self.value_attrs = {}        # id(output) -> node whose recorded attrs depend on values
+        self._attrs = {}             # id(node) -> its _AttrsHandle, once it returns its attrs
         self._names = {}
         self._keep = []              # objects whose ids are keys above
 
@@ -616,9 +627,13 @@ class FuncGraph:
                     return symbols[id(v)]
                 if id(v) in concrete or same(v, w):
                     return v
+                self.value_attrs[id(output)] = node
                 return _ShapeOnly(tuple(array_of(v).shape), None)   # a value: shape only
             if isinstance(v, (np.ndarray, np.generic)):
-                return v if same(v, w) else _ShapeOnly(tuple(np.shape(v)), None)
+                if same(v, w):
+                    return v
+                self.value_attrs[id(output)] = node
+                return _ShapeOnly(tuple(np.shape(v)), None)
             if type(v) in (list, tuple):
                 ws = w if type(w) is type(v) and len(w) == len(v) else [_FAILED] * len(v)
                 return type(v)(static(x, y) for x, y in zip(v, ws))
@@ -627,6 +642,28 @@ class FuncGraph:
                 return {k: static(x, ws.get(k, _FAILED)) for k, x in v.items()}
             return v
         return ((entry, inputs, output, static(attrs, other_attrs)),)
+
+    def run_time_grad(self, op, dy, inputs, output, tracked):
+        """The gradients of op's inputs from a node that calls its gradient rule when the plan
+        runs, with the attrs the op recorded then: for rules that need values (a gather's
+        indices, a max pool's argmax). Its forward node is changed to return those attrs."""
+        node = self.value_attrs.get(id(output))
+        if node is None or node.kind != "op" or not isinstance(node.structure, stand_in.Spec):
+            raise ValueError("no run-time attrs for this op")
+        attrs = self._attrs.get(id(node))
+        if attrs is None:
+            attrs = self._attrs[id(node)] = _AttrsHandle(self, f"{node.name}:attrs")
+            node.fn = functools.partial(_with_attrs, node.fn, op)
+            node.outputs.append(attrs)
+            node.structure, node.pure = _FLAT, False
+        keep = tuple(id(x) in tracked for x in inputs)
+        name = self.unique_name(f"{op.name}_grad")
+        outs = [SymbolicTensor(self, f"{name}:{i}", x.shape, x.dtype)
+                for i, x in enumerate(inputs) if keep[i]]
+        self.add_call(_run_time_grad, (op, dy, inputs, output, attrs, keep), {}, name,
+                      "Grad" + op.type, outputs=outs, structure=_FLAT)
+        it = iter(outs)
+        return [next(it) if k else None for k in keep]
 
     def add_call(self, fn, args, kwargs, name, op_type, outputs=(), structure=None,
                  kind="call"):
@@ -726,6 +763,33 @@ class _NoTape:
     first-order fast path on arrays (``if tapes:``) take their d2l-op path instead."""
     _watch_accessed_variables = False
     _tracked, _records = {}, []
+
+
+def _with_attrs(fn, entry, *args, **kwargs):
+    """``fn(*args, **kwargs)`` and the attrs op ``entry`` recorded as it ran."""
+    catcher = _Catcher()
+    _recording.active.append(catcher)
+    try:
+        out = fn(*args, **kwargs)
+    finally:
+        _recording.active.remove(catcher)
+    attrs = next((r[3] for r in catcher.records if r[0] is entry), None)
+    return [out, attrs]
+
+
+def _run_time_grad(op, dy, inputs, output, attrs, keep):
+    """Op's gradient rule, run when the plan runs: one gradient per kept input, of its shape."""
+    from .ops.broadcast import sum_to
+    grads = op.grad(dy, inputs, output, attrs)
+    out = []
+    for g, k, x in zip(grads, keep, inputs):
+        if k:
+            if g is None:
+                g = registry.OPS["zeros_like"].fn(x)
+            elif tuple(g.shape) != tuple(x.shape):
+                g = sum_to(g, tuple(x.shape))
+            out.append(g)
+    return out
 
 
 def _run_recorded(entry, node, values):
@@ -1036,11 +1100,19 @@ def _backprop(handle, targets, sources):
         g = ones_like(t)
         grads[id(t)] = g if old is None else add(old, g)
     tracked = handle.tracked
+    graph = handle._graph
     for op, inputs, output, attrs in reversed(handle.records):
         key = id(output)
         dy = grads.get(key) if key in keep else grads.pop(key, None)
         if dy is not None:
-            input_grads = op.grad(dy, inputs, output, attrs)
+            mark = graph._mark()
+            try:
+                input_grads = op.grad(dy, inputs, output, attrs)
+            except Exception:       # noqa: BLE001  (the rule needs the values of its attrs)
+                if id(output) not in graph.value_attrs:
+                    raise
+                graph._rollback(mark)
+                input_grads = graph.run_time_grad(op, dy, inputs, output, tracked)
         elif type(output) is tuple:
             dys = [grads.get(id(y)) if id(y) in keep else grads.pop(id(y), None) for y in output]
             if all(d is None for d in dys):
