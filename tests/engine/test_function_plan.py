@@ -151,7 +151,7 @@ def test_unknown_shapes_fall_back_to_a_tape_at_run_time():
     np.testing.assert_allclose(f(x).numpy(), want.numpy(), rtol=1e-6)
 
 
-def test_a_gradient_rule_that_needs_values_falls_back_to_a_tape_at_run_time():
+def test_a_gradient_rule_that_needs_values_runs_as_a_node_with_the_attrs_of_each_call():
     def f(x, i):
         with tf.GradientTape() as tape:
             tape.watch(x)
@@ -160,8 +160,34 @@ def test_a_gradient_rule_that_needs_values_falls_back_to_a_tape_at_run_time():
 
     x, i = tf.constant([1.0, 2.0, 3.0]), tf.constant([2, 0, 2])
     traced = tf.function(f)
+    source = traced.get_concrete_function(x, i).plan_source
+    assert _no_tape_at_run_time(source) and "GradGatherV2" in source
     _same(traced(x, i).numpy(), f(x, i).numpy())
     _same(traced(x, tf.constant([1, 1, 1])).numpy(), f(x, tf.constant([1, 1, 1])).numpy())
+
+
+def test_max_pool_and_nested_tapes_through_a_run_time_gradient_match_eager():
+    def pool(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.nn.max_pool2d(x * x, 2, 2, "VALID"))
+        return tape.gradient(y, x)
+
+    def nested(x, i):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(tf.gather(x, i) ** 3)
+            dy = inner.gradient(y, x)
+        return dy, outer.gradient(dy, x)
+
+    rng = np.random.default_rng(2)
+    x = tf.constant(rng.normal(size=(1, 4, 4, 2)).astype(np.float32))
+    _same(tf.function(pool)(x).numpy(), pool(x).numpy())
+    x, i = tf.constant([1.0, -2.0, 0.5]), tf.constant([2, 0, 2])
+    for got, want in zip(tf.function(nested)(x, i), nested(x, i)):
+        _same(got.numpy(), want.numpy())
 
 
 def test_a_tape_around_the_call_runs_the_eager_plan_to_any_order():
