@@ -160,8 +160,10 @@ What the plan does now: a `GradientTape` opened inside the traced function
 records symbolically while tracing, and `tape.gradient` runs the eager
 backward loop on that record, so each op's gradient rule adds nodes: the
 forward and backward passes (nested tapes included) are one straight-line
-graph with no tape at run time. Compiling folds constants (`ones_like` of
-a known shape too), merges duplicates, drops `x * 1` and dead nodes, and
+graph with no tape at run time. A rule that needs its op's value-dependent
+attrs (a gather's indices, a max pool's argmax) becomes one node that runs
+the rule when the plan runs. Compiling folds constants (`ones_like` of a
+known shape too), merges duplicates, drops `x * 1` and dead nodes, and
 writes the plan twice: with the eager ops (what runs while a tape records
 the call, a device scope is open or a GPU is visible), and with each op's
 raw kernel from the registry (`op(kernel=...)`) called on arrays, checked
@@ -169,12 +171,15 @@ once against the op while compiling. The second derivative of x³ becomes
 four additions; the chain's backward pass is the hand-written one's ops.
 
 What is left: the training steps call `optimizer.apply_gradients`, an
-opaque stateful step that runs as eager Python on every call (about half of
-a linear-regression step) and allocates a new array per variable where
-NumPy updates in place (the MLP row); ops without a raw kernel
-(`sparse_softmax_cross_entropy_with_logits`, `one_hot`, ...) run eagerly
-inside the plan; gradient rules that need values while tracing (conv2d,
-max_pool2d, gather with a tensor index, decompositions) and unknown shapes
-fall back to a real tape when the plan runs; GPUs run the eager plan.
+opaque stateful step that runs as eager Python on every call: in the
+linear regression the rest of the plan takes about 6 µs a step (less than
+NumPy's whole step) and `apply_gradients` about 7 µs. In the MLP step the
+forward and backward passes match NumPy's time; the SGD update makes one
+new array per variable where NumPy updates in place. Ops without a raw
+kernel (`sparse_softmax_cross_entropy_with_logits`, `one_hot`, ...) run
+eagerly inside the plan; gradient rules that need the values of their
+inputs while tracing (conv2d, decompositions, `reduce_logsumexp`) and
+unknown shapes fall back to a real tape when the plan runs; GPUs run the
+eager plan.
 """
     return "d2l.function against eager and NumPy (issue 14)", h.markdown_table(header, rows), notes
