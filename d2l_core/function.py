@@ -150,7 +150,7 @@ class SymbolicTensor(Tensor):
     @property
     def _value(self):
         if _state.shapes and self._static_shape.is_fully_defined():
-            return _ShapeOnly(tuple(self._static_shape.as_list()), self._dtype.np)
+            return _ShapeOnly(tuple(self._static_shape.as_list()), None)
         raise TypeError(_NEEDS_VALUE.format(
             what="This operation", name=self.name,
             fix="Use d2l ops on it (they add nodes to the graph), or return it from the function "
@@ -245,9 +245,9 @@ def _shape_text(shape):
 
 
 class _ShapeOnly:
-    """What a symbol's ``_value`` is while gradient rules run at trace time: its static shape
-    and dtype, nothing else. Rules that read ``x._value.shape`` work on symbols; anything that
-    needs the numbers fails, and that tape falls back to recording when the plan runs."""
+    """What a symbol's ``_value`` is while gradient rules run at trace time: its static shape,
+    nothing else. Rules that read ``x._value.shape`` work on symbols; anything that needs the
+    numbers fails (``wrap`` too: no dtype), and the gradient is built another way."""
 
     __slots__ = ("dtype", "shape")
 
