@@ -605,11 +605,13 @@ class FuncGraph:
         ids = {id(x) for x in inputs}
         if any(id(s) not in ids for s in symbols.values() if s.dtype.is_differentiable):
             return None      # an input was changed on the way (a cast): not the op's own record
-        try:
-            _, others = _run_recorded(entry, node, noise)
-            other_attrs = others[0][3] if len(others) == 1 else _FAILED
-        except Exception:        # noqa: BLE001  (these values are refused: all values dynamic)
-            other_attrs = _FAILED
+        other_attrs = _FAILED
+        if any(isinstance(v, (Tensor, np.ndarray, np.generic)) for v in _leaves(attrs)):
+            try:        # (only attrs that hold arrays need the second run)
+                _, others = _run_recorded(entry, node, noise)
+                other_attrs = others[0][3] if len(others) == 1 else _FAILED
+            except Exception:        # noqa: BLE001  (these values are refused: all dynamic)
+                pass
 
         host = not backend.gpu_count()     # arrays made here live on the host
 
@@ -1692,7 +1694,30 @@ def _raw_nodes(nodes, real, constants):
     return raw
 
 
+_CHECKED = {}      # (op, kernel, its arguments, symbols as size-1 axes and dtype) -> verdict
+
+
 def _kernel_matches(entry, node, real, constants, rng):
+    """True when ``entry.kernel`` gives the op's result on random values for ``node``'s
+    arguments. The verdict is remembered per op and argument pattern (each symbol's rank,
+    which of its axes are 1 as broadcasting sees them, and dtype), so a heavy op such as a
+    big matmul is checked once, not once per node."""
+    def spec(x):
+        x = real(x) if _is_symbol(x) else x
+        if type(x) is SymbolicTensor and id(x) not in constants:
+            return ("spec", tuple(d == 1 for d in x.shape.as_list()), x.dtype.name)
+        return x
+    key = (entry.name, entry.kernel, _cse_key(_map_leaves((node.args, node.kwargs), spec), {}))
+    if key[2] is not None and not any(isinstance(x, Tensor) or _is_symbol(x) for x in _leaves(
+            _map_leaves((node.args, node.kwargs), spec))):
+        verdict = _CHECKED.get(key)
+        if verdict is None:
+            verdict = _CHECKED[key] = _kernel_check(entry, node, real, constants, rng)
+        return verdict
+    return _kernel_check(entry, node, real, constants, rng)
+
+
+def _kernel_check(entry, node, real, constants, rng):
     tensors, arrays = {}, {}
     for x in _leaves((node.args, node.kwargs)):
         if isinstance(x, Variable):
@@ -1703,10 +1728,11 @@ def _kernel_matches(entry, node, real, constants, rng):
                 v = array_of(constants[id(x)])
             elif x.shape.is_fully_defined() and (x.dtype.is_numeric or x.dtype.is_bool):
                 shape, kind = x.shape.as_list(), x.dtype.np
-                v = (rng.random(shape) < 0.5 if x.dtype.is_bool else
-                     rng.integers(-5, 6, shape) if x.dtype.is_integer else
-                     rng.standard_normal(shape) * 2).astype(kind)
-                v = np.asarray(v)
+                v = np.asarray(rng.random(shape) < 0.5 if x.dtype.is_bool else
+                               rng.integers(-5, 6, shape).astype(kind) if x.dtype.is_integer else
+                               rng.standard_normal(shape, dtype=kind) if kind in (
+                                   np.float32, np.float64) else
+                               rng.standard_normal(shape).astype(kind))
             else:
                 return False
             tensors[id(x)], arrays[id(x)] = wrap(v), v
