@@ -222,8 +222,25 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return negative(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis))
 
 
+def _sparse_xent_parts(lv, a):
+    """The loss's array, with the exponentials and their sums the gradient reuses."""
+    xp = xp_of(a)
+    n = a.shape[-1]
+    if lv.size and (int(lv.min()) < 0 or int(lv.max()) >= n):
+        bad = int(lv.min()) if int(lv.min()) < 0 else int(lv.max())
+        raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
+                                   f"value of {bad} which is outside the valid range of [0, {n})",
+                                   op="sparse_softmax_cross_entropy")
+    shifted = a - a.max(axis=-1, keepdims=True)
+    e = xp.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
+    return (xp.log(total) - picked)[..., 0], e, total
+
+
 @op("SparseSoftmaxCrossEntropyWithLogits", exports=("nn",),
-    test=Test(samples=_sparse_xent_samples))
+    test=Test(samples=_sparse_xent_samples),
+    kernel=lambda labels, logits: _sparse_xent_parts(labels, logits)[0])
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
 
@@ -240,24 +257,13 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     if not labels._dtype.is_integer:
         raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be integers, got "
                         f"{labels._dtype.name}; use softmax_cross_entropy_with_logits for one-hot labels")
-    n = logits._value.shape[-1]
     if labels._value.shape != logits._value.shape[:-1]:
         raise InvalidArgumentError(
             f"sparse_softmax_cross_entropy_with_logits: labels shape {labels.shape} must be "
             f"logits shape {logits.shape} without its last axis", op="sparse_softmax_cross_entropy")
-    (lv,) = arrays("sparse_softmax_cross_entropy_with_logits", labels)
-    if lv.size and (int(lv.min()) < 0 or int(lv.max()) >= n):
-        bad = int(lv.min()) if int(lv.min()) < 0 else int(lv.max())
-        raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
-                                   f"value of {bad} which is outside the valid range of [0, {n})",
-                                   op="sparse_softmax_cross_entropy")
     lv, a = arrays(op, labels, logits)
-    xp = xp_of(a)
-    shifted = a - a.max(axis=-1, keepdims=True)
-    e = xp.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
-    picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
-    loss = wrap((xp.log(total) - picked)[..., 0])
+    loss, e, total = _sparse_xent_parts(lv, a)
+    loss = wrap(loss)
     if tapes:
         record(op, (logits,), loss, {"labels": labels, "probs": e / total, "label_values": lv})
     return loss
