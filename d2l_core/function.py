@@ -75,6 +75,7 @@ How it works, in four parts:
   dtypes, and each kernel was checked against its op while compiling.
 """
 import builtins
+import contextlib
 import functools
 import inspect
 import math
@@ -279,9 +280,9 @@ class _TapeHandle:
 
 
 class _AttrsHandle:
-    """The plan's name for the attrs an op recorded when it ran (see ``FuncGraph._run_time_grad``)."""
+    """The plan's name for the attrs an op recorded when it ran (see ``FuncGraph.run_time_grad``)."""
 
-    __slots__ = ("name", "_graph")
+    __slots__ = ("_graph", "name")
 
     def __init__(self, graph, name):
         self._graph, self.name = graph, name
@@ -607,11 +608,11 @@ class FuncGraph:
             return None      # an input was changed on the way (a cast): not the op's own record
         other_attrs = _FAILED
         if any(isinstance(v, (Tensor, np.ndarray, np.generic)) for v in _leaves(attrs)):
-            try:        # (only attrs that hold arrays need the second run)
+            # (only attrs that hold arrays need the second run; if these values are refused,
+            # every array in the attrs counts as depending on values)
+            with contextlib.suppress(Exception):
                 _, others = _run_recorded(entry, node, noise)
                 other_attrs = others[0][3] if len(others) == 1 else _FAILED
-            except Exception:        # noqa: BLE001  (these values are refused: all dynamic)
-                pass
 
         host = not backend.gpu_count()     # arrays made here live on the host
 
@@ -1110,7 +1111,7 @@ def _backprop(handle, targets, sources):
             mark = graph._mark()
             try:
                 input_grads = op.grad(dy, inputs, output, attrs)
-            except Exception:       # noqa: BLE001  (the rule needs the values of its attrs)
+            except Exception:       # (the rule needs the values of its attrs)
                 if id(output) not in graph.value_attrs:
                     raise
                 graph._rollback(mark)
