@@ -508,9 +508,10 @@ class FuncGraph:
         return out
 
     def _mark(self):
-        """Where the graph and its tapes stand now (``_rollback`` returns there)."""
+        """Where the graph and its tapes stand now (``_rollback`` returns there). Tapes only
+        ever add to their records and tracked tensors, so lengths say where they stood."""
         return (len(self.nodes), list(self.recording),
-                [(h, len(h.records), dict(h.tracked), h.recording, h.runtime, h.used)
+                [(h, len(h.records), len(h.tracked), h.recording, h.runtime, h.used)
                  for h in self.tapes.values()])
 
     def _rollback(self, mark):
@@ -519,8 +520,8 @@ class FuncGraph:
         self.recording[:] = recording
         for h, records, tracked, rec, runtime, used in handles:
             del h.records[records:]
-            h.tracked.clear()
-            h.tracked.update(tracked)
+            for key in list(h.tracked)[tracked:]:      # dicts keep insertion order
+                del h.tracked[key]
             h.recording, h.runtime, h.used = rec, runtime, used
 
     def _inline(self, eager, args, kwargs):
