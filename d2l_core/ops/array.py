@@ -712,7 +712,15 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     return take("boolean_mask", x, index)
 
 
-@op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples))
+def _one_hot_kernel(indices, depth, on_value=None, off_value=None, axis=None, dtype=None):
+    """one_hot's default case on arrays: ones and zeros on the last axis."""
+    if on_value is not None or off_value is not None or axis not in (None, -1):
+        raise NotImplementedError("on_value, off_value and axis: the op itself")
+    d = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
+    return (indices[..., None] == xp_of(indices).arange(int(depth))).astype(d.np)
+
+
+@op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples), kernel=_one_hot_kernel)
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """Turn integer labels into one-hot vectors of length ``depth`` (``tf.one_hot``).
 
