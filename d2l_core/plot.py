@@ -15,6 +15,8 @@ In the examples below, figures are closed again so nothing piles up:
 """
 import numpy as np
 
+from . import nest
+
 __all__ = ["plot_tape", "plot_graph", "show_broadcast", "show_matrices", "show_images", "plot_curves"]
 
 # Colours shared by the figures (matplotlib's tab10 palette, softened).
@@ -391,7 +393,6 @@ def _is_graph_value(x):
 
 def _graph_records(graph):
     """(op label, inputs, outputs) for each node: the records ``_layout`` lays out."""
-    from d2l_core import nest
     records = []
     for node in graph.nodes:
         inputs = [x for x in nest.flatten((list(node.args), node.kwargs), sort_keys=False)
@@ -465,7 +466,6 @@ def plot_graph(concrete_function, names=None, ax=None, title=None, collapse_read
     input_ids = {id(t) for t in graph.inputs}
     output_ids = set()
     if outputs is not None:
-        from d2l_core import nest
         flat = [t for t in nest.flatten(outputs, sort_keys=False) if id(t) in tensors]
         for i, t in enumerate(flat):
             output_ids.add(id(t))
