@@ -307,8 +307,11 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
             ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.08, y0 - bh / 2 + 0.06), bw - 0.16,
                                         bh - 0.12, boxstyle="round,pad=0.06,rounding_size=0.22",
                                         fc=_OP, ec="0.35", lw=1, zorder=2))
-            ax.text(x0, y0, op_text(n[1]), ha="center", va="center", fontsize=op_fontsize,
-                    style="italic", zorder=3)
+            label = op_text(n[1])
+            lines = label.split("\n")
+            small = len(lines) > 2 or max(len(line) for line in lines) > 12
+            ax.text(x0, y0, label, ha="center", va="center", style="italic", zorder=3,
+                    fontsize=op_fontsize - 1 if small else op_fontsize)
             continue
         color = colour(n)
         ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.04, y0 - bh / 2 + 0.04), bw - 0.08, bh - 0.08,
@@ -406,14 +409,20 @@ def _graph_records(graph):
 
 
 def _camel_lines(name, width=11):
-    """'GradientTapeStart' on two lines, 'GradientTape' and 'Start': long op types."""
+    """A long op type on up to three lines, broken between its words:
+    'GradientTapeStart' becomes 'Gradient', 'TapeStart'."""
     if len(name) <= width:
         return name
-    cuts = [i for i in range(1, len(name)) if name[i].isupper() or name[i - 1] == "_"]
-    if not cuts:
-        return name
-    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
-    return name[:cut] + "\n" + name[cut:]
+    cuts = [0] + [i for i in range(1, len(name))
+                  if (name[i].isupper() and not name[i - 1].isupper()) or name[i - 1] == "_"]
+    words = [name[a:b] for a, b in zip(cuts, cuts[1:] + [len(name)])]
+    limit = min(max(width, (len(name) + 1) // 2), width + 3)   # two lines, or more short ones
+    lines = [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + len(w) > limit:
+            lines.append("")
+        lines[-1] += w
+    return "\n".join(lines)
 
 
 def _shape_text(t):
