@@ -371,7 +371,9 @@ for v in [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0, 7.0]]:
 # %% [markdown]
 # The Python `print` fired for each trace (two shapes, two traces) and showed
 # the symbolic tensor; `d2l.print` fired for each of the three calls and showed
-# the values. A Python list shows the same effect:
+# the values. Like `tf.print`, it writes to standard error (Jupyter shades
+# those lines) unless you pass `output_stream=sys.stdout`. A Python list shows
+# the same trace-time effect:
 
 # %%
 seen_shapes = []
@@ -607,23 +609,41 @@ print('traces:', relu_or_square.experimental_get_tracing_count(),
 #
 # Why trace at all? Mostly for speed, and for a graph you can optimise, place
 # on devices and save. Let us measure. *The timings below vary from machine
-# to machine and run to run.* First, the price of a single operation on tiny
-# tensors, against the same addition in NumPy:
+# to machine and run to run.* First, the price of a single operation, `x + x`,
+# as the tensor grows, against the same addition in NumPy:
 
 # %% tags=["output-varies"]
-a, b = d2l.constant(1.0), d2l.constant(2.0)
-a_np, b_np = np.float32(1.0), np.float32(2.0)
-n_calls = 20000
-op_time = min(timeit.repeat(lambda: a + b, number=n_calls, repeat=3)) / n_calls
-np_time = min(timeit.repeat(lambda: a_np + b_np, number=n_calls, repeat=3)) / n_calls
-print(f'a + b on tensors: {op_time * 1e6:.2f} µs;  in NumPy: {np_time * 1e6:.3f} µs')
+sizes = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+op_times, numpy_times = [], []
+for size in sizes:
+    x, x_np = d2l.ones([size]), np.ones(size, np.float32)
+    n_calls = 2000 if size <= 10_000 else 200 if size <= 100_000 else 20
+    op_times.append(min(timeit.repeat(lambda: x + x, number=n_calls, repeat=3)) / n_calls)
+    numpy_times.append(min(timeit.repeat(lambda: x_np + x_np, number=n_calls, repeat=3)) / n_calls)
+for size, t, t_np in zip(sizes, op_times, numpy_times):
+    print(f'{size:>9,d} elements: x + x takes {t * 1e6:8.2f} µs on tensors, '
+          f'{t_np * 1e6:8.2f} µs in NumPy')
+
+# %% tags=["output-varies"]
+fig, ax = plt.subplots(figsize=(5.5, 3.2))
+ax.loglog(sizes, np.array(op_times) * 1e6, 'o-', label='x + x, a tensor op')
+ax.loglog(sizes, np.array(numpy_times) * 1e6, 's--', label='x + x in NumPy')
+ax.set_xlabel('number of elements')
+ax.set_ylabel('time per call (µs)')
+ax.set_title('Small tensors: the time is per-op overhead')
+ax.legend()
+plt.show()
 
 # %% [markdown]
-# Adding two numbers takes the processor a nanosecond. Everything else is
-# **per-op overhead**: Python calls, checking dtypes and shapes, asking
-# whether a tape is recording, wrapping the result in a new tensor. On small
-# tensors this overhead is the whole cost, and a model step runs dozens of
-# operations. Now the training step of 13.6, eager against traced:
+# Adding a few numbers takes the processor nanoseconds. Up to a few thousand
+# elements the time of an operation hardly depends on the size: that flat
+# floor is **per-op overhead**, the Python calls, dtype and shape checks,
+# asking whether a tape is recording, and wrapping the result in a new
+# tensor. Only for large tensors does the arithmetic itself dominate, and
+# then a tensor op costs about what NumPy costs. A training step of a small
+# model runs dozens of operations on small tensors, so its time is mostly
+# this floor, paid once per operation. Now the training step of 13.6, eager
+# against traced:
 
 # %% tags=["output-varies"]
 n_calls = 200
@@ -644,8 +664,9 @@ print(f'traced step: {traced_time * 1e6:7.0f} µs   (eager / traced = {eager_tim
 # * **In d2l_core**, the plan is Python that calls the *same* operations as
 #   eager code, each with the same per-op overhead, and the tape inside the
 #   step still records and backpropagates on every call. So a step that is
-#   nothing but necessary operations runs about as fast traced as eager: the
-#   plan removes the Python *around* the operations, not the cost *of* them.
+#   nothing but necessary operations is no faster traced than eager (a call
+#   even adds a little: finding the trace that fits the arguments). The plan
+#   removes the Python *around* the operations, not the cost *of* them.
 #
 # What a plan does remove, it removes completely. Here is a function that,
 # on every call, builds a 64 × 64 smoothing matrix from scratch and applies
@@ -686,11 +707,10 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 # Ten operations eagerly, one traced, and the time follows the count. The
 # same goes for **dead code**, like the leftover `argmax` in 13.3: a value nothing needs is
 # never computed. And **duplicate** operations (the same op on the same
-# inputs, written twice) are merged into one. In short, tracing pays off when
-# a function does work that does not depend on its inputs, or work whose
-# result is not used; in TensorFlow, and on a GPU where the engine replays a
-# recorded sequence of kernel launches, it also removes the per-op overhead
-# itself.
+# inputs, written twice) are merged into one. In short, tracing pays off in
+# d2l_core when a function does work that does not depend on its inputs, or
+# work whose result is not used; in TensorFlow it also removes the per-op
+# overhead itself, because the graph runs in C++.
 #
 # **Keras traces too.** `model.fit` wraps its training step in a `function`
 # by default, which is why a `print` in a custom layer's `call` shows
