@@ -613,13 +613,19 @@ print('traces:', relu_or_square.experimental_get_tracing_count(),
 # as the tensor grows, against the same addition in NumPy:
 
 # %% tags=["output-varies"]
+def time_per_call(fn, *args, n_calls=200):
+    """Seconds per call of fn(*args): the best of 3 runs of n_calls calls each."""
+    return min(timeit.repeat(lambda: fn(*args), number=n_calls, repeat=3)) / n_calls
+
+def double_it(x):
+    return x + x
+
 sizes = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
 op_times, numpy_times = [], []
 for size in sizes:
-    x, x_np = d2l.ones([size]), np.ones(size, np.float32)
     n_calls = 2000 if size <= 10_000 else 200 if size <= 100_000 else 20
-    op_times.append(min(timeit.repeat(lambda: x + x, number=n_calls, repeat=3)) / n_calls)
-    numpy_times.append(min(timeit.repeat(lambda: x_np + x_np, number=n_calls, repeat=3)) / n_calls)
+    op_times.append(time_per_call(double_it, d2l.ones([size]), n_calls=n_calls))
+    numpy_times.append(time_per_call(double_it, np.ones(size, np.float32), n_calls=n_calls))
 for size, t, t_np in zip(sizes, op_times, numpy_times):
     print(f'{size:>9,d} elements: x + x takes {t * 1e6:8.2f} µs on tensors, '
           f'{t_np * 1e6:8.2f} µs in NumPy')
@@ -646,9 +652,8 @@ plt.show()
 # against traced:
 
 # %% tags=["output-varies"]
-n_calls = 200
-eager_time = min(timeit.repeat(lambda: eager_step(X, Y), number=n_calls, repeat=3)) / n_calls
-traced_time = min(timeit.repeat(lambda: traced_step(X, Y), number=n_calls, repeat=3)) / n_calls
+eager_time = time_per_call(eager_step, X, Y)
+traced_time = time_per_call(traced_step, X, Y)
 print(f'eager step:  {eager_time * 1e6:7.0f} µs')
 print(f'traced step: {traced_time * 1e6:7.0f} µs   (eager / traced = {eager_time / traced_time:.1f})')
 
@@ -697,9 +702,8 @@ print(concrete_smooth.plan_source)
 print(concrete_smooth.plan_stats)
 
 # %% tags=["output-varies"]
-n_calls = 1000
-eager_time = min(timeit.repeat(lambda: smooth(signal), number=n_calls, repeat=3)) / n_calls
-traced_time = min(timeit.repeat(lambda: smooth_traced(signal), number=n_calls, repeat=3)) / n_calls
+eager_time = time_per_call(smooth, signal, n_calls=1000)
+traced_time = time_per_call(smooth_traced, signal, n_calls=1000)
 print(f'eager:  {eager_time * 1e6:6.1f} µs')
 print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / traced_time:.1f})')
 
