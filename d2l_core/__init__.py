@@ -29,6 +29,7 @@ from .sparse import SparseTensor
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .function import cond, executing_eagerly, function, while_loop
 from .function import print_ as print  # noqa: A004  (tf.print)
+from . import autograph                     # tf.autograph.to_code, experimental.do_not_convert
 from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec

@@ -71,7 +71,7 @@ import weakref
 
 import numpy as np
 
-from . import _recording, autodiff, backend, nest, stand_in
+from . import _recording, autodiff, autograph as _autograph, backend, nest, stand_in
 from .errors import OperatorNotAllowedInGraphError
 from .ops import registry
 from .tensor import Tensor, Variable, array_of, convert_to_tensor
@@ -178,16 +178,20 @@ class SymbolicTensor(Tensor):
         raise OperatorNotAllowedInGraphError(_NEEDS_VALUE.format(
             what="Using a tf.Tensor as a Python bool (`if x:`, `while x:`, `x and y`, `not x`)",
             name=self.name,
-            fix="d2l_core has no AutoGraph: write `if` on a tensor as "
-                "d2l.cond(pred, true_fn, false_fn) and `while` as "
+            fix="AutoGraph converts `if`, `while` and `for` on tensors in a d2l.function "
+                "(autograph=True) and in the functions of yours it calls, but not here "
+                "(autograph=False, code without source, a library's function): write `if` on a "
+                "tensor as d2l.cond(pred, true_fn, false_fn) and `while` as "
                 "d2l.while_loop(cond, body, loop_vars); an `if` on a Python value is fine."))
 
     def __iter__(self):
         raise OperatorNotAllowedInGraphError(_NEEDS_VALUE.format(
             what="Iterating over a tf.Tensor (`for x in t`)", name=self.name,
-            fix="Use d2l.unstack(t) when its first dimension is known, or "
-                "d2l.while_loop(cond, body, loop_vars) with an index; a `for` over a Python "
-                "range is fine (it unrolls)."))
+            fix="AutoGraph converts `for x in t` in a d2l.function (autograph=True), but not "
+                "here (autograph=False, code without source, a library's function): use "
+                "d2l.unstack(t) when its first dimension is known, or d2l.while_loop(cond, "
+                "body, loop_vars) with an index; a `for` over a Python range is fine (it "
+                "unrolls)."))
 
     def __len__(self):
         raise TypeError(f"len is not well defined for symbolic Tensors. ({self.name} has shape "
@@ -1123,7 +1127,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     Eagerly, it calls one of them. Inside ``d2l.function``, on a symbolic
     ``pred``, it traces both (they must return the same structure of tensors
     of the same dtypes) and the plan runs the one ``pred`` picks on each
-    call: the way to write an ``if`` on a tensor, since d2l_core has no AutoGraph.
+    call. AutoGraph writes an ``if`` on a tensor as this ``cond``.
 
     >>> @d2l.function
     ... def relu_or_square(x):
@@ -1250,6 +1254,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                    kind="call" if _has_state(c_plan, b_plan) else "branch")
     result = nest.pack_sequence_as(structure, outputs, sort_keys=False)
     return result[0] if single else result
+
+
+# AutoGraph's helpers build graph control flow with these (d2l_core/autograph.py).
+_AUTOGRAPH = _autograph.Runtime(cond, while_loop, _is_symbol)
 
 
 # ============================================================== functions and signatures
@@ -1390,6 +1398,8 @@ class Function:
         self.python_function = python_function
         self._signature = inspect.signature(python_function)
         self.input_signature = None if input_signature is None else tuple(input_signature)
+        self._autograph = bool(autograph)
+        self._converted = None      # python_function with AutoGraph's control flow, once made
         self._reduce_retracing = bool(reduce_retracing)
         self._name = name or getattr(python_function, "__name__", "function")
         self._cache = {}            # signature key -> ConcreteFunction
@@ -1411,7 +1421,7 @@ class Function:
         except (KeyError, TypeError):
             pass
         bound = Function(functools.partial(self.python_function, instance), self.input_signature,
-                         self._reduce_retracing, name=self._name)
+                         self._reduce_retracing, autograph=self._autograph, name=self._name)
         bound.python_function = self.python_function.__get__(instance, owner)
         try:
             self._bound[instance] = bound
@@ -1468,7 +1478,7 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         if _state.graph is not None and not _state.depth:
-            return self.python_function(*args, **kwargs)     # called while tracing: inline it
+            return self._traced_function()(*args, **kwargs)   # called while tracing: inline it
         key, names, values, tensors = self._key(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:
@@ -1508,6 +1518,13 @@ class Function:
         return concrete
 
     # ------------------------------------------------------------ tracing
+    def _traced_function(self):
+        """What tracing calls: python_function, converted by AutoGraph unless autograph=False."""
+        if self._converted is None:
+            self._converted = _autograph.convert(self.python_function, _AUTOGRAPH) \
+                if self._autograph else self.python_function
+        return self._converted
+
     def _trace(self, key, names, values):
         concrete = self._trace_once(key, names, values, allow_variables=self._first)
         if self._first:
@@ -1547,7 +1564,7 @@ class Function:
         _state.graph = graph
         _state.outer_devices = len(backend.device_stack)
         try:
-            out = self.python_function(*call_values[:len(names)]) if not self._keyword_only() \
+            out = self._traced_function()(*call_values[:len(names)]) if not self._keyword_only() \
                 else self._call_by_name(names, call_values)
             out = self._outputs(graph, out)
         finally:
@@ -1573,7 +1590,7 @@ class Function:
                 kwargs[name] = value
             else:
                 args.append(value)
-        return self.python_function(*args, **kwargs)
+        return self._traced_function()(*args, **kwargs)
 
     @staticmethod
     def _outputs(graph, out):
@@ -1660,9 +1677,10 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     Python argument; ``input_signature=[d2l.TensorSpec(...)]`` fixes the
     signature (None dimensions match any size) and rejects other inputs;
     ``reduce_retracing=True`` relaxes shapes after the first retrace.
-    ``autograph`` and ``jit_compile`` are accepted; d2l_core has no AutoGraph
-    (``if``/``while`` on a tensor raise an error naming ``d2l.cond`` and
-    ``d2l.while_loop``) and no XLA.
+    With ``autograph=True`` (the default), ``if``, ``while`` and ``for`` on
+    tensors become ``d2l.cond`` and ``d2l.while_loop`` (``d2l_core/autograph.py``);
+    ``autograph=False`` leaves the Python as it is. ``jit_compile`` is
+    accepted; d2l_core has no XLA.
 
     >>> @d2l.function(input_signature=[d2l.TensorSpec([None], d2l.float32)])
     ... def square(x):

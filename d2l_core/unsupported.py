@@ -43,7 +43,13 @@ FEATURES = {
 }
 # Top-level classes of those features: d2l.X -> the namespace that explains it.
 CLASSES = {"RaggedTensor": "ragged", "RaggedTensorSpec": "ragged",
-           "SparseTensorSpec": "sparse"}
+           "SparseTensorSpec": "sparse", "TensorArray": "TensorArray"}
+# Classes with no namespace of their own: the class -> (the feature, in words; instead).
+ALONE = {"TensorArray": ("TensorArrays",
+                         "in a loop on a tensor, write step i into a tensor of the final shape "
+                         "(acc = d2l.tensor_scatter_nd_update(acc, [[i]], [value]) on acc = "
+                         "d2l.zeros([n])), or, when n is a Python number, append to a Python "
+                         "list in `for i in range(n):` (it unrolls) and d2l.stack the list")}
 
 
 def not_supported(name, namespace):
@@ -54,7 +60,7 @@ def not_supported(name, namespace):
 TensorFlow subset this course teaches; instead, use a dense tensor (zeros with the non-zero \
 entries assigned)
     """
-    what, instead = FEATURES[namespace]
+    what, instead = FEATURES[namespace] if namespace in FEATURES else ALONE[namespace]
     return NotSupportedError(f"d2l_core does not provide tf.{name}: {what} are not part of the "
                              f"TensorFlow subset this course teaches; instead, {instead}")
 
@@ -68,7 +74,7 @@ class Unsupported(types.ModuleType):
     """
 
     def __init__(self, namespace):
-        what, instead = FEATURES[namespace]
+        what, instead = FEATURES[namespace] if namespace in FEATURES else ALONE[namespace]
         super().__init__(f"d2l_core.{namespace}",
                          f"``tf.{namespace}`` ({what}) is not provided by d2l_core: {instead}.")
         self._feature = namespace

@@ -3,7 +3,7 @@
 Most tests are the examples of TensorFlow's guide "Better performance with
 tf.function" (site/en/guide/function.ipynb), with the outputs TensorFlow 2.21
 prints for them; the rest pin down the compiled plan and the errors that
-replace what d2l_core does not do (AutoGraph).
+say what to do where AutoGraph is switched off (autograph=False).
 """
 import sys
 
@@ -417,10 +417,10 @@ def test_a_gradient_with_no_path_is_none_while_tracing(capsys):
     assert capsys.readouterr().out == "grad None\n"
 
 
-# ============================================================ what replaces AutoGraph
+# ============================================================ without AutoGraph (tests/engine/test_autograph.py)
 
-def test_if_on_a_tensor_is_a_clear_error_naming_cond():
-    @tf.function
+def test_if_on_a_tensor_without_autograph_is_a_clear_error_naming_cond():
+    @tf.function(autograph=False)
     def b(x):
         if x > 0:
             return x
@@ -431,8 +431,8 @@ def test_if_on_a_tensor_is_a_clear_error_naming_cond():
     assert isinstance(OperatorNotAllowedInGraphError("x"), TypeError)
 
 
-def test_for_over_a_tensor_is_a_clear_error_naming_the_fix():
-    @tf.function
+def test_for_over_a_tensor_without_autograph_is_a_clear_error_naming_the_fix():
+    @tf.function(autograph=False)
     def f(n):
         for _ in tf.range(n):
             pass

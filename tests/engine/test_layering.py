@@ -85,7 +85,11 @@ LAYERS = {
     "unsupported": ({"unsupported"}, {"leaves"}),  # namespaces that raise NotSupportedError
     "autodiff": ({"autodiff"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
-    "function": ({"function"}, {"autodiff", "stand_in", "namespaces", "ops", "tensor",
+    # AutoGraph rewrites source into calls of its helpers; `function` hands them its cond and
+    # while_loop, so autograph sits below function and needs the ops only.
+    "autograph": ({"autograph"}, {"namespaces", "ops", "tensor", "backend", "_recording",
+                                  "leaves"}),
+    "function": ({"function"}, {"autograph", "autodiff", "stand_in", "namespaces", "ops", "tensor",
                                 "backend", "_recording", "leaves"}),
     "stand_in": ({"stand_in"}, {"namespaces", "ops", "tensor", "backend", "_recording",
                                 "leaves"}),
