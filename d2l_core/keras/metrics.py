@@ -428,6 +428,19 @@ def _accuracy_kind(y_true, y_pred, loss):
         else categorical_accuracy
 
 
+class _AccuracyByShapes(MeanMetricWrapper):
+    """'accuracy' made before any data: the first batch's shapes pick the kind."""
+
+    def __init__(self, name, loss):
+        super().__init__(None, name=name)
+        self._loss = loss
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._fn is None:
+            self._fn = _accuracy_kind(y_true, y_pred, self._loss)
+        super().update_state(y_true, y_pred, sample_weight)
+
+
 def resolve(identifier, y_true=None, y_pred=None, loss=None):
     """The Metric object ``compile(metrics=[...])`` means, with Keras's rules for 'accuracy'
     (binary, sparse or categorical, chosen from the shapes and the loss).
@@ -451,11 +464,7 @@ def resolve(identifier, y_true=None, y_pred=None, loss=None):
     if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
         if y_true is not None and y_pred is not None:
             return MeanMetricWrapper(_accuracy_kind(y_true, y_pred, loss), name=identifier)
-
-        def chosen_accuracy(t, p):      # static shapes decide, so a trace fixes the choice
-            return _accuracy_kind(t, p, loss)(t, p)
-        chosen_accuracy.__name__ = identifier
-        return MeanMetricWrapper(chosen_accuracy, name=identifier)
+        return _AccuracyByShapes(identifier, loss)
     fn = get(identifier)
     if fn in (_losses.mean_squared_error, _losses.mean_absolute_error,
               _losses.categorical_crossentropy, _losses.sparse_categorical_crossentropy,

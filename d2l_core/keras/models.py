@@ -327,8 +327,9 @@ class Model(Layer):
         values = {}
         for t, v in zip(expected, given):
             want = t.shape.as_list()
-            got = array_of(v).shape
-            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+            got = int_shape(v)
+            if len(want) != len(got) or any(w is not None and g is not None and w != g
+                                            for w, g in zip(want, got)):
                 raise ValueError(f"Model '{self.name}': input '{t.name}' expects shape "
                                  f"{t.shape} but got {got}")
             values[id(t)] = v
