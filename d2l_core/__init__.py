@@ -30,6 +30,10 @@ from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
 from .function import cond, executing_eagerly, function, while_loop
 from .function import print_ as print  # noqa: A004  (tf.print)
 from . import autograph                     # tf.autograph.to_code, experimental.do_not_convert
+from .function import functions_run_eagerly as _functions_run_eagerly
+from .function import run_functions_eagerly as _run_functions_eagerly
+config.run_functions_eagerly = _run_functions_eagerly      # tf.config's switches; config sits
+config.functions_run_eagerly = _functions_run_eagerly      # below function, so attached here
 from .module import Module, get_current_name_scope, name_scope
 from . import optimizers, keras, data
 from .data import TensorSpec

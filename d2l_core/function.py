@@ -89,6 +89,36 @@ class _TraceState(threading.local):
 _state = _TraceState()
 
 
+class _EagerSwitch:
+    on = False          # run_functions_eagerly(True): every d2l.function calls its Python code
+
+
+def run_functions_eagerly(run_eagerly):
+    """Make every ``d2l.function`` run its Python code directly, without tracing (``tf.config.run_functions_eagerly``).
+
+    For debugging: ``print`` and ``.numpy()`` then work inside decorated
+    functions (and in the steps ``fit`` traces). Turn it off again when done.
+
+    >>> @d2l.function
+    ... def f(x):
+    ...     return x.numpy() * 2          # needs a value: fails while tracing
+    >>> d2l.config.run_functions_eagerly(True)
+    >>> f(d2l.constant(2.0))
+    np.float32(4.0)
+    >>> d2l.config.run_functions_eagerly(False)
+    """
+    _EagerSwitch.on = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether ``run_functions_eagerly(True)`` is in effect (``tf.config.functions_run_eagerly``).
+
+    >>> d2l.config.functions_run_eagerly()
+    False
+    """
+    return _EagerSwitch.on
+
+
 def executing_eagerly():
     """False while ``d2l.function`` traces a function, True everywhere else (``tf.executing_eagerly``).
 
@@ -1479,6 +1509,8 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _state.graph is not None and not _state.depth:
             return self._traced_function()(*args, **kwargs)   # called while tracing: inline it
+        if _EagerSwitch.on:
+            return self.python_function(*args, **kwargs)     # run_functions_eagerly(True)
         key, names, values, tensors = self._key(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:

@@ -35,6 +35,7 @@ from ..tensor import Tensor, Variable, array_of, convert_to_tensor, name_scope_p
 from ..tensor_shape import TensorShape
 from . import _naming
 from . import activations as _activations
+from .backend import int_shape
 from . import initializers as _initializers
 
 __all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Dropout", "Activation", "ReLU",
@@ -653,7 +654,7 @@ class Dense(Layer):
                 f"Dense '{self.name}': got an input of dtype {dt.name}, but the layer computes "
                 f"in {self._dtype.name}. Convert and scale the data first, e.g. "
                 f"d2l.cast(x, d2l.float32) / 255.0 for uint8 pixels")
-        shape = array_of(inputs).shape
+        shape = int_shape(inputs)
         kernel = self.kernel
         if len(shape) < 2:
             raise InvalidArgumentError(
@@ -690,10 +691,16 @@ class Flatten(Layer):
         super().__init__(**kwargs)
 
     def call(self, inputs):
-        shape = array_of(inputs).shape
+        shape = int_shape(inputs)
         if not shape:
             raise InvalidArgumentError(f"Flatten '{self.name}': needs a batch dimension, got a "
                                        "scalar", op="Flatten")
+        if shape[0] is None:          # traced with an unknown batch size: -1 stands for it
+            if None in shape[1:]:
+                raise NotImplementedError(f"Flatten '{self.name}': traced with unknown sizes "
+                                          f"{shape}; only the batch size may be unknown. Use "
+                                          "model.compile(run_eagerly=True)")
+            return _array.reshape(inputs, (-1, int(np.prod(shape[1:]))))
         return _array.reshape(inputs, (shape[0], -1) if shape[0] else (0, int(np.prod(shape[1:]))))
 
 
@@ -805,7 +812,14 @@ class Reshape(Layer):
         self.target_shape = tuple(int(d) for d in target_shape)
 
     def call(self, inputs):
-        return _array.reshape(inputs, (array_of(inputs).shape[0],) + self.target_shape)
+        batch = int_shape(inputs)[0]
+        if batch is None:             # traced with an unknown batch size
+            if -1 in self.target_shape:
+                raise NotImplementedError(f"Reshape '{self.name}': a -1 in target_shape needs a "
+                                          "known batch size; give the full shape, or use "
+                                          "model.compile(run_eagerly=True)")
+            batch = -1
+        return _array.reshape(inputs, (batch,) + self.target_shape)
 
 
 class Lambda(Layer):
@@ -860,7 +874,7 @@ def _no_extras(layer, **extras):
 
 
 def _images(layer, inputs, rank=4):
-    shape = array_of(inputs).shape
+    shape = int_shape(inputs)
     if len(shape) != rank:
         raise ValueError(
             f"Input 0 of layer '{layer.name}' ({type(layer).__name__}) is incompatible with the "
@@ -938,10 +952,10 @@ class Conv2D(Layer):
     def call(self, inputs):
         _images(self, inputs)
         channels = array_of(self.kernel).shape[2]
-        if array_of(inputs).shape[-1] != channels:
+        if int_shape(inputs)[-1] != channels:
             raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs with "
                              f"{channels} channels (it was built for that), got shape "
-                             f"{array_of(inputs).shape}")
+                             f"{int_shape(inputs)}")
         y = _conv.conv2d(inputs, self.kernel, self.strides, self.padding.upper(),
                          dilations=self.dilation_rate)
         if self.bias is not None:
@@ -1101,7 +1115,7 @@ class BatchNormalization(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        ndim = array_of(inputs).ndim
+        ndim = len(int_shape(inputs))
         axis = self.axis % ndim
         shape = [1] * ndim
         shape[axis] = array_of(self.moving_mean).shape[0]

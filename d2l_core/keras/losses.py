@@ -28,8 +28,9 @@ from ..ops import array as _array
 from ..ops import math as _math
 from ..ops import nn as _nn
 from ..ops import reduce as _reduce
-from ..tensor import Tensor, array_of, convert_to_tensor
+from ..tensor import Tensor, convert_to_tensor
 from . import _naming
+from .backend import int_shape
 
 __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "MeanSquaredError", "MeanAbsoluteError",
            "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
@@ -88,7 +89,7 @@ def _true_like(op, y_true, y_pred):
         y_true = convert_to_tensor(np.asarray(y_true), dtype=None)
         if y_true.dtype is not y_pred.dtype:
             y_true = _math.cast(y_true, y_pred.dtype)
-    ts, ps = array_of(y_true).shape, array_of(y_pred).shape
+    ts, ps = int_shape(y_true), int_shape(y_pred)
     if ts == ps:
         return y_true
     if len(ts) == len(ps) - 1 and ps[-1] == 1 and ts == ps[:-1]:
@@ -182,7 +183,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if y_pred.ndim == 0:
         raise InvalidArgumentError(f"{op}: y_pred must have a class axis, got a scalar", op=op)
     if label_smoothing:
-        n = array_of(y_pred).shape[axis]
+        n = int_shape(y_pred)[axis]
         y_true = _math.add(_math.multiply(y_true, 1.0 - label_smoothing), label_smoothing / n)
     if from_logits:
         log_p = _nn.log_softmax(y_pred, axis=axis)
@@ -206,7 +207,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
     if axis not in (-1, y_pred.ndim - 1):
         raise NotImplementedError(f"{op}: only axis=-1 (classes last) is supported")
     labels = convert_to_tensor(y_true if isinstance(y_true, Tensor) else np.asarray(y_true))
-    ts, ps = array_of(labels).shape, array_of(y_pred).shape
+    ts, ps = int_shape(labels), int_shape(y_pred)
     if ts == ps and ps and ps[-1] > 1:
         raise InvalidArgumentError(
             f"{op}: y_true has shape {labels.shape}, the same as y_pred: it looks one-hot "
@@ -219,7 +220,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
         raise InvalidArgumentError(
             f"{op}: y_true has shape {labels.shape} but y_pred has shape {y_pred.shape}; "
             f"y_true should hold one class number per example, shape {ps[:-1]}", op=op)
-    if not labels.dtype.is_integer:
+    if not labels.dtype.is_integer and type(labels) is not Tensor:   # traced: no values
+        labels = _math.cast(labels, "int64")
+    elif not labels.dtype.is_integer:
         values = labels.numpy()
         if labels.dtype.is_bool or (values.size and not np.all(values == np.round(values))):
             raise TypeError(f"{op}: y_true must hold whole class numbers, got dtype "
@@ -243,12 +246,12 @@ def _reduce_losses(losses, sample_weight, reduction):
             convert_to_tensor(np.asarray(sample_weight))
         if sw.dtype is not losses.dtype:
             sw = _math.cast(sw, losses.dtype)
-        ls, ws = array_of(losses).shape, array_of(sw).shape
+        ls, ws = int_shape(losses), int_shape(sw)
         if len(ws) == len(ls) + 1 and ws[-1] == 1:
             sw = _array.squeeze(sw, -1)
             ws = ws[:-1]
         try:
-            np.broadcast_shapes(ws, ls)
+            np.broadcast_shapes(*(tuple(1 if d is None else d for d in s) for s in (ws, ls)))
         except ValueError:
             raise InvalidArgumentError(
                 f"loss: sample_weight has shape {sw.shape} but the per-example losses have "

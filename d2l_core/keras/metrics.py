@@ -1,9 +1,10 @@
 """Metrics that accumulate over batches (``tf.keras.metrics``).
 
-A metric object keeps a running state: ``update_state(...)`` adds a batch,
-``result()`` gives the value so far and ``reset_state()`` starts over, which
-``fit`` does at the start of every epoch. Metrics only watch training: they
-are computed outside any gradient tape, with NumPy.
+A metric object keeps a running state in Variables (``metric.variables``):
+``update_state(...)`` adds a batch, ``result()`` gives the value so far and
+``reset_state()`` starts over, which ``fit`` does at the start of every
+epoch. Because the state is Variables updated with d2l ops (``assign_add``),
+a metric works inside ``d2l.function``, as in the traced step ``fit`` runs.
 
 >>> import d2l_core as d2l
 >>> m = d2l.keras.metrics.SparseCategoricalAccuracy()
@@ -17,10 +18,16 @@ are computed outside any gradient tape, with NumPy.
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from .. import backend
-from ..tensor import Tensor, Variable, array_of, wrap
+from .. import dtypes
+from ..ops import array as _array
+from ..ops import broadcast as _broadcast
+from ..ops import math as _math
+from ..ops import reduce as _reduce
+from ..tensor import Tensor, Variable, convert_to_tensor
 from . import _naming
+from . import initializers as _initializers
 from . import losses as _losses
+from .backend import int_shape
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
            "CategoricalAccuracy", "SparseCategoricalAccuracy", "MeanSquaredError",
@@ -28,30 +35,62 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccu
            "sparse_categorical_accuracy", "get"]
 
 
-def _np(x):
-    """A host NumPy array for a Tensor, array, list or number (no copy for CPU tensors)."""
+def _tensor(x):
+    """A Tensor for a Tensor, array, list or number (Python floats become float32)."""
     if isinstance(x, Tensor):
-        return backend.to_numpy(array_of(x.value()) if isinstance(x, Variable) else array_of(x))
-    return np.asarray(x)
+        return x
+    a = np.asarray(x)
+    return convert_to_tensor(a.astype(np.float32) if a.dtype == np.float64 else a)
 
 
-def _scalar_tensor(value):
-    return wrap(np.asarray(value, dtype=np.float32))
+def _float32(x):
+    x = _tensor(x)
+    return x if x.dtype is dtypes.float32 else _math.cast(x, dtypes.float32)
 
 
 class Metric:
-    """Base class: subclasses implement ``update_state``, ``result`` and ``reset_state``.
+    """Base class: subclasses implement ``update_state`` and ``result``, with state made by
+    ``add_weight`` (Variables, so the metric also works inside ``d2l.function``).
 
     Calling a metric updates it with one batch and returns the result so far.
 
     >>> m = d2l.keras.metrics.Mean()
     >>> float(m([1.0, 3.0]))
     2.0
+    >>> class Count(d2l.keras.metrics.Metric):       # TensorFlow's way to write one
+    ...     def __init__(self, name='count'):
+    ...         super().__init__(name=name)
+    ...         self.n = self.add_weight(name='n', initializer='zeros')
+    ...     def update_state(self, values):
+    ...         self.n.assign_add(d2l.cast(d2l.size(values), d2l.float32))
+    ...     def result(self):
+    ...         return self.n
+    >>> c = Count(); c.update_state([1, 2, 3]); float(c.result())
+    3.0
     """
 
     def __init__(self, name=None, dtype=None):
         self.name = name or _naming.snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
+        self._variables = []
+
+    def add_weight(self, name=None, shape=(), dtype=None, initializer="zeros", **kwargs):
+        """A state Variable of the metric (not trainable), reset to its initial value by
+        ``reset_state``."""
+        dtype = dtypes.as_dtype(dtype or self.dtype)
+        init = _initializers.get(initializer or "zeros")
+        v = Variable(init(tuple(shape or ()), dtype=dtype), trainable=False,
+                     name=name or "Variable", dtype=dtype)
+        if not hasattr(self, "_variables"):
+            raise RuntimeError(f"{type(self).__name__}: call super().__init__() before "
+                               "add_weight")
+        self._variables.append((v, init))
+        return v
+
+    @property
+    def variables(self):
+        """The state Variables, in the order they were made."""
+        return [v for v, _ in self._variables]
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
@@ -64,7 +103,9 @@ class Metric:
         raise NotImplementedError
 
     def reset_state(self):
-        raise NotImplementedError
+        """Every state Variable back to its initial value (fit does this each epoch)."""
+        for v, init in self._variables:
+            v.assign(init(tuple(v.shape.as_list()), dtype=v.dtype))
 
     def reset_states(self):
         """The older spelling of ``reset_state``."""
@@ -75,6 +116,32 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _matched_weights(name, values, sample_weight):
+    """``sample_weight`` as float32, shaped to broadcast against ``values`` (Keras squeezes a
+    trailing 1 off the weights, or adds one, when the ranks differ by one)."""
+    w = _float32(sample_weight)
+    vs, ws = int_shape(values), int_shape(w)
+    if len(ws) == len(vs) + 1 and ws[-1] == 1:
+        w = _array.squeeze(w, -1)
+    elif len(ws) == len(vs) - 1 and len(ws) > 0:
+        w = _array.expand_dims(w, -1)
+    try:
+        np.broadcast_shapes(*(tuple(1 if d is None else d for d in s)
+                              for s in (int_shape(w), vs)))
+    except ValueError:
+        raise InvalidArgumentError(f"{name}: sample_weight of shape {ws} does not fit values "
+                                   f"of shape {vs}; give one weight per example",
+                                   op=name) from None
+    return w
+
+
+def _divide_or_zero(total, count):
+    """total / count, and 0 before anything was counted (Keras's ``divide_no_nan``)."""
+    empty = _math.equal(count, 0.0)
+    return _math.where(empty, _array.zeros_like(total),
+                       _math.divide(total, _math.where(empty, _array.ones_like(count), count)))
 
 
 class Mean(Metric):
@@ -89,38 +156,22 @@ class Mean(Metric):
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name, dtype)
-        self.reset_state()
-
-    def reset_state(self):
-        self.total, self.count = 0.0, 0.0
+        self.total = self.add_weight("total")
+        self.count = self.add_weight("count")
 
     def update_state(self, values, sample_weight=None):
-        v = _np(values)
+        values = _float32(values)
         if sample_weight is None:
-            self.total += float(v.sum(dtype=np.float64))
-            self.count += v.size
+            self.total.assign_add(_broadcast.reduce_sum(values))
+            self.count.assign_add(_math.cast(_array.size(values), dtypes.float32))
             return
-        if v.ndim == 0 and isinstance(sample_weight, (int, float)):   # fit's loss tracker
-            self.total += float(v) * sample_weight
-            self.count += sample_weight
-            return
-        v = v.astype(np.float64, copy=False)
-        w = _np(sample_weight).astype(np.float64, copy=False)
-        if w.ndim == v.ndim + 1 and w.shape[-1] == 1:
-            w = w[..., 0]
-        try:
-            w = np.broadcast_to(w, v.shape) if w.ndim <= v.ndim else w
-            self.total += float((v * w).sum())
-        except ValueError:
-            raise InvalidArgumentError(f"{self.name}: sample_weight of shape {w.shape} does "
-                                       f"not fit values of shape {v.shape}", op=self.name) from None
-        self.count += float(w.sum())
+        w = _matched_weights(self.name, values, sample_weight)
+        self.total.assign_add(_broadcast.reduce_sum(_math.multiply(values, w)))
+        self.count.assign_add(_broadcast.reduce_sum(
+            _math.multiply(w, _array.ones_like(values))))
 
     def result(self):
-        return _scalar_tensor(self._float())
-
-    def _float(self):
-        return float(np.float32(self.total / self.count if self.count else 0.0))
+        return _divide_or_zero(self.total, self.count)
 
 
 class Sum(Metric):
@@ -133,19 +184,16 @@ class Sum(Metric):
 
     def __init__(self, name="sum", dtype=None):
         super().__init__(name, dtype)
-        self.reset_state()
-
-    def reset_state(self):
-        self.total = 0.0
+        self.total = self.add_weight("total")
 
     def update_state(self, values, sample_weight=None):
-        v = _np(values).astype(np.float64, copy=False)
+        values = _float32(values)
         if sample_weight is not None:
-            v = v * _np(sample_weight)
-        self.total += float(v.sum())
+            values = _math.multiply(values, _matched_weights(self.name, values, sample_weight))
+        self.total.assign_add(_broadcast.reduce_sum(values))
 
     def result(self):
-        return _scalar_tensor(self.total)
+        return _array.identity(self.total)
 
 
 class MeanMetricWrapper(Mean):
@@ -161,38 +209,37 @@ class MeanMetricWrapper(Mean):
         self._fn, self._fn_kwargs = fn, kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        fn = getattr(self._fn, "_numpy", self._fn)     # built-in metrics skip the Tensor wrap
-        super().update_state(fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+        super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
 
 # ==================================================================== functions (per example)
 
 def _pair(op, y_true, y_pred):
-    t, p = _np(y_true), _np(y_pred)
-    if t.ndim == p.ndim - 1 and p.shape and p.shape[-1] == 1:
-        t = t[..., None]
-    elif p.ndim == t.ndim - 1 and t.shape and t.shape[-1] == 1:
-        t = t[..., 0]
-    if t.shape != p.shape:
-        raise InvalidArgumentError(f"{op}: y_true has shape {t.shape} but y_pred has shape "
-                                   f"{p.shape}; they must match", op=op)
+    t, p = _tensor(y_true), _tensor(y_pred)
+    ts, ps = int_shape(t), int_shape(p)
+    if len(ts) == len(ps) - 1 and ps and ps[-1] == 1:
+        t, ts = _array.expand_dims(t, -1), ts + (1,)
+    elif len(ps) == len(ts) - 1 and ts and ts[-1] == 1:
+        t, ts = _array.squeeze(t, -1), ts[:-1]
+    if not _compatible(ts, ps):
+        raise InvalidArgumentError(f"{op}: y_true has shape {ts} but y_pred has shape "
+                                   f"{ps}; they must match", op=op)
     return t, p
+
+
+def _compatible(a, b):
+    """Same rank, and equal sizes wherever both are known (None: known only when run)."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 def _per_example(values):
     """float32 values with the last axis averaged away (Keras's metric functions)."""
-    values = values.astype(np.float32)
-    return values.mean(axis=-1) if values.ndim > 1 else values
+    values = _math.cast(values, dtypes.float32)
+    return _reduce.reduce_mean(values, axis=-1) if len(int_shape(values)) > 1 else values
 
 
-def _accuracy(y_true, y_pred):
-    t, p = _pair("accuracy", y_true, y_pred)
-    return (t == p).astype(np.float32)
-
-
-def _binary_accuracy(y_true, y_pred, threshold=0.5):
-    t, p = _pair("binary_accuracy", y_true, y_pred)
-    return _per_example((p > threshold) == (t > 0.5))
+def _same_dtype(t, p):
+    return p if p.dtype is t.dtype else _math.cast(p, t.dtype)
 
 
 def accuracy(y_true, y_pred):
@@ -201,7 +248,8 @@ def accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.accuracy([1, 2, 3], [1, 2, 0]).numpy()
     array([1., 1., 0.], dtype=float32)
     """
-    return wrap(_accuracy(y_true, y_pred))
+    t, p = _pair("accuracy", y_true, y_pred)
+    return _math.cast(_math.equal(t, _same_dtype(t, p)), dtypes.float32)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -210,7 +258,10 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     >>> d2l.keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return wrap(_binary_accuracy(y_true, y_pred, threshold))
+    t, p = _pair("binary_accuracy", y_true, y_pred)
+    p = _math.greater(_float32(p), float(threshold))
+    t = _math.greater(_float32(t), 0.5)
+    return _per_example(_math.equal(p, t))
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -219,7 +270,16 @@ def categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return wrap(_categorical_accuracy(y_true, y_pred))
+    t, p = _tensor(y_true), _tensor(y_pred)
+    ts, ps = int_shape(t), int_shape(p)
+    if not _compatible(ts, ps):
+        hint = (" (for class-number labels use sparse_categorical_accuracy)"
+                if len(ts) == len(ps) - 1 or (ts and ts[-1] == 1) else "")
+        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {ts} but "
+                                   f"y_pred has shape {ps}; they must match{hint}",
+                                   op="categorical_accuracy")
+    return _math.cast(_math.equal(_reduce.argmax(t, axis=-1), _reduce.argmax(p, axis=-1)),
+                      dtypes.float32)
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -228,38 +288,18 @@ def sparse_categorical_accuracy(y_true, y_pred):
     >>> d2l.keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy()
     array([1., 0.], dtype=float32)
     """
-    return wrap(_sparse_categorical_accuracy(y_true, y_pred))
-
-
-def _categorical_accuracy(y_true, y_pred):
-    t, p = _np(y_true), _np(y_pred)
-    if t.shape != p.shape:
-        hint = (" (for class-number labels use sparse_categorical_accuracy)"
-                if t.ndim == p.ndim - 1 or (t.shape and t.shape[-1] == 1) else "")
-        raise InvalidArgumentError(f"categorical_accuracy: y_true has shape {t.shape} but "
-                                   f"y_pred has shape {p.shape}; they must match{hint}",
-                                   op="categorical_accuracy")
-    return (t.argmax(axis=-1) == p.argmax(axis=-1)).astype(np.float32)
-
-
-def _sparse_categorical_accuracy(y_true, y_pred):
-    t, p = _np(y_true), _np(y_pred)
-    if t.ndim == p.ndim and t.shape and t.shape[-1] == 1:
-        t = t[..., 0]
-    if t.shape != p.shape[:-1]:
-        hint = (" (for one-hot labels use categorical_accuracy)" if t.shape == p.shape else "")
-        raise InvalidArgumentError(f"sparse_categorical_accuracy: y_true has shape {t.shape} "
-                                   f"but y_pred has shape {p.shape}; y_true should hold one "
+    t, p = _tensor(y_true), _tensor(y_pred)
+    ts, ps = int_shape(t), int_shape(p)
+    if len(ts) == len(ps) and ts and ts[-1] == 1:
+        t, ts = _array.squeeze(t, -1), ts[:-1]
+    if not _compatible(ts, ps[:-1]):
+        hint = (" (for one-hot labels use categorical_accuracy)" if ts == ps else "")
+        raise InvalidArgumentError(f"sparse_categorical_accuracy: y_true has shape {ts} "
+                                   f"but y_pred has shape {ps}; y_true should hold one "
                                    f"class number per example{hint}",
                                    op="sparse_categorical_accuracy")
-    return (p.argmax(axis=-1) == t).astype(np.float32)
-
-
-# The metric objects call these NumPy cores directly (no Tensor round trip).
-accuracy._numpy = _accuracy
-binary_accuracy._numpy = _binary_accuracy
-categorical_accuracy._numpy = _categorical_accuracy
-sparse_categorical_accuracy._numpy = _sparse_categorical_accuracy
+    return _math.cast(_math.equal(_same_dtype(t, _reduce.argmax(p, axis=-1)), t),
+                      dtypes.float32)
 
 
 # ==================================================================== metric objects
@@ -318,7 +358,6 @@ def _loss_metric(fn):
 
 
 def _losses_np(fn, y_true, y_pred):
-    from ..tensor import convert_to_tensor
     p = y_pred if isinstance(y_pred, Tensor) else convert_to_tensor(np.asarray(y_pred, np.float32))
     return fn(y_true, p)
 
@@ -379,15 +418,43 @@ def get(identifier):
     raise TypeError(f"Could not interpret metric identifier: {identifier!r}")
 
 
-def resolve(identifier, y_true, y_pred, loss=None):
+def _accuracy_kind(y_true, y_pred, loss):
+    """Keras's rule for 'accuracy': binary, sparse or categorical, from the shapes and loss."""
+    ts, ps = int_shape(_tensor(y_true)), int_shape(_tensor(y_pred))
+    binary = (ps[-1:] == (1,)) or getattr(loss, "__name__", None) == "binary_crossentropy" \
+        or isinstance(loss, _losses.BinaryCrossentropy)
+    sparse = len(ts) < len(ps) or (ts[-1:] == (1,) and ps[-1:] != (1,))
+    return binary_accuracy if binary else sparse_categorical_accuracy if sparse \
+        else categorical_accuracy
+
+
+class _AccuracyByShapes(MeanMetricWrapper):
+    """'accuracy' made before any data: the first batch's shapes pick the kind."""
+
+    def __init__(self, name, loss):
+        super().__init__(None, name=name)
+        self._loss = loss
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._fn is None:
+            self._fn = _accuracy_kind(y_true, y_pred, self._loss)
+        super().update_state(y_true, y_pred, sample_weight)
+
+
+def resolve(identifier, y_true=None, y_pred=None, loss=None):
     """The Metric object ``compile(metrics=[...])`` means, with Keras's rules for 'accuracy'
     (binary, sparse or categorical, chosen from the shapes and the loss).
 
+    Without ``y_true`` and ``y_pred`` (at compile time, before any data), an
+    'accuracy' metric chooses from the shapes of each batch it is given.
     Public-internal (``Model.compile`` uses it), not a Keras name.
 
     >>> m = d2l.keras.metrics.resolve('accuracy', d2l.constant([2, 0]), d2l.ones((2, 3)))
     >>> m.name, float(m(d2l.constant([2, 0]), d2l.constant([[0.1, 0.2, 0.7], [0.1, 0.8, 0.1]])))
     ('accuracy', 0.5)
+    >>> m = d2l.keras.metrics.resolve('accuracy')        # chosen per batch: sparse here
+    >>> float(m(d2l.constant([2, 0]), d2l.constant([[0.1, 0.2, 0.7], [0.1, 0.8, 0.1]])))
+    0.5
     """
     if isinstance(identifier, Metric):
         return identifier
@@ -395,13 +462,9 @@ def resolve(identifier, y_true, y_pred, loss=None):
         return identifier()
     name = identifier if isinstance(identifier, str) else getattr(identifier, "__name__", "metric")
     if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
-        ts, ps = tuple(y_true.shape), tuple(y_pred.shape)
-        binary = (ps[-1:] == (1,)) or getattr(loss, "__name__", None) == "binary_crossentropy" \
-            or isinstance(loss, _losses.BinaryCrossentropy)
-        sparse = len(ts) < len(ps) or (ts[-1:] == (1,) and ps[-1:] != (1,))
-        fn = binary_accuracy if binary else sparse_categorical_accuracy if sparse \
-            else categorical_accuracy
-        return MeanMetricWrapper(fn, name=identifier)
+        if y_true is not None and y_pred is not None:
+            return MeanMetricWrapper(_accuracy_kind(y_true, y_pred, loss), name=identifier)
+        return _AccuracyByShapes(identifier, loss)
     fn = get(identifier)
     if fn in (_losses.mean_squared_error, _losses.mean_absolute_error,
               _losses.categorical_crossentropy, _losses.sparse_categorical_crossentropy,

@@ -24,9 +24,12 @@ import time
 
 import numpy as np
 
-from .. import _logging, nest, stand_in
+from .. import _logging, dtypes, nest, stand_in
 from .. import optimizers as _optimizers
 from ..autodiff import GradientTape
+from ..errors import OperatorNotAllowedInGraphError
+from ..function import function as _traced, functions_run_eagerly
+from ..ops import array as _array
 from ..data import Dataset, UNKNOWN_CARDINALITY, INFINITE_CARDINALITY
 from ..ops import math as _math
 from ..tensor import Tensor, array_of
@@ -36,6 +39,7 @@ from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
 from . import saving as _saving
+from .backend import int_shape
 from .layers import InputLayer, KerasTensor, Layer
 
 __all__ = ["Model", "Sequential"]
@@ -98,8 +102,12 @@ def _display_mode(verbose):
 
 
 def _floats(logs):
-    """Step logs (Tensors, NumPy or Python numbers) as Python floats."""
-    return {k: float(v) for k, v in logs.items()}
+    """Step logs (Tensors, NumPy or Python numbers) as Python floats (arrays stay arrays)."""
+    out = {}
+    for k, v in logs.items():
+        a = np.asarray(v)
+        out[k] = float(a) if a.size == 1 else a
+    return out
 
 
 def _format_logs(logs):
@@ -159,17 +167,25 @@ class _CompiledLoss:
         loss = self._fn(y_true, y_pred, sample_weight)
         if regularization_losses:
             loss = _math.add(loss, _math.add_n(list(regularization_losses)))
+        # The running mean of the loss, weighted by the batch size (Keras's loss tracker); on
+        # a stopped copy of the loss, so the tape does not record the bookkeeping.
         batch = nest.flatten(y_pred)[0]
-        n = array_of(batch).shape[0] if isinstance(batch, Tensor) and array_of(batch).ndim else 1
-        self._model._loss_tracker.update_state(loss, sample_weight=int(n))
+        shape = int_shape(batch) if isinstance(batch, Tensor) else ()
+        n = 1 if not shape else shape[0] if shape[0] is not None else \
+            _math.cast(_array.shape(batch)[0], dtypes.float32)
+        self._model._loss_tracker.update_state(_array.stop_gradient(loss), sample_weight=n)
         return loss
 
 
 class _CompiledMetrics:
     """``model.compiled_metrics.update_state(y_true, y_pred, sample_weight)``."""
 
-    def __init__(self, model, specs):
+    def __init__(self, model, specs, loss):
         self._model, self._specs, self.metrics = model, specs, None
+        # Made now, before any step is traced, so their Variables exist outside traces
+        # ('accuracy' picks binary, sparse or categorical from each batch's shapes).
+        loss = _losses.get(loss) if isinstance(loss, str) else loss
+        self._objects = [_metrics.resolve(m, loss=loss) for m in specs]
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if not self._specs:
@@ -177,10 +193,8 @@ class _CompiledMetrics:
         if y_true is None:
             raise ValueError("The compiled metrics need targets, but the data has none: pass "
                              "fit(x, y) or a Dataset of (x, y) pairs")
-        if self.metrics is None:
-            loss = self._model._compiled_loss_obj.loss
-            loss = _losses.get(loss) if isinstance(loss, str) else loss
-            self.metrics = [_metrics.resolve(m, y_true, y_pred, loss) for m in self._specs]
+        if self.metrics is None:          # listed in model.metrics from the first update on
+            self.metrics = self._objects
         for m in self.metrics:
             m.update_state(y_true, y_pred, sample_weight)
 
@@ -252,6 +266,8 @@ class Model(Layer):
         self._compiled_metrics_obj = None
         self._loss_tracker = None
         self._nodes = None
+        self._run_eagerly = None
+        self._reset_step_functions()
         if inputs is not None or outputs is not None:
             self._init_functional(inputs, outputs)
 
@@ -311,8 +327,9 @@ class Model(Layer):
         values = {}
         for t, v in zip(expected, given):
             want = t.shape.as_list()
-            got = array_of(v).shape
-            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+            got = int_shape(v)
+            if len(want) != len(got) or any(w is not None and g is not None and w != g
+                                            for w, g in zip(want, got)):
                 raise ValueError(f"Model '{self.name}': input '{t.name}' expects shape "
                                  f"{t.shape} but got {got}")
             values[id(t)] = v
@@ -422,10 +439,12 @@ class Model(Layer):
                                 "'accuracy', a Metric object, or a function (y_true, y_pred)")
         self.loss = loss
         self._compiled_loss_obj = _CompiledLoss(self, loss)
-        self._compiled_metrics_obj = _CompiledMetrics(self, specs)
+        self._compiled_metrics_obj = _CompiledMetrics(self, specs, loss)
         self._metric_names = _metric_names(specs)
         self._loss_tracker = _metrics.Mean(name="loss")
         self._compiled = True
+        self._run_eagerly = run_eagerly
+        self._reset_step_functions()
 
     @property
     def compiled_loss(self):
@@ -485,9 +504,8 @@ class Model(Layer):
         return self.get_metrics_result()
 
     def get_metrics_result(self):
-        """``{name: float}`` for the loss and every metric, so far this epoch."""
-        return {m.name: m._float() if hasattr(m, "_float") else float(m.result())
-                for m in self.metrics}
+        """``{name: tensor}`` for the loss and every metric, so far this epoch."""
+        return {m.name: m.result() for m in self.metrics}
 
     def train_step(self, data):
         """One training step on a batch; override it to customise ``fit``.
@@ -516,6 +534,103 @@ class Model(Layer):
         """One prediction step: the model's output for a batch of inputs."""
         x, _, _ = _unpack(data)
         return self(x, training=False)
+
+    # ---------------------------------------------------------------- traced steps
+    @property
+    def run_eagerly(self):
+        """True when ``fit``, ``evaluate`` and ``predict`` run their steps as plain Python.
+
+        By default (``compile(run_eagerly=None)``) they trace ``train_step``,
+        ``test_step`` and ``predict_step`` with ``d2l.function``, as
+        TensorFlow does: your step's Python code runs once per input
+        signature, and each batch runs the compiled plan. Set it to True (or
+        ``compile(run_eagerly=True)``, or ``d2l.config.run_functions_eagerly(True)``)
+        to debug a step with ``print`` and ``.numpy()``.
+
+        >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(1)])
+        >>> model.compile('sgd', loss='mse')
+        >>> model.run_eagerly
+        False
+        >>> model.run_eagerly = True
+        >>> model.run_eagerly
+        True
+        """
+        return bool(self._run_eagerly or
+                    (self._run_eagerly is None and functions_run_eagerly()))
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        self._run_eagerly = value
+        self._reset_step_functions()
+
+    def _reset_step_functions(self):
+        self.train_function = self.test_function = self.predict_function = None
+
+    def _step_function(self, step, name):
+        """``step`` (a bound ``train_step``, ...) traced by ``d2l.function``, or as it is when
+        running eagerly; Keras's ``make_train_function``."""
+        def run(data):
+            return step(data)
+        run.__name__ = name
+        if self.run_eagerly:
+            return run
+        # reduce_retracing: the last, smaller batch makes one more trace, with the batch
+        # dimension relaxed to None, and every later batch size uses that one.
+        traced = _traced(run, reduce_retracing=True)
+
+        def call(data):
+            before = traced.experimental_get_tracing_count()
+            try:
+                return traced(data)
+            except (TypeError, AttributeError, NotImplementedError,
+                    OperatorNotAllowedInGraphError) as e:
+                if traced.experimental_get_tracing_count() != before:    # failed while tracing
+                    e.add_note(
+                        f"(Model.{name.replace('function', 'step')} ran inside d2l.function, as "
+                        "fit, evaluate and predict trace their steps by default. If the step "
+                        "needs Python values (.numpy(), float(), NumPy, an `if` on a tensor), "
+                        "compile the model with run_eagerly=True.)")
+                raise
+        call.python_function = step
+        call.function = traced
+        call.experimental_get_tracing_count = traced.experimental_get_tracing_count
+        call.get_concrete_function = traced.get_concrete_function
+        return call
+
+    def make_train_function(self, force=False):
+        """The function ``fit`` calls on each batch: ``train_step``, traced unless running
+        eagerly (``model.train_function``).
+
+        >>> model = d2l.keras.Sequential([d2l.keras.layers.Dense(1)])
+        >>> model.compile('sgd', loss='mse')
+        >>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), batch_size=4, verbose=0)
+        >>> model.train_function.experimental_get_tracing_count()
+        1
+        """
+        if self.train_function is None or force:
+            self.train_function = self._step_function(self.train_step, "train_function")
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        """The function ``evaluate`` calls on each batch: ``test_step``, traced unless running
+        eagerly."""
+        if self.test_function is None or force:
+            self.test_function = self._step_function(self.test_step, "test_function")
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        """The function ``predict`` calls on each batch: ``predict_step``, traced unless
+        running eagerly."""
+        if self.predict_function is None or force:
+            self.predict_function = self._step_function(self.predict_step, "predict_function")
+        return self.predict_function
+
+    def _build_from(self, data, step_name):
+        """Create the weights with one eager forward pass on the first batch, before any
+        trace: a trace that creates Variables must be traced twice (TensorFlow's rule)."""
+        if self.built or getattr(type(self), step_name) is not getattr(Model, step_name):
+            return
+        self(_unpack(data)[0], training=False)
 
     # ---------------------------------------------------------------- data
     def _dataset(self, op, x, y=None, sample_weight=None, batch_size=None, shuffle=False):
@@ -635,6 +750,8 @@ class Model(Layer):
         self.stop_training = False
         cbs.call("on_train_begin", {})
         iterator = iter(ds) if steps_per_epoch is not None else None
+        train_function = self.make_train_function()
+        want_floats = batch_end or mode == "bar"
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -655,7 +772,11 @@ class Model(Layer):
                     break
                 if batch_begin:
                     cbs.call("on_train_batch_begin", step, {})
-                logs = self.train_step(data)
+                if not self.built:
+                    self._build_from(data, "train_step")
+                logs = train_function(data)
+                if want_floats:           # callbacks and the bar see Python numbers
+                    logs = _floats(logs)
                 step += 1
                 if batch_end:
                     cbs.call("on_train_batch_end", step - 1, logs)
@@ -703,17 +824,23 @@ class Model(Layer):
         cbs = _callbacks.CallbackList(callbacks, model=self) if callbacks else None
         if cbs:
             cbs.call("on_test_begin", {})
-        progress = _Progress(_display_mode(verbose), total, "")
+        mode = _display_mode(verbose)
+        progress = _Progress(mode, total, "")
+        test_function = self.make_test_function()
         logs, step = {}, 0
         for data in ds:
             if total is not None and step >= total:
                 break
-            logs = self.test_step(data)
+            if not self.built:
+                self._build_from(data, "test_step")
+            logs = test_function(data)
+            if cbs or mode == "bar":
+                logs = _floats(logs)
             if cbs:
                 cbs.call("on_test_batch_end", step, logs)
             step += 1
             progress.update(logs)
-        logs = _floats(logs) if step else self.get_metrics_result()
+        logs = _floats(logs if step else self.get_metrics_result())
         if self._compiled_loss_obj._fn is None and type(self).test_step is Model.test_step:
             logs.pop("loss", None)
         progress.close(step, logs)
@@ -734,11 +861,14 @@ class Model(Layer):
         ds = self._dataset("predict", x, batch_size=batch_size)
         total = self._steps(ds, steps, "predict")
         progress = _Progress(_display_mode(verbose), total, "")
+        predict_function = self.make_predict_function()
         outputs, step = [], 0
         for data in ds:
             if total is not None and step >= total:
                 break
-            out = self.predict_step(data)
+            if not self.built:
+                self._build_from(data, "predict_step")
+            out = predict_function(data)
             outputs.append(nest.map_structure(np.asarray, out))
             step += 1
             progress.update({})
@@ -762,7 +892,10 @@ class Model(Layer):
         data = (self._convert(_as_structure(x)),) + (
             (self._convert_any(y),) if y is not None else ()) + (
             (self._convert_any(sample_weight),) if sample_weight is not None else ())
-        logs = self.train_step(data if len(data) > 1 else data[0])
+        data = data if len(data) > 1 else data[0]
+        if not self.built:
+            self._build_from(data, "train_step")
+        logs = _floats(self.make_train_function()(data))
         return logs if return_dict else (list(logs.values()) if len(logs) > 1
                                          else list(logs.values())[0])
 
@@ -773,7 +906,10 @@ class Model(Layer):
             self.reset_metrics()
         data = (self._convert(_as_structure(x)),) + (
             (self._convert_any(y),) if y is not None else ())
-        logs = self.test_step(data if len(data) > 1 else data[0])
+        data = data if len(data) > 1 else data[0]
+        if not self.built:
+            self._build_from(data, "test_step")
+        logs = _floats(self.make_test_function()(data))
         return logs if return_dict else (list(logs.values()) if len(logs) > 1
                                          else list(logs.values())[0])
 
@@ -783,8 +919,10 @@ class Model(Layer):
         >>> d2l.keras.Sequential([d2l.keras.layers.Dense(2)]).predict_on_batch(np.ones((3, 4))).shape
         (3, 2)
         """
-        out = self.predict_step(self._convert(_as_structure(x)))
-        return nest.map_structure(np.asarray, out)
+        data = self._convert(_as_structure(x))
+        if not self.built:
+            self._build_from(data, "predict_step")
+        return nest.map_structure(np.asarray, self.make_predict_function()(data))
 
     @staticmethod
     def _convert_any(value):
