@@ -204,7 +204,8 @@ def draw_concrete(concrete, title):
     for x in concrete.inputs:
         names[x] = f'{x.name}\n{tuple(x.shape)}'
     for node in concrete.graph.nodes:
-        inputs = [a for a in d2l.nest.flatten(node.args) if isinstance(a, d2l.Tensor)]
+        tensors = [a for a in d2l.nest.flatten(node.args) if isinstance(a, d2l.Tensor)]
+        inputs = list({id(a): a for a in tensors}.values())     # each input once
         for a in inputs:
             if isinstance(a, d2l.Variable):
                 names[a] = a.name
@@ -569,42 +570,105 @@ for n in [3, 10]:
 # And when the condition is a **tensor**, Python cannot decide it at trace
 # time, since a symbolic tensor has no value. The graph must then contain the
 # decision itself, as a node that picks a branch or repeats a loop body on
-# every call. These nodes are `d2l.cond(pred, true_fn, false_fn)` and
-# `d2l.while_loop(cond, body, loop_vars)`: each traces its functions once,
-# into small graphs of their own, and the plan runs the branch or the loop
-# the values ask for.
+# every call. `function` does this for you with **AutoGraph**: before
+# tracing, it rewrites the Python source of the function, turning each `if`,
+# `while` and `for` whose condition or range is a tensor into such a node, and
+# leaving the others alone. So you write ordinary Python:
 
 # %%
 @d2l.function
 def relu_or_square(x):
-    return d2l.cond(x > 0, lambda: x, lambda: x * x)
+    if x > 0:
+        y = x
+    else:
+        y = x * x
+    return y
 
 @d2l.function
 def collatz_steps(n):
     """How many steps of n -> n/2 (n even) or 3n+1 (n odd) until n reaches 1."""
+    count = 0
+    while n > 1:
+        n = d2l.where(n % 2 == 0, n // 2, 3 * n + 1)
+        count += 1
+    return count
+
+@d2l.function
+def sum_of_squares(n):
+    total = 0
+    for i in d2l.range(n):            # a loop over a tensor: one loop node, not unrolled
+        total += i * i
+    return total
+
+print(relu_or_square(d2l.constant(3.0)), relu_or_square(d2l.constant(-3.0)))
+print(collatz_steps(d2l.constant(6)), collatz_steps(d2l.constant(27)))
+print(sum_of_squares(d2l.constant(4)), sum_of_squares(d2l.constant(10)))
+print('traces:', relu_or_square.experimental_get_tracing_count(),
+      collatz_steps.experimental_get_tracing_count(),
+      sum_of_squares.experimental_get_tracing_count())
+
+# %% [markdown]
+# One trace each, whatever the values: which branch runs, and how often a
+# loop repeats, are decided when the graph runs, on each call. The same
+# `collatz_steps` graph takes 8 steps from 6 and 111 from 27.
+#
+# You can print AutoGraph's rewrite. *d2l_core only:* the output below is the
+# engine's; in TensorFlow, `tf.autograph.to_code(relu_or_square.python_function)`
+# prints TensorFlow's version, longer but built the same way.
+
+# %% tags=["d2l-only"]
+print(d2l.autograph.to_code(relu_or_square.python_function))
+
+# %% [markdown]
+# The two branches became two small functions, and `ag__.if_stmt` decides
+# what to do with them while tracing. On a Python value it calls one of
+# them, as Python would. On a symbolic tensor it traces both and adds one
+# conditional node to the graph: `d2l.cond(pred, true_fn, false_fn)`
+# (`tf.cond`). Drawn with the helper of 13.3 (*d2l_core only*), the whole
+# `if` is the single `If` node, which receives the condition and the `x`
+# that its branches use:
+
+# %% tags=["d2l-only"]
+draw_concrete(relu_or_square.get_concrete_function(d2l.TensorSpec([], d2l.float32)),
+              'relu_or_square: the if on a tensor is one If node')
+plt.show()
+
+# %% [markdown]
+# Loops become `d2l.while_loop(cond, body, loop_vars)` (`tf.while_loop`) in
+# the same way. You can call both yourself, and must where AutoGraph does
+# not reach: with `d2l.function(f, autograph=False)`, or for a function
+# whose source code Python cannot find.
+
+# %%
+@d2l.function
+def relu_or_square_cond(x):
+    return d2l.cond(x > 0, lambda: x, lambda: x * x)
+
+@d2l.function
+def collatz_steps_loop(n):
     def step(n, count):
         return d2l.where(n % 2 == 0, n // 2, 3 * n + 1), count + 1
     return d2l.while_loop(lambda n, count: n > 1, step, (n, 0))[1]
 
-print(relu_or_square(d2l.constant(3.0)), relu_or_square(d2l.constant(-3.0)))
-print(collatz_steps(d2l.constant(6)), collatz_steps(d2l.constant(27)))
-print('traces:', relu_or_square.experimental_get_tracing_count(),
-      collatz_steps.experimental_get_tracing_count())
+print(relu_or_square_cond(d2l.constant(-3.0)), collatz_steps_loop(d2l.constant(27)))
 
 # %% [markdown]
-# One trace each, whatever the values: the choice of branch and the number of
-# iterations are made when the graph runs. Both also work eagerly, where they
-# are an ordinary `if` and `while`.
-#
-# Writing every `if` as a `cond` is tedious, so TensorFlow's `tf.function`
-# includes **AutoGraph**, which rewrites the Python source of the function
-# before tracing: an `if`, `while` or `for` whose condition or range is a
-# tensor becomes `tf.cond` or `tf.while_loop`, and the rest is left alone. In
-# TensorFlow, `if x > 0: return x` inside a `tf.function` therefore just
-# works. d2l_core does not convert source code: there, an `if` on a symbolic
-# tensor stops with an error that names `d2l.cond` and `d2l.while_loop`, the
-# form that works in both.
-#
+# Because one graph must serve both outcomes, an `if` on a tensor asks more
+# of your code than Python does: a variable used after it must be assigned
+# in both branches, with the same dtype and structure, and a loop must keep
+# the dtypes of the variables it changes. Otherwise tracing stops and says
+# which variable is at fault:
+
+# %% tags=["raises-exception"]
+@d2l.function
+def half_defined(x):
+    if x > 0:
+        y = x
+    return y
+
+half_defined(d2l.constant(1.0))
+
+# %% [markdown]
 # ## 13.8 Where the time goes
 #
 # Why trace at all? Mostly for speed, and for a graph you can optimise, place
@@ -709,20 +773,23 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 
 # %% [markdown]
 # Ten operations eagerly, one traced, and the time follows the count. The
-# same goes for **dead code**, like the leftover `argmax` in 13.3: a value nothing needs is
-# never computed. And **duplicate** operations (the same op on the same
-# inputs, written twice) are merged into one. In short, tracing pays off in
+# same goes for **dead code**, like the leftover `argmax` in 13.3: a value
+# nothing needs is never computed. And **duplicate** operations (the same op
+# on the same inputs, written twice) are merged into one. In short, tracing pays off in
 # d2l_core when a function does work that does not depend on its inputs, or
 # work whose result is not used; in TensorFlow it also removes the per-op
 # overhead itself, because the graph runs in C++.
 #
-# **Keras traces too.** `model.fit` wraps its training step in a `function`
-# by default, which is why a `print` in a custom layer's `call` shows
-# symbolic tensors during `fit`. When you need to debug a model with
-# ordinary Python, `model.compile(..., run_eagerly=True)` makes `fit` run
-# the step eagerly, at eager speed. In TensorFlow,
-# `tf.config.run_functions_eagerly(True)` does the same for every
-# `tf.function` (d2l_core does not have that switch).
+# **Keras traces too.** `model.fit` (and `evaluate` and `predict`) wraps its
+# training step in a `function` by default, in TensorFlow's Keras as in the
+# engine's. So a `print` in a custom layer's `call` fires when the step is
+# traced, and shows a symbolic tensor, rather than once per batch; a Python
+# counter in a custom `train_step` counts traces, not steps. When you need to
+# debug a model with ordinary Python, `model.compile(..., run_eagerly=True)`
+# makes `fit` run its step eagerly, at eager speed. For every decorated
+# function at once, `d2l.config.run_functions_eagerly(True)`
+# (`tf.config.run_functions_eagerly`) is the global switch; turn it off again
+# with `False` when you are done.
 #
 # ## Summary
 #
@@ -743,9 +810,11 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #   happen on every call. Create Variables on the first call only.
 # * A `GradientTape` inside a traced step, or around a traced call, gives
 #   exactly the eager gradients.
-# * `if`/`for` on Python values are decided while tracing (loops unroll);
-#   on tensors use `d2l.cond` and `d2l.while_loop` (in TensorFlow, AutoGraph
-#   writes them for you).
+# * `if`/`for` on Python values are decided while tracing (loops unroll).
+#   On tensors, AutoGraph turns `if`, `while` and `for ... in d2l.range(n)`
+#   into `d2l.cond` and `d2l.while_loop` nodes, which you can also write
+#   yourself; a variable used after an `if` on a tensor must be assigned in
+#   both branches.
 # * Tracing removes Python around operations, constant work (folding),
 #   unused work (dead code) and duplicates. Whether it removes the per-op
 #   overhead too depends on the runtime: TensorFlow runs graphs in C++,
@@ -777,17 +846,19 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #    `reduce_retracing=True`.
 #    </details>
 #
-# 3. Inside a traced function you write `if d2l.reduce_sum(x) > 0:`. What
-#    happens in TensorFlow, and what in d2l_core? How do you write it so that
-#    it works in both?
+# 3. Inside a traced function you write `if d2l.reduce_sum(x) > 0:` and
+#    assign `y` in both branches. How many traces do calls with
+#    `x = d2l.constant([1.0, 2.0])` and `x = d2l.constant([-1.0, -2.0])`
+#    make, and what does the graph contain? What changes if the condition
+#    is `if use_bias:` with a Python `bool` argument?
 #
 #    <details><summary>Answer</summary>
 #
-#    In TensorFlow, AutoGraph converts the `if` on a tensor into `tf.cond`,
-#    so both branches are traced and the graph picks one on each call. In
-#    d2l_core, Python asks the symbolic tensor for a bool and gets an error
-#    that names `d2l.cond`. Writing `d2l.cond(d2l.reduce_sum(x) > 0,
-#    lambda: ..., lambda: ...)` works in both.
+#    One trace: both calls pass float32 tensors of shape `(2,)`. AutoGraph
+#    turns the `if` on a tensor into a `d2l.cond` node; both branches are
+#    traced into it, and each call runs the one its values select. With a
+#    Python `bool`, the `if` is decided while tracing: the graph holds only
+#    the branch taken, and `True` and `False` make two traces.
 #    </details>
 #
 # 4. Why does `d2l.Variable(0.0)` inside a traced function's body raise an
