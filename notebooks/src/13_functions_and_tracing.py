@@ -186,7 +186,7 @@ print(concrete(d2l.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])))
 #
 # Its graph lists the nodes the trace recorded, in the order the Python body
 # called them. Below, we draw them: boxes are tensors (the symbolic input
-# `x:0` in grey, the Variables in blue, and the results nothing else uses in
+# `x:0` in grey, the Variables in blue, and the outputs nothing else uses in
 # orange), yellow ovals are operations, and every box shows a tensor's name
 # and static shape. *d2l_core only:* reading `concrete.graph.nodes` and
 # drawing with `d2l.plot.plot_tape` are the engine's; in TensorFlow you would
@@ -220,9 +220,9 @@ plt.show()
 # %% [markdown]
 # Two things stand out. The Variables enter the graph directly: the graph
 # reads their *current* values each time it runs (13.5). And the leftover
-# `argmax` is a node like any other: its result `argmax:0` is orange, like
-# a result, because nothing uses it, although the function returns only
-# `matmul_1:0`. Tracing records whatever the Python body calls; it is the
+# `argmax` is a node like any other: its output `argmax:0` is orange too,
+# since nothing uses it, although the function returns only `matmul_1:0`.
+# Tracing records whatever the Python body calls; it is the
 # compiler's job to drop what is not needed.
 #
 # That compiler is where graphs pay off. Before running, the engine compiles
@@ -236,9 +236,9 @@ print(concrete.plan_source)
 print(concrete.plan_stats)
 
 # %% [markdown]
-# The leftover `argmax` is gone (`'dead': 1`), and each intermediate
-# value is deleted (`del`) right after its last use, so memory is freed as
-# early as possible. The `c1`, `c3`, `c5` are the Variables, read when the
+# The leftover `argmax` is gone (`'dead': 1`), and each intermediate value
+# is deleted (`del`) right after its last use, so memory is freed as early
+# as possible. The `c1`, `c3`, `c5` are the Variables, read when the
 # line runs.
 #
 # ## 13.4 Retracing
