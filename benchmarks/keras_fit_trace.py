@@ -91,8 +91,9 @@ def main():
         with open(path, "a") as f:          # one section per run (batch size)
             if new:
                 f.write("# Keras fit: traced step vs run_eagerly=True (issue 14)\n\n")
-            f.write(f"## batch {args.batch}\n\nRecorded by `OPENBLAS_NUM_THREADS=1 python benchmarks/keras_fit_trace.py "
-                    f"--rows {args.rows} --epochs {args.epochs} --batch {args.batch} --record` on "
+            f.write(f"## batch {args.batch}\n\nRecorded by `OPENBLAS_NUM_THREADS=1 python "
+                    f"benchmarks/keras_fit_trace.py --rows {args.rows} --epochs {args.epochs} "
+                    f"--batch {args.batch} --record` on "
                     f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n{text}\n")
 
 
