@@ -1,7 +1,7 @@
 """Small plotting helpers for the course's chapters (matplotlib only).
 
 ``d2l.plot`` draws the pictures the notebooks talk about: the computation
-graph a ``GradientTape`` recorded, how broadcasting stretches shapes, small
+graph a ``GradientTape`` recorded or ``d2l.function`` traced, how broadcasting stretches shapes, small
 matrices with their values, grids of digits, and loss or timing curves.
 Every function draws a new figure (or on the ``ax`` you pass) and returns its
 Axes; in a notebook, end the cell with ``plt.show()`` to display it.
@@ -15,7 +15,7 @@ In the examples below, figures are closed again so nothing piles up:
 """
 import numpy as np
 
-__all__ = ["plot_tape", "show_broadcast", "show_matrices", "show_images", "plot_curves"]
+__all__ = ["plot_tape", "plot_graph", "show_broadcast", "show_matrices", "show_images", "plot_curves"]
 
 # Colours shared by the figures (matplotlib's tab10 palette, softened).
 _BLUE, _ORANGE, _GREEN, _GREY = "#a6cee3", "#fdbf6f", "#b2df8a", "#e0e0e0"
@@ -204,9 +204,6 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     ['1', 'add', 'multiply', 'x\\n= 3', 'x*x\\n= 9', 'y\\n= 10']
     >>> plt.close("all")
     """
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-    plt = _pyplot()
-
     records, watched_ids = _tape_records(tape_or_records)
     tensors, ops, produced, level = _layout(records, collapse_reads)
     label_of = _name_lookup(names)
@@ -216,6 +213,26 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
                 and in_ids[0] == in_ids[1] and in_ids[0] in label_of:
             label_of[out] = f"{label_of[in_ids[0]]}*{label_of[in_ids[0]]}"
 
+    consumed = {k for _, in_ids, _ in ops for k in in_ids}
+
+    def colour(n):
+        if n not in produced:
+            t = tensors[n]
+            watched = (watched_ids is None and type(t).__name__ == "Variable") or \
+                (watched_ids is not None and n in watched_ids)
+            return _BLUE if watched else _GREY
+        return _ORANGE if n not in consumed else "white"
+
+    return _draw(tensors, ops, level, lambda n: _tensor_label(tensors[n], label_of.get(n)),
+                 colour, lambda i: ops[i][0], ax, title)
+
+
+def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
+    """Draw a layered graph: ``tensors`` (id -> object) as boxes with ``text(id)`` on
+    ``colour(id)``, ``ops`` ((name, input ids, output ids)) as ovals with ``op_text(i)``,
+    in the columns ``level`` gives. Shared by ``plot_tape`` and ``plot_graph``."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    plt = _pyplot()
     nodes = list(tensors) + [("op", i) for i in range(len(ops))]
     edges = []                                    # (source, target) in data-flow order
     for i, (_, in_ids, outs) in enumerate(ops):
@@ -251,7 +268,6 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     ax.axis("off")
     pos = {n: (level[n] * dx, y[n] * dy) for n in nodes}
 
-    consumed = {a for a, _ in edges}
     for n in nodes:
         if isinstance(n, tuple) and n[0] == "dummy":
             continue
@@ -260,21 +276,17 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
             ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.08, y0 - bh / 2 + 0.06), bw - 0.16,
                                         bh - 0.12, boxstyle="round,pad=0.06,rounding_size=0.22",
                                         fc=_OP, ec="0.35", lw=1, zorder=2))
-            ax.text(x0, y0, ops[n[1]][0], ha="center", va="center", fontsize=8,
+            ax.text(x0, y0, op_text(n[1]), ha="center", va="center", fontsize=op_fontsize,
                     style="italic", zorder=3)
             continue
-        t = tensors[n]
-        if n not in produced:
-            watched = (watched_ids is None and type(t).__name__ == "Variable") or \
-                (watched_ids is not None and n in watched_ids)
-            color = _BLUE if watched else _GREY
-        else:
-            color = _ORANGE if n not in consumed else "white"
+        color = colour(n)
         ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.04, y0 - bh / 2 + 0.04), bw - 0.08, bh - 0.08,
                                     boxstyle="round,pad=0.04,rounding_size=0.05",
                                     fc=color, ec="0.2", lw=1, zorder=2))
-        ax.text(x0, y0, _tensor_label(t, label_of.get(n)), ha="center", va="center",
-                fontsize=8, zorder=3)
+        label = text(n)
+        longest = max(len(line) for line in label.split("\n"))
+        ax.text(x0, y0, label, ha="center", va="center", zorder=3,
+                fontsize=8 if longest <= 11 else 7 if longest <= 13 else 6)
 
     # Where a path leaves a node and enters the next one: box edges, or the
     # centre of a dummy (so the bends of a long edge are smooth corners).
@@ -302,6 +314,159 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
                                      connectionstyle=f"arc3,rad={rad}"))
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
+
+
+# ====================================================================== plot_graph
+
+_PURPLE = "#cab2d6"         # a captured Variable: state the traced function reads or writes
+
+
+class _Number:
+    """A Python number a node was called with: its own box each time it appears."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _graph_of(fn):
+    """The FuncGraph of a ConcreteFunction (or the graph itself), with its outputs."""
+    if hasattr(fn, "structured_outputs") and hasattr(fn, "graph"):
+        return fn.graph, fn.structured_outputs
+    if hasattr(fn, "nodes") and hasattr(fn, "inputs") and hasattr(fn, "captures"):
+        return fn, None
+    if hasattr(fn, "get_concrete_function"):
+        raise TypeError("plot_graph: give one trace of the function, e.g. "
+                        "d2l.plot.plot_graph(f.get_concrete_function(x)); a d2l.function has "
+                        "one graph per input signature")
+    raise TypeError(f"plot_graph: expected a ConcreteFunction (f.get_concrete_function(x)) or "
+                    f"its .graph, got {type(fn).__name__}; for a GradientTape use plot_tape")
+
+
+def _is_graph_value(x):
+    return isinstance(x, (_Number,)) or type(x).__name__ in (
+        "SymbolicTensor", "_TapeHandle", "Variable", "Tensor")
+
+
+def _graph_records(graph):
+    """(op label, inputs, outputs) for each node: the records ``_layout`` lays out."""
+    from d2l_core import nest
+    records = []
+    for node in graph.nodes:
+        inputs = [x for x in nest.flatten((list(node.args), node.kwargs), sort_keys=False)
+                  if _is_graph_value(x)]
+        if node.kind == "op":         # numbers among an op's operands: x * 2.0
+            inputs += [_Number(a) for a in node.args
+                       if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        label = node.name if node.type == "StatefulCall" else node.type
+        records.append((label, inputs, tuple(node.outputs)))
+    return records
+
+
+def _camel_lines(name, width=11):
+    """'GradientTapeStart' on two lines, 'GradientTape' and 'Start': long op types."""
+    if len(name) <= width:
+        return name
+    cuts = [i for i in range(1, len(name)) if name[i].isupper() or name[i - 1] == "_"]
+    if not cuts:
+        return name
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut] + "\n" + name[cut:]
+
+
+def _shape_text(t):
+    shape = t.shape
+    dims = "(?)" if shape.rank is None else str(tuple(shape.as_list()))
+    return dims if t.dtype.name == "float32" else f"{dims} {t.dtype.name}"
+
+
+def plot_graph(concrete_function, names=None, ax=None, title=None, collapse_reads=True):
+    """Draw the graph ``d2l.function`` traced: one ``ConcreteFunction``.
+
+    Yellow ovals are the graph's nodes, labelled with their op type
+    (``MatMul``, ``AddV2``, ``ReadVariableOp``, ``GradientTapeStart``...,
+    or the method a stateful call runs, such as ``apply_gradients``);
+    boxes are the tensors flowing between them, labelled with their static
+    shape (None: known only when the function runs; a dtype other than
+    float32 is shown too). Blue boxes are the function's inputs, purple ones
+    the Variables it captured (state it reads and updates), grey ones
+    constants, orange ones its outputs, white ones intermediate values. A
+    ``tape`` box is a GradientTape the function makes on every call.
+
+    Args:
+        concrete_function: ``f.get_concrete_function(x)`` for a
+            ``d2l.function`` ``f`` (or its ``.graph``); for a Keras model,
+            ``model.train_function.get_concrete_function(batch)`` after fit.
+        names: ``{"x": tensor}`` to label more tensors (inputs, Variables and
+            outputs carry their names already).
+        ax: the matplotlib Axes to draw on; a new figure sized to the graph
+            when None.
+        title: a title for the figure.
+        collapse_reads: draw a ``ReadVariableOp`` node's result as the
+            Variable itself.
+
+    Returns:
+        The matplotlib Axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> w = d2l.Variable([[1.0], [2.0]], name='w')
+    >>> @d2l.function
+    ... def f(x):
+    ...     return d2l.nn.relu(d2l.matmul(x, w)) * 2.0
+    >>> ax = d2l.plot.plot_graph(f.get_concrete_function(d2l.TensorSpec([None, 2])))
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['(None, 1)', '(None, 1)', '2', 'MatMul', 'Mul', 'Relu', 'output\\n(None, 1)', 'w\\n(2, 1)', 'x\\n(None, 2)']
+    >>> plt.close("all")
+    """
+    graph, outputs = _graph_of(concrete_function)
+    tensors, ops, produced, level = _layout(_graph_records(graph), collapse_reads)
+    label_of = _name_lookup(names)
+    input_ids = {id(t) for t in graph.inputs}
+    output_ids = set()
+    if outputs is not None:
+        from d2l_core import nest
+        flat = [t for t in nest.flatten(outputs, sort_keys=False) if id(t) in tensors]
+        for i, t in enumerate(flat):
+            output_ids.add(id(t))
+            label_of.setdefault(id(t), "output" if len(flat) == 1 else f"output {i}")
+
+    def text(n):
+        t = tensors[n]
+        kind = type(t).__name__
+        if isinstance(t, _Number):
+            return f"{t.value:.4g}"
+        if kind == "_TapeHandle":
+            return "tape"
+        if kind == "Variable":            # 'dense/kernel:0' on two lines: 'dense/', 'kernel'
+            name = label_of.get(n, t.name.split(":")[0])
+            if len(name) > 11 and "/" in name:
+                name = name[:name.rindex("/") + 1] + "\n" + name[name.rindex("/") + 1:]
+            return f"{name}\n{_shape_text(t)}"
+        if kind == "Tensor":                      # a constant the trace holds
+            return _tensor_label(t, label_of.get(n))
+        name = label_of.get(n) or (t.name.split(":")[0] if n in input_ids else None)
+        return f"{name}\n{_shape_text(t)}" if name else _shape_text(t)
+
+    def colour(n):
+        kind = type(tensors[n]).__name__
+        if n in output_ids:
+            return _ORANGE
+        if n in input_ids:
+            return _BLUE
+        if kind == "Variable":
+            return _PURPLE
+        if kind == "_TapeHandle":
+            return _GREEN
+        return "white" if n in produced else _GREY
+
+    ax = _draw(tensors, ops, level, text, colour, lambda i: _camel_lines(ops[i][0]), ax,
+               title, op_fontsize=7)
+    from matplotlib.patches import Patch
+    kinds = [(_BLUE, "input"), (_PURPLE, "captured Variable"), (_GREEN, "GradientTape"),
+             (_GREY, "constant"), ("white", "intermediate"), (_ORANGE, "output")]
+    used = {colour(n) for n in tensors}
+    ax.legend(handles=[Patch(fc=c, ec="0.2", label=label) for c, label in kinds if c in used],
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6, frameon=False, fontsize=8)
     return ax
 
 

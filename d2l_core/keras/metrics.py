@@ -44,8 +44,14 @@ def _tensor(x):
 
 
 def _float32(x):
-    x = _tensor(x)
+    if not isinstance(x, Tensor):
+        return convert_to_tensor(np.asarray(x, dtype=np.float32))
     return x if x.dtype is dtypes.float32 else _math.cast(x, dtypes.float32)
+
+
+def _sum(x):
+    """The sum of all elements (a scalar is its own sum: one op fewer per step)."""
+    return _broadcast.reduce_sum(x) if int_shape(x) else x
 
 
 class Metric:
@@ -123,6 +129,8 @@ def _matched_weights(name, values, sample_weight):
     trailing 1 off the weights, or adds one, when the ranks differ by one)."""
     w = _float32(sample_weight)
     vs, ws = int_shape(values), int_shape(w)
+    if ws == vs:
+        return w
     if len(ws) == len(vs) + 1 and ws[-1] == 1:
         w = _array.squeeze(w, -1)
     elif len(ws) == len(vs) - 1 and len(ws) > 0:
@@ -140,8 +148,7 @@ def _matched_weights(name, values, sample_weight):
 def _divide_or_zero(total, count):
     """total / count, and 0 before anything was counted (Keras's ``divide_no_nan``)."""
     empty = _math.equal(count, 0.0)
-    return _math.where(empty, _array.zeros_like(total),
-                       _math.divide(total, _math.where(empty, _array.ones_like(count), count)))
+    return _math.where(empty, 0.0, _math.divide(total, _math.where(empty, 1.0, count)))
 
 
 class Mean(Metric):
@@ -162,13 +169,16 @@ class Mean(Metric):
     def update_state(self, values, sample_weight=None):
         values = _float32(values)
         if sample_weight is None:
-            self.total.assign_add(_broadcast.reduce_sum(values))
-            self.count.assign_add(_math.cast(_array.size(values), dtypes.float32))
+            self.total.assign_add(_sum(values))
+            shape = int_shape(values)
+            self.count.assign_add(float(np.prod(shape)) if None not in shape else
+                                  _math.cast(_array.size(values), dtypes.float32))
             return
         w = _matched_weights(self.name, values, sample_weight)
-        self.total.assign_add(_broadcast.reduce_sum(_math.multiply(values, w)))
-        self.count.assign_add(_broadcast.reduce_sum(
-            _math.multiply(w, _array.ones_like(values))))
+        self.total.assign_add(_sum(_math.multiply(values, w)))
+        if int_shape(w) != int_shape(values):          # count each value's (broadcast) weight
+            w = _math.multiply(w, _array.ones_like(values))
+        self.count.assign_add(_sum(w))
 
     def result(self):
         return _divide_or_zero(self.total, self.count)
@@ -190,7 +200,7 @@ class Sum(Metric):
         values = _float32(values)
         if sample_weight is not None:
             values = _math.multiply(values, _matched_weights(self.name, values, sample_weight))
-        self.total.assign_add(_broadcast.reduce_sum(values))
+        self.total.assign_add(_sum(values))
 
     def result(self):
         return _array.identity(self.total)

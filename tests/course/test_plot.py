@@ -142,6 +142,91 @@ def _hatched(ax):
     return sum(1 for p in ax.patches if p.get_hatch())
 
 
+# ---------------------------------------------------------------- plot_graph
+
+def _colour_of(ax, label):
+    """The face colour of the box whose text is ``label``."""
+    (t,) = [t for t in ax.texts if t.get_text() == label]
+    x, y = t.get_position()
+    for p in ax.patches:
+        if type(p).__name__ == "FancyBboxPatch":
+            bb = p.get_bbox()
+            if bb.x0 <= x <= bb.x1 and bb.y0 <= y <= bb.y1:
+                return p.get_facecolor()
+    raise AssertionError(f"no box under {label!r}")
+
+
+def _dense_step():
+    """One SGD step of a Dense layer, traced: about 10 nodes."""
+    d2l.random.set_seed(0)
+    dense = d2l.keras.layers.Dense(3, activation="relu", name="dense")
+    dense(d2l.ones((1, 4)))
+    opt = d2l.keras.optimizers.SGD(0.1)
+
+    @d2l.function
+    def step(x, y):
+        with d2l.GradientTape() as tape:
+            loss = d2l.reduce_mean(d2l.square(dense(x) - y))
+        grads = tape.gradient(loss, dense.trainable_variables)
+        opt.apply_gradients(zip(grads, dense.trainable_variables))
+        return loss
+    return step.get_concrete_function(d2l.TensorSpec([None, 4]), d2l.TensorSpec([None, 3]))
+
+
+def test_plot_graph_draws_a_traced_training_step(tmp_path):
+    cf = _dense_step()
+    ax = plot.plot_graph(cf, title="one step")
+    texts = _texts(ax)
+    for op_type in ("MatMul", "AddV2", "Relu", "Sub", "Square", "Mean", "Gradient",
+                    "apply_\ngradients", "Gradient\nTapeStart", "Gradient\nTapeStop"):
+        assert op_type in texts
+    assert len([t for t in texts if t in {"MatMul", "AddV2", "Relu"}]) == 3
+    # Inputs with their names and static shapes, captured Variables, the output.
+    assert {"x\n(None, 4)", "y\n(None, 3)", "dense/\nkernel\n(4, 3)", "dense/bias\n(3,)",
+            "output\n()", "tape"} <= set(texts)
+    to_rgba = matplotlib.colors.to_rgba
+    assert _colour_of(ax, "x\n(None, 4)") == to_rgba(plot._BLUE)
+    assert _colour_of(ax, "dense/bias\n(3,)") == to_rgba(plot._PURPLE)
+    assert _colour_of(ax, "output\n()") == to_rgba(plot._ORANGE)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "input", "captured Variable", "GradientTape", "intermediate", "output"]
+    assert ax.get_title() == "one step"
+    _renders(ax, tmp_path)
+
+
+def test_plot_graph_shows_constants_dtypes_and_variable_reads():
+    v = d2l.Variable(2.0, name="v")
+
+    @d2l.function
+    def f(n):
+        return d2l.cast(n, d2l.float32) * 3.0 + v.read_value()
+    cf = f.get_concrete_function(d2l.TensorSpec([5], d2l.int32))
+    texts = _texts(plot.plot_graph(cf))
+    assert "n\n(5,) int32" in texts and "3" in texts and "v\n()" in texts
+    assert "Read\nVariableOp" not in texts
+    assert "Read\nVariableOp" in _texts(plot.plot_graph(cf.graph, collapse_reads=False))
+
+
+def test_plot_graph_asks_for_one_trace():
+    f = d2l.function(lambda x: x + 1.0)
+    with pytest.raises(TypeError, match="get_concrete_function"):
+        plot.plot_graph(f)
+    with pytest.raises(TypeError, match="plot_tape"):
+        plot.plot_graph(d2l.GradientTape())
+
+
+def test_plot_graph_draws_a_keras_models_train_function(tmp_path):
+    d2l.random.set_seed(0)
+    model = d2l.keras.Sequential([d2l.keras.layers.Dense(2, input_shape=(3,))])
+    model.compile("sgd", loss="mse")
+    x, y = np.ones((8, 3), np.float32), np.zeros((8, 2), np.float32)
+    model.fit(x, y, batch_size=4, verbose=0)
+    cf = model.train_function.get_concrete_function((d2l.constant(x[:4]), d2l.constant(y[:4])))
+    ax = plot.plot_graph(cf)
+    assert "MatMul" in _texts(ax) and "AssignAdd\nVariableOp" in _texts(ax)
+    _renders(ax, tmp_path)
+
+
 def test_show_broadcast_shades_the_copied_cells(tmp_path):
     axes = plot.show_broadcast((3, 1), (1, 2))
     assert [ax.get_title() for ax in axes] == ["A: (3, 1) → (3, 2)", "B: (1, 2) → (3, 2)",
