@@ -532,9 +532,17 @@ def _draw_grid(ax, shape, stretched_axes, values, color, clash_axes=()):
                 ax.add_patch(Rectangle((base, -rows - 0.25), cols, 0.12, color="red"))
             elif nd - a == 2:
                 ax.add_patch(Rectangle((base - 0.25, -rows), 0.12, rows, color="red"))
+        if nd > 2:                               # which slice of the leading axes each page is
+            ax.text(base + cols / 2, 0.25, "[" + ", ".join(map(str, page_index)) + ", :, :]",
+                    ha="center", va="bottom", fontsize=8, color="0.3")
+    if nd >= 2:                                  # the last two axes, named by their numbers
+        ax.text(cols / 2, -rows - 0.2, f"axis {nd - 1} →", ha="center", va="top", fontsize=8,
+                color="0.3")
+        ax.text(-0.45, -rows / 2, f"axis {nd - 2}\n↓", ha="right", va="center", fontsize=8,
+                color="0.3")
 
 
-def show_broadcast(a_shape, b_shape, op="+"):
+def show_broadcast(a_shape, b_shape, op="+", names=("A", "B")):
     """Draw how broadcasting stretches two shapes to a common one.
 
     Each operand is drawn as a grid of cells in the result's shape: its own
@@ -547,6 +555,7 @@ def show_broadcast(a_shape, b_shape, op="+"):
             tensors the cells show their values (and the result's).
         op: the operator written between the panels; with values, one of
             ``+ - * /`` to compute the result.
+        names: what the panels call the operands, as the code does (``("X", "row")``).
 
     Returns:
         The array of three matplotlib Axes.
@@ -558,9 +567,13 @@ def show_broadcast(a_shape, b_shape, op="+"):
     >>> axes = d2l.plot.show_broadcast((3, 4), (2, 4))
     >>> axes[2].get_title()
     'cannot broadcast'
+    >>> axes = d2l.plot.show_broadcast((2, 3), (3,), names=("X", "row"))
+    >>> axes[2].get_title()
+    'X + row: (2, 3)'
     >>> plt.close("all")
     """
     plt = _pyplot()
+    na, nb = names
     (sa, va), (sb, vb) = _shape_and_values(a_shape), _shape_and_values(b_shape)
     try:
         out = tuple(np.broadcast_shapes(sa, sb))
@@ -573,14 +586,14 @@ def show_broadcast(a_shape, b_shape, op="+"):
         clash = [i for i in range(nd) if pa[i] != pb[i] and 1 not in (pa[i], pb[i])]
         shapes = [(pa, [], None if va is None else va.reshape(pa), _BLUE, clash),
                   (pb, [], None if vb is None else vb.reshape(pb), _GREEN, clash)]
-        titles = [f"A: {sa}", f"B: {sb}"]
+        titles = [f"{na}: {sa}", f"{nb}: {sb}"]
     else:
         stretch_a = [i for i in range(nd) if pa[i] == 1 and out[i] != 1]
         stretch_b = [i for i in range(nd) if pb[i] == 1 and out[i] != 1]
         va2 = None if va is None else np.broadcast_to(va, out)
         vb2 = None if vb is None else np.broadcast_to(vb, out)
         shapes = [(out, stretch_a, va2, _BLUE, []), (out, stretch_b, vb2, _GREEN, [])]
-        titles = [f"A: {sa} → {out}", f"B: {sb} → {out}"]
+        titles = [f"{na}: {sa} → {out}", f"{nb}: {sb} → {out}"]
 
     result_values = None
     if out is not None and va is not None and vb is not None and op in "+-*/":
@@ -602,7 +615,7 @@ def show_broadcast(a_shape, b_shape, op="+"):
         ax.set_title(title, fontsize=10)
     if out is not None:
         _draw_grid(axes[2], out, [], result_values, _ORANGE)
-        axes[2].set_title(f"A {op} B: {out}", fontsize=10)
+        axes[2].set_title(f"{na} {op} {nb}: {out}", fontsize=10)
     else:
         axes[2].text(0.5, 0.5, "sizes differ\nand neither is 1:\nan error",
                      ha="center", va="center", fontsize=10, color="red",
@@ -610,8 +623,8 @@ def show_broadcast(a_shape, b_shape, op="+"):
         axes[2].set_title("cannot broadcast", fontsize=10)
     for i, ax in enumerate(axes):
         w = widths[i] if i < len(widths) else max(widths)
-        ax.set_xlim(-0.4, w + 0.4)
-        ax.set_ylim(-h - 0.4, 0.4)
+        ax.set_xlim(-1.6, w + 0.4)
+        ax.set_ylim(-h - 0.9, 0.8)
         ax.set_aspect("equal")
         ax.axis("off")
     caption = ("red bar: the axis where the sizes differ and neither is 1" if out is None else

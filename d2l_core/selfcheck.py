@@ -19,6 +19,9 @@ passes, ``done()`` says "public checks passed" and reminds you that hidden
 checks run at grading -- it never claims more than what actually ran.
 """
 
+import dis
+import types
+
 import numpy as np
 
 __all__ = ["check", "Check"]
@@ -115,6 +118,65 @@ class Check:
             actual = f"no error; it returned {_show(result)}"
         self._fail(what, hint, expected=expected, actual=actual)
 
+    # -- constraints an exercise states ("no Python loops", "not with X") ------
+
+    def no_loops(self, func, what, hint=None):
+        """Check that ``func`` (and every function or comprehension inside it) has no loop.
+
+        Loops are found in the compiled code, so renaming or hiding them in a
+        comprehension does not help; calling another function of yours that
+        loops is caught too when that function is defined in the notebook.
+
+        >>> def total(xs):
+        ...     return sum(x for x in xs)
+        >>> Check('q').no_loops(total, 'no Python loops')
+        Traceback (most recent call last):
+        AssertionError: ✘ q failed the check: no Python loops
+            actual:   total loops (a for or while loop, or a comprehension)
+        """
+        __tracebackhide__ = True
+        looping = [name for name, code in _own_code(func) if _loops(code)]
+        if looping:
+            self._fail(what, hint, actual=f"{looping[0]} loops (a for or while loop, "
+                                          "or a comprehension)")
+        self._passed()
+
+    def avoids(self, func, names, what, hint=None):
+        """Check that ``func``'s code never names any of ``names`` (functions it must not use).
+
+        >>> import numpy as np
+        >>> def shape(a, b):
+        ...     return np.broadcast_shapes(a, b)
+        >>> Check('q').avoids(shape, ['broadcast_shapes'], 'plain Python, no NumPy helper')
+        Traceback (most recent call last):
+        AssertionError: ✘ q failed the check: plain Python, no NumPy helper
+            actual:   shape uses broadcast_shapes
+        """
+        __tracebackhide__ = True
+        for name, code in _own_code(func):
+            used = sorted(set(names) & _names_in(code))
+            if used:
+                self._fail(what, hint, actual=f"{name} uses {', '.join(used)}")
+        self._passed()
+
+    def uses(self, func, names, what, hint=None):
+        """Check that ``func``'s code names at least one of ``names`` (what it must use).
+
+        >>> def slope(f, x):
+        ...     return (f(x + 1e-3) - f(x)) / 1e-3
+        >>> Check('q').uses(slope, ['GradientTape'], 'the tape computes it')
+        Traceback (most recent call last):
+        AssertionError: ✘ q failed the check: the tape computes it
+            expected: a use of GradientTape
+            actual:   slope never names it
+        """
+        __tracebackhide__ = True
+        code = list(_own_code(func))
+        if not any(set(names) & _names_in(c) for _, c in code):
+            self._fail(what, hint, expected=f"a use of {' or '.join(names)}",
+                       actual=f"{code[0][0] if code else repr(func)} never names it")
+        self._passed()
+
     def done(self):
         """Print a one-line summary: what ran and passed, never more."""
         n, h = self.public_passed, self.hidden_passed
@@ -164,6 +226,55 @@ class Check:
         if not same:
             self._fail(what, hint, expected=_show_array(want),
                        actual=_show_array(got))
+
+
+def _own_code(func, seen=None):
+    """(name, code object) of ``func``, its nested code, and the notebook functions it calls.
+
+    A notebook's own functions are those defined in ``__main__`` (or the caller's
+    module); library functions are not followed.
+    """
+    seen = set() if seen is None else seen
+    func = getattr(func, "__func__", func)
+    if isinstance(func, type):       # a class: every method defined in its body
+        for value in vars(func).values():
+            if isinstance(value, (types.FunctionType, staticmethod, classmethod, property)):
+                target = value.fget if isinstance(value, property) else value
+                yield from _own_code(target, seen)
+        return
+    code = getattr(func, "__code__", None)
+    if code is None or id(code) in seen:
+        return
+    module = getattr(func, "__module__", None)
+    stack = [code]
+    while stack:
+        code = stack.pop()
+        if id(code) in seen:
+            continue
+        seen.add(id(code))
+        yield func.__qualname__, code       # nested code (a comprehension) counts as func's
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        for name in code.co_names:    # notebook helpers it calls: followed too
+            other = getattr(func, "__globals__", {}).get(name)
+            if (isinstance(other, (types.FunctionType, type))
+                    and getattr(other, "__module__", None) == module):
+                yield from _own_code(other, seen)
+
+
+def _loops(code):
+    """Does this code object loop (iterate, or jump backwards)?"""
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("FOR_ITER", "GET_AITER", "SEND") or "BACKWARD" in ins.opname:
+            return True
+        if ins.opname in ("JUMP_ABSOLUTE", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE") and \
+                isinstance(ins.argval, int) and ins.argval < ins.offset:
+            return True
+    return False
+
+
+def _names_in(code):
+    """Every global, attribute and variable name a code object mentions."""
+    return set(code.co_names) | set(code.co_varnames) | set(code.co_freevars)
 
 
 def _is_array(x):

@@ -18,23 +18,46 @@ Markdown lines are written as comments (``# text``), so each content file is
 also a plain Python script: ``python exercises/content/ch03_broadcasting.py``
 runs the solutions and every check, hidden ones included, in a second.
 
+It then writes the learner copies, ``learner/<name>/<name>.ipynb``: what
+``nbgrader generate_assignment`` makes of each source notebook (solutions
+replaced by stubs, hidden tests and model answers removed, checksums set), so
+the chapters can link to a notebook without a solution in it.
+
 Usage (from the repository root or from exercises/):
 
-    python exercises/make_source.py            # (re)write source/<name>/<name>.ipynb
-    python exercises/make_source.py --check    # exit 1 if a notebook is out of date
+    python exercises/make_source.py              # (re)write source/ and learner/
+    python exercises/make_source.py --check      # exit 1 if a notebook is out of date
+    python exercises/make_source.py --bundle DIR # the course without solutions, for learners
 """
 
 import argparse
 import difflib
+import os
 import pathlib
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
 CONTENT = HERE / "content"
 SOURCE = HERE / "source"
+LEARNER = HERE / "learner"
+# What a learner's copy of the course leaves out: every file that holds a solution,
+# a hidden test or a model answer (the tests hold honest and cheating submissions).
+INSTRUCTOR_ONLY = ("exercises/content/", "exercises/source/", "tests/")
+SECRET_LINE = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$", re.MULTILINE)
+
+
+def holds_secrets(path):
+    """Does a notebook or Python file carry nbgrader's solution or hidden-test markers?"""
+    if path.suffix == ".ipynb":
+        return any(SECRET_LINE.search(cell.source) for cell in nbformat.read(path, 4).cells)
+    return path.suffix == ".py" and path.name != "make_source.py" and bool(
+        SECRET_LINE.search(path.read_text(errors="ignore")))
 
 HEADER = re.compile(
     r"^# %%(?P<markdown> \[markdown\])?"
@@ -121,15 +144,61 @@ def build(path):
     return nb
 
 
+def learner_copies(sources):
+    """``{name: notebook text}``: nbgrader's release version of each source notebook text."""
+    nbgrader = shutil.which("nbgrader") or str(pathlib.Path(sys.executable).with_name("nbgrader"))
+    with tempfile.TemporaryDirectory() as root:
+        for name, text in sources.items():
+            folder = pathlib.Path(root, "source", name)
+            folder.mkdir(parents=True)
+            (folder / f"{name}.ipynb").write_text(text)
+        env = dict(os.environ, PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}"
+                   f"{os.environ.get('PATH', '')}")   # nbgrader needs alembic on PATH
+        result = subprocess.run(
+            [nbgrader, "generate_assignment", "*", f"--CourseDirectory.root={root}", "--force"],
+            cwd=HERE, env=env, capture_output=True, text=True)
+        if result.returncode:
+            raise SystemExit(f"nbgrader generate_assignment failed:\n{result.stderr[-3000:]}")
+        return {name: pathlib.Path(root, "release", name, f"{name}.ipynb").read_text()
+                for name in sources}
+
+
+def bundle(target):
+    """Copy the course's committed files, less the instructor's, to ``target``."""
+    target = pathlib.Path(target).resolve()
+    if target.exists() and any(target.iterdir()):
+        raise SystemExit(f"{target} is not empty; give a new or empty folder")
+    repo = HERE.parent
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True,
+                           text=True, check=True).stdout.split("\0")
+    kept = [f for f in files if f and not f.startswith(INSTRUCTOR_ONLY)]
+    for name in kept:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, target / name)
+    leaks = [name for name in kept if holds_secrets(target / name)]
+    if leaks:
+        shutil.rmtree(target)
+        raise SystemExit(f"not bundled: these files hold solutions or hidden tests: {leaks}")
+    print(f"wrote {len(kept)} files to {target} (no exercises/source, exercises/content, tests)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="only report notebooks that differ from content/")
+    parser.add_argument("--bundle", metavar="DIR",
+                        help="copy the course without solutions and hidden tests to DIR")
     args = parser.parse_args(argv)
+    if args.bundle:
+        bundle(args.bundle)
+        return 0
     stale = []
-    for path in sorted(CONTENT.glob("ch*.py")):
-        target = SOURCE / path.stem / f"{path.stem}.ipynb"
-        text = nbformat.writes(build(path)) + "\n"
+    names = [path.stem for path in sorted(CONTENT.glob("ch*.py"))]
+    wanted = {SOURCE / n / f"{n}.ipynb": nbformat.writes(build(CONTENT / f"{n}.py")) + "\n"
+              for n in names}
+    copies = learner_copies({n: wanted[SOURCE / n / f"{n}.ipynb"] for n in names})
+    wanted.update({LEARNER / n / f"{n}.ipynb": text for n, text in copies.items()})
+    for target, text in wanted.items():
         old = target.read_text() if target.exists() else ""
         if old == text:
             continue

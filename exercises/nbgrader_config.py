@@ -63,4 +63,7 @@ c.Autograde.autograde_preprocessors = [
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 c.GenerateFeedback.preprocessors = [GetGrades, SafeFeedback, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# For an assignment that will not be given again, feedback may also show a failed
+# check's expected and actual values:
+# c.SafeFeedback.show_values = True
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.xmode=Minimal"]

@@ -16,7 +16,7 @@
 import d2l_core as d2l
 
 # %% [markdown]
-# ## Question 1: predict, then run (2 points)
+# ## Question 1: predict (5 points, 1 per pair)
 #
 # For each pair of shapes, predict the shape of `a + b` where `a` and `b` are
 # tensors of those shapes. Write a tuple of ints, or `None` if the addition
@@ -30,6 +30,10 @@ import d2l_core as d2l
 # | `'r'` | `(2, 3, 1)` | `(3, 5)` |
 # | `'s'` | `(5, 4)` | `(5,)` |
 # | `'t'` | `(6, 1, 2)` | `(7, 1)` |
+#
+# The test cells only check that each answer is a shape or `None`; whether it
+# is right is checked at grading. Then try the additions in the scratch cell
+# and work out why any prediction was wrong.
 
 # %% solution q1
 predicted = {'p': ..., 'q': ..., 'r': ..., 's': ..., 't': ...}
@@ -37,38 +41,95 @@ predicted = {'p': ..., 'q': ..., 'r': ..., 's': ..., 't': ...}
 predicted = {'p': (3, 2), 'q': (3, 4), 'r': (2, 3, 5), 's': None, 't': (6, 7, 2)}
 ### END SOLUTION
 
-# %% tests q1_tests points=2
-check = d2l.check('q1', 'predict broadcast shapes')
-pairs = {'p': ((3, 1), (1, 2)), 'q': ((4,), (3, 1)), 'r': ((2, 3, 1), (3, 5)),
-         's': ((5, 4), (5,)), 't': ((6, 1, 2), (7, 1))}
-
-def real_shape(key):
-    shape_a, shape_b = pairs[key]
-    try:
-        return tuple((d2l.zeros(shape_a) + d2l.zeros(shape_b)).shape)
-    except d2l.errors.InvalidArgumentError:  # shapes that do not fit
-        return None
-
-check.equal(sorted(predicted), sorted(pairs), 'the keys of predicted')
-for key, value in predicted.items():
-    check.true(value is None or isinstance(value, tuple), f'predicted[{key!r}] is a tuple or None',
-               actual=repr(value), hint='write shapes like (3, 2), or None for an error')
-check.equal(predicted['p'], real_shape('p'), "predicted['p']",
-            hint='each size-1 axis stretches to the other size')
+# %% tests q1p_tests points=1
+check = d2l.check('q1p', "predicted['p']")
+guess = predicted['p']
+check.true(guess is None or (isinstance(guess, tuple) and all(isinstance(n, int) for n in guess)),
+           "predicted['p'] is a tuple of ints or None", actual=repr(guess),
+           hint='write shapes like (3, 2), or None for an error')
 ### BEGIN HIDDEN TESTS
 check.hidden()
-for key in ['q', 'r', 's', 't']:
-    check.equal(predicted[key], real_shape(key), f'predicted[{key!r}]')
+try:
+    real = tuple((d2l.zeros((3, 1)) + d2l.zeros((1, 2))).shape)
+except d2l.errors.InvalidArgumentError:
+    real = None
+check.true(guess == real, "predicted['p'] is what (3, 1) + (1, 2) gives")
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q1q_tests points=1
+check = d2l.check('q1q', "predicted['q']")
+guess = predicted['q']
+check.true(guess is None or (isinstance(guess, tuple) and all(isinstance(n, int) for n in guess)),
+           "predicted['q'] is a tuple of ints or None", actual=repr(guess),
+           hint='write shapes like (3, 2), or None for an error')
+### BEGIN HIDDEN TESTS
+check.hidden()
+try:
+    real = tuple((d2l.zeros((4,)) + d2l.zeros((3, 1))).shape)
+except d2l.errors.InvalidArgumentError:
+    real = None
+check.true(guess == real, "predicted['q'] is what (4,) + (3, 1) gives")
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q1r_tests points=1
+check = d2l.check('q1r', "predicted['r']")
+guess = predicted['r']
+check.true(guess is None or (isinstance(guess, tuple) and all(isinstance(n, int) for n in guess)),
+           "predicted['r'] is a tuple of ints or None", actual=repr(guess),
+           hint='write shapes like (3, 2), or None for an error')
+### BEGIN HIDDEN TESTS
+check.hidden()
+try:
+    real = tuple((d2l.zeros((2, 3, 1)) + d2l.zeros((3, 5))).shape)
+except d2l.errors.InvalidArgumentError:
+    real = None
+check.true(guess == real, "predicted['r'] is what (2, 3, 1) + (3, 5) gives")
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q1s_tests points=1
+check = d2l.check('q1s', "predicted['s']")
+guess = predicted['s']
+check.true(guess is None or (isinstance(guess, tuple) and all(isinstance(n, int) for n in guess)),
+           "predicted['s'] is a tuple of ints or None", actual=repr(guess),
+           hint='write shapes like (3, 2), or None for an error')
+### BEGIN HIDDEN TESTS
+check.hidden()
+try:
+    real = tuple((d2l.zeros((5, 4)) + d2l.zeros((5,))).shape)
+except d2l.errors.InvalidArgumentError:
+    real = None
+check.true(guess == real, "predicted['s'] is what (5, 4) + (5,) gives")
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q1t_tests points=1
+check = d2l.check('q1t', "predicted['t']")
+guess = predicted['t']
+check.true(guess is None or (isinstance(guess, tuple) and all(isinstance(n, int) for n in guess)),
+           "predicted['t'] is a tuple of ints or None", actual=repr(guess),
+           hint='write shapes like (3, 2), or None for an error')
+### BEGIN HIDDEN TESTS
+check.hidden()
+try:
+    real = tuple((d2l.zeros((6, 1, 2)) + d2l.zeros((7, 1))).shape)
+except d2l.errors.InvalidArgumentError:
+    real = None
+check.true(guess == real, "predicted['t'] is what (6, 1, 2) + (7, 1) gives")
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 2: the rule in code (3 points)
+# ## Question 2: the rule in code (5 points)
 #
 # Write `broadcast_shape(shape_a, shape_b)` in plain Python (no tensors). It
 # takes two shapes (tuples or lists of ints) and returns the broadcast shape as
 # a tuple, or raises `ValueError` when the shapes do not fit. It must agree with
 # what `d2l` does, including for scalars (shape `()`) and for axes of size 0.
+# Write the rule yourself: helpers that already know it (`np.broadcast_shapes`,
+# `d2l.broadcast_static_shape`, adding tensors) do not count.
 
 # %% solution q2
 def broadcast_shape(shape_a, shape_b):
@@ -85,7 +146,7 @@ def broadcast_shape(shape_a, shape_b):
     return tuple(result)
     ### END SOLUTION
 
-# %% tests q2_tests points=3
+# %% tests q2_tests points=5
 check = d2l.check('q2', 'broadcast_shape')
 check.equal(broadcast_shape((3, 1), (1, 2)), (3, 2), 'broadcast_shape((3, 1), (1, 2))')
 check.equal(broadcast_shape((5, 4), (4,)), (5, 4), 'broadcast_shape((5, 4), (4,))',
@@ -105,6 +166,9 @@ check.raises(ValueError, lambda: broadcast_shape((2, 1), (8, 4, 3)), '(2, 1) aga
 for shape_a, shape_b in [((2, 1, 4), (3, 1)), ((1, 5), (4, 1)), ((3,), (2, 3))]:
     real = tuple((d2l.zeros(shape_a) + d2l.zeros(shape_b)).shape)
     check.equal(broadcast_shape(shape_a, shape_b), real, f'{shape_a} and {shape_b} agree with d2l')
+check.avoids(broadcast_shape, ['np', 'numpy', 'd2l', 'tf', 'broadcast_shapes', 'broadcast_static_shape',
+                               'broadcast_dynamic_shape', 'broadcast_to', 'zeros', 'ones'],
+             'plain Python: no NumPy or d2l helper, no tensors')
 ### END HIDDEN TESTS
 check.done()
 
@@ -135,11 +199,16 @@ check.close(center_rows(S), [[-1., 0., 1.], [-10., 0., 10.], [-2., -2., 4.]],
             'a square 3x3 input', hint='(3,) broadcasts along the wrong axis: keep the reduced axis')
 check.close(center_rows(d2l.constant([[5., 7.]])), [[-1., 1.]], 'a single row')
 check.close(center_rows(d2l.constant([[5.], [7.]])), [[0.], [0.]], 'a single column')
+import numpy as np
+big = np.random.default_rng(4).normal(size=(200, 31)).astype(np.float32)
+check.close(center_rows(d2l.constant(big)), big - big.mean(axis=1, keepdims=True), 'a 200x31 input',
+            rtol=1e-4, atol=1e-5)
+check.no_loops(center_rows, 'no Python loops', hint='one subtraction broadcasts over every row')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 4: all distances at once (3 points)
+# ## Question 4: all distances at once (4 points)
 #
 # `P` holds `n` points and `Q` holds `m` points, one per row, each with `d`
 # coordinates: shapes `(n, d)` and `(m, d)`. Write `pairwise_sq_dists(P, Q)`
@@ -159,7 +228,7 @@ def pairwise_sq_dists(P, Q):
     return d2l.reduce_sum(d2l.square(diff), axis=2)
     ### END SOLUTION
 
-# %% tests q4_tests points=3
+# %% tests q4_tests points=4
 check = d2l.check('q4', 'pairwise_sq_dists')
 P = d2l.constant([[0., 0.], [1., 1.]])
 Q = d2l.constant([[1., 0.], [0., 0.], [3., 4.]])
@@ -176,19 +245,28 @@ check.close(pairwise_sq_dists(d2l.constant(p), d2l.constant(q)), expected, '5 po
 check.close(pairwise_sq_dists(d2l.constant([[2.]]), d2l.constant([[5.], [-1.]])), [[9., 9.]], 'one coordinate')
 check.close(pairwise_sq_dists(d2l.constant(q), d2l.constant(q[:1])), ((q - q[:1]) ** 2).sum(axis=1, keepdims=True),
             'many points against one', rtol=1e-4)
+p, q = rng.normal(size=(60, 7)).astype(np.float32), rng.normal(size=(45, 7)).astype(np.float32)
+check.close(pairwise_sq_dists(d2l.constant(p), d2l.constant(q)),
+            ((p[:, None, :] - q[None, :, :]) ** 2).sum(axis=2), '60 points against 45 in 7-D', rtol=1e-3, atol=1e-4)
+check.no_loops(pairwise_sq_dists, 'no Python loops', hint='reshape to (n, 1, d) and (1, m, d), subtract once')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 5: a bug that raises no error (2 points, graded by hand)
+# ## Question 5: a bug that raises no error (3 points, graded by hand)
 #
 # A classmate wrote `center_rows` as `X - d2l.reduce_mean(X, axis=1)`. On a
 # 2x3 matrix it raises an error, but on a 3x3 matrix it runs and returns wrong
 # numbers. Explain both outcomes with the broadcasting rule: what shapes are
 # lined up, what gets stretched, and which mean ends up subtracted from which
 # entry? How does `keepdims=True` fix it?
+#
+# **Rubric (3 points):** 1 for the 2x3 error explained by lining the shapes
+# `(2,)` and `(2, 3)` up from the right; 1 for the 3x3 case: which mean is
+# subtracted from entry `(i, j)` (row `j`'s, not row `i`'s); 1 for why
+# `keepdims=True` (shape `(n, 1)`) fixes it for every `n` and `k`.
 
-# %% [markdown] written q5 points=2
+# %% [markdown] written q5 points=3
 # `d2l.reduce_mean(X, axis=1)` has shape `(n,)`. Against `X` of shape `(n, k)`
 # the shapes are lined up from the right, so the `n` means are matched with the
 # `k` columns. For 2x3, sizes 2 and 3 differ and neither is 1: error. For 3x3

@@ -16,15 +16,17 @@ import d2l_core as d2l
 import numpy as np
 
 # %% [markdown]
-# ## Question 1: by hand, then by tape (3 points)
+# ## Question 1: by hand, then by tape (5 points)
 #
 # Let $f(x) = x \, e^{-x^2}$, applied elementwise.
 #
 # * Derive $f'(x)$ on paper, then write `df_by_hand(x)` that computes your
 #   formula with `d2l` operations (`d2l.exp`, `*`, `-`, ...). Do not use a
-#   tape here: that is the point.
+#   tape here: that is the point. (2 points)
 # * Write `df_by_tape(x)` that computes the same derivative with a
-#   `d2l.GradientTape`. `x` is a constant tensor, not a Variable.
+#   `d2l.GradientTape` applied to `f`. `x` is a constant tensor, not a
+#   Variable. Calling `df_by_hand` or typing the formula again does not count.
+#   (3 points)
 #
 # Both take a `float32` tensor of any shape and return one of the same shape.
 
@@ -47,41 +49,48 @@ def df_by_tape(x):
     return tape.gradient(y, x)
     ### END SOLUTION
 
-# %% tests q1_tests points=3
-check = d2l.check('q1', 'by hand, then by tape')
+# %% tests q1a_tests points=2
+check = d2l.check('q1a', 'df_by_hand')
 check.close(df_by_hand(d2l.constant(0.)), 1., 'df_by_hand at x = 0', hint='product rule: (uv)\' = u\'v + uv\'')
-xs = d2l.constant([0.5, 1., 2.])
-by_tape = df_by_tape(xs)
-check.true(by_tape is not None, 'df_by_tape returns a gradient, not None',
-           hint='a tape only watches Variables by itself; use tape.watch(x) for a constant')
-check.close(by_tape, df_by_hand(xs), 'df_by_tape agrees with df_by_hand at 0.5, 1 and 2', rtol=1e-4)
+check.equal(df_by_hand(d2l.constant([0.5, 1., 2.])).shape, (3,), 'df_by_hand keeps the shape of x')
 ### BEGIN HIDDEN TESTS
 check.hidden()
 xs = d2l.constant([[-2., -0.5], [0.25, 3.]])
 exact = np.exp(-xs.numpy() ** 2) * (1 - 2 * xs.numpy() ** 2)
 check.close(df_by_hand(xs), exact, 'df_by_hand on a 2x2 input with negative entries', rtol=1e-4)
-check.close(df_by_tape(xs), exact, 'df_by_tape on a 2x2 input', rtol=1e-4)
 check.close(df_by_hand(d2l.constant(2 ** -0.5)), 0., 'df_by_hand is zero at x = 1/sqrt(2)', atol=1e-6)
+check.avoids(df_by_hand, ['GradientTape', 'gradient'], 'df_by_hand works without a tape',
+             hint='write the formula with d2l ops')
+### END HIDDEN TESTS
+check.done()
 
-
-class NoTape:
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError('df_by_hand used a GradientTape')
-
-
-real_tape, d2l.GradientTape = d2l.GradientTape, NoTape
+# %% tests q1b_tests points=3
+check = d2l.check('q1b', 'df_by_tape')
+xs = d2l.constant([0.5, 1., 2.])
+by_tape = df_by_tape(xs)
+check.true(by_tape is not None, 'df_by_tape returns a gradient, not None',
+           hint='a tape only watches Variables by itself; use tape.watch(x) for a constant')
+check.equal(by_tape.shape, (3,), 'df_by_tape keeps the shape of x')
+### BEGIN HIDDEN TESTS
+check.hidden()
+xs = d2l.constant([[-2., -0.5], [0.25, 3.]])
+exact = np.exp(-xs.numpy() ** 2) * (1 - 2 * xs.numpy() ** 2)
+check.close(df_by_tape(xs), exact, 'df_by_tape on a 2x2 input', rtol=1e-4)
+check.uses(df_by_tape, ['GradientTape'], 'df_by_tape uses a GradientTape')
+check.avoids(df_by_tape, ['df_by_hand'], 'df_by_tape does not call df_by_hand')
+# the tape differentiates whatever f is; a formula typed in by hand does not follow it
+original_f = f
 try:
-    by_hand = df_by_hand(xs)
-except RuntimeError:
-    by_hand = None
+    f = lambda x: x * x * x  # noqa: E731
+    followed = df_by_tape(d2l.constant([1., 2.]))
 finally:
-    d2l.GradientTape = real_tape
-check.true(by_hand is not None, 'df_by_hand works without a tape', hint='write the formula with d2l ops')
+    f = original_f
+check.close(followed, [3., 12.], 'df_by_tape differentiates f itself, not a formula typed in')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 2: why is the gradient `None`? (4 points)
+# ## Question 2: why is the gradient `None`? (8 points, 2 per fix)
 #
 # Each function below should return a gradient, but returns `None`. Run the
 # cell and read each one carefully.
@@ -121,7 +130,8 @@ print(broken_a(), broken_b(), broken_c(), broken_d())
 # %% [markdown]
 # Write `fixed_a` to `fixed_d`: each computes the same thing as its broken
 # twin but returns the right gradient, a `float32` tensor. Change as little
-# as you can: the fix is one line or less in each. Question 4 asks you to
+# as you can: the fix is one line or less in each, and the tape still computes
+# the gradient (returning the number does not count). Question 4 asks you to
 # explain each fix in words.
 
 # %% solution q2
@@ -162,23 +172,56 @@ def fixed_d():
     return tape.gradient(y, w)
     ### END SOLUTION
 
-# %% tests q2_tests points=4
-check = d2l.check('q2', 'why is the gradient None')
-check.close(fixed_a(), 6., 'fixed_a() returns 6', hint='a tape only watches constants you pass to tape.watch')
-check.close(fixed_b(), 12., 'fixed_b() returns 12', hint='the tape records only what runs inside its with block')
-for name, fixed in [('fixed_c', fixed_c), ('fixed_d', fixed_d)]:
-    check.true(fixed() is not None, f'{name}() returns a gradient, not None')
+# %% tests q2a_tests points=2
+check = d2l.check('q2a', 'fixed_a')
+grad = fixed_a()
+check.true(grad is not None, 'fixed_a() returns a gradient, not None', hint='a tape only watches constants you pass to tape.watch')
+check.equal(grad.dtype, d2l.float32, 'fixed_a() returns a float32 tensor')
 ### BEGIN HIDDEN TESTS
 check.hidden()
-check.close(fixed_c(), 4., 'fixed_c() returns 4', hint='gradients exist only for floating-point values')
-check.close(fixed_d(), 4., 'fixed_d() returns 4', hint='NumPy computations are invisible to the tape')
-for name, fixed in [('fixed_a', fixed_a), ('fixed_b', fixed_b), ('fixed_c', fixed_c), ('fixed_d', fixed_d)]:
-    check.equal(fixed().dtype, d2l.float32, f'{name}() returns a float32 tensor')
+check.close(grad, 6.0, 'the value of fixed_a()', hint='a tape only watches constants you pass to tape.watch')
+check.uses(fixed_a, ['GradientTape'], 'fixed_a still asks a GradientTape')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q2b_tests points=2
+check = d2l.check('q2b', 'fixed_b')
+grad = fixed_b()
+check.true(grad is not None, 'fixed_b() returns a gradient, not None', hint='the tape records only what runs inside its with block')
+check.equal(grad.dtype, d2l.float32, 'fixed_b() returns a float32 tensor')
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.close(grad, 12.0, 'the value of fixed_b()', hint='the tape records only what runs inside its with block')
+check.uses(fixed_b, ['GradientTape'], 'fixed_b still asks a GradientTape')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q2c_tests points=2
+check = d2l.check('q2c', 'fixed_c')
+grad = fixed_c()
+check.true(grad is not None, 'fixed_c() returns a gradient, not None', hint='gradients exist only for floating-point values')
+check.equal(grad.dtype, d2l.float32, 'fixed_c() returns a float32 tensor')
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.close(grad, 4.0, 'the value of fixed_c()', hint='gradients exist only for floating-point values')
+check.uses(fixed_c, ['GradientTape'], 'fixed_c still asks a GradientTape')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q2d_tests points=2
+check = d2l.check('q2d', 'fixed_d')
+grad = fixed_d()
+check.true(grad is not None, 'fixed_d() returns a gradient, not None', hint='NumPy computations are invisible to the tape')
+check.equal(grad.dtype, d2l.float32, 'fixed_d() returns a float32 tensor')
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.close(grad, 4.0, 'the value of fixed_d()', hint='NumPy computations are invisible to the tape')
+check.uses(fixed_d, ['GradientTape'], 'fixed_d still asks a GradientTape')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 3: second derivatives (3 points)
+# ## Question 3: second derivatives (4 points)
 #
 # Write `second_derivative(f, x)`: `f` is a function applied elementwise (like
 # `f` in question 1) and `x` a `float32` constant tensor. Return $f''(x)$, a
@@ -203,7 +246,7 @@ def second_derivative(f, x):
     return d2y_dx2
     ### END SOLUTION
 
-# %% tests q3_tests points=3
+# %% tests q3_tests points=4
 check = d2l.check('q3', 'second_derivative')
 check.close(second_derivative(lambda x: x * x * x, d2l.constant(2.)), 12., 'x**3 at x = 2',
             hint='(x^3)\'\' = 6x; compute the first derivative inside the outer tape')
@@ -217,6 +260,9 @@ check.close(second_derivative(lambda x: 3. * x + 1., xs), [0., 0., 0.], 'a linea
             hint='when the outer gradient is None, return d2l.zeros_like(x)')
 check.close(second_derivative(f, d2l.constant([[0., 1.]])), [[0., -2. * np.exp(-1.)]], 'the f of question 1',
             rtol=1e-4)
+check.close(second_derivative(lambda x: d2l.sin(x), d2l.constant([0.5, 1.5])), -np.sin([0.5, 1.5]),
+            'sin on a vector: the tape, not a table of known answers', rtol=1e-4)
+check.uses(second_derivative, ['GradientTape'], 'second_derivative uses GradientTapes')
 ### END HIDDEN TESTS
 check.done()
 
@@ -228,6 +274,12 @@ check.done()
 #
 # (b) For each of `broken_a` to `broken_d`, say in one sentence why the tape
 # answered `None`.
+#
+# **Rubric (3 points):** 1 for (a): the product rule and the chain rule named
+# and applied, ending in $e^{-x^2}(1 - 2x^2)$ and its zeros $\pm 1/\sqrt{2}$;
+# 2 for (b): half a point for each of the four causes (an unwatched
+# constant, a step outside the `with` block, an integer dtype, a trip through
+# NumPy).
 
 # %% [markdown] written q4 points=3
 # (a) Product rule with $u = x$, $v = e^{-x^2}$, and the chain rule for $v$:

@@ -34,7 +34,7 @@ def linreg(X, w, b):
     return d2l.matmul(X, w) + b
 
 # %% [markdown]
-# ## Question 1: the loss, with care for shapes (2 points)
+# ## Question 1: the loss, with care for shapes (4 points)
 #
 # Write `squared_loss(y_hat, y)`, the mean over the examples of
 # $\frac{1}{2}(\hat y_i - y_i)^2$, as a scalar `float32` tensor.
@@ -52,7 +52,7 @@ def squared_loss(y_hat, y):
     return 0.5 * d2l.reduce_mean(d2l.square(y_hat - y))
     ### END SOLUTION
 
-# %% tests q1_tests points=2
+# %% tests q1_tests points=4
 check = d2l.check('q1', 'squared_loss')
 loss = squared_loss(d2l.constant([1., 2., 3.]), d2l.constant([1., 0., 5.]))
 check.equal(loss.shape, (), 'the loss is a scalar', hint='take the mean over all examples')
@@ -71,7 +71,7 @@ check.true(float(squared_loss(linreg(X, w0, b0), y)) < 1e-4, 'the true parameter
 check.done()
 
 # %% [markdown]
-# ## Question 2: gradients by hand, with NumPy (3 points)
+# ## Question 2: gradients by hand, with NumPy (5 points: 3 for `dw`, 2 for `db`)
 #
 # Take the loss $L(w, b) = \frac{1}{n}\sum_i \frac{1}{2}(x_i^\top w + b - y_i)^2$.
 # Derive $\partial L / \partial w$ and $\partial L / \partial b$ on paper, then
@@ -87,7 +87,7 @@ def numpy_grads(X, y, w, b):
     return X.T @ residual / len(y), float(residual.mean())
     ### END SOLUTION
 
-# %% tests q2_tests points=3
+# %% tests q2a_tests points=3
 
 
 def tape_grads(X_np, y_np, w_np, b_np):
@@ -100,14 +100,13 @@ def tape_grads(X_np, y_np, w_np, b_np):
     return dw.numpy(), float(db)
 
 
-check = d2l.check('q2', 'numpy_grads')
+check = d2l.check('q2a', 'numpy_grads: dw')
 w_try, b_try = np.array([0.5, -1.], dtype=np.float32), 0.3
 dw, db = numpy_grads(features_np, labels_np, w_try, b_try)
 check.equal(np.shape(dw), (2,), 'shape of dw', hint='one partial derivative per weight')
 expected_dw, expected_db = tape_grads(features_np, labels_np, w_try, b_try)
 check.close(dw, expected_dw, 'dw agrees with the tape', rtol=1e-4, atol=1e-5,
             hint='the chain rule gives X^T (Xw + b - y) / n')
-check.close(db, expected_db, 'db agrees with the tape', rtol=1e-4, atol=1e-5)
 ### BEGIN HIDDEN TESTS
 check.hidden()
 gen = np.random.default_rng(7)
@@ -115,16 +114,33 @@ X3, y3, w3 = gen.normal(size=(5, 3)), gen.normal(size=5), gen.normal(size=3)
 dw, db = numpy_grads(X3, y3, w3, -1.5)
 expected_dw, expected_db = tape_grads(X3.astype(np.float32), y3.astype(np.float32), w3, -1.5)
 check.close(dw, expected_dw, 'dw for 5 examples with 3 features', rtol=1e-4, atol=1e-5)
-check.close(db, expected_db, 'db for 5 examples with 3 features', rtol=1e-4, atol=1e-5)
-check.true(isinstance(db, float), 'db is a float', actual=type(db).__name__)
 dw, db = numpy_grads(np.array([[2.]]), np.array([1.]), np.array([3.]), 0.)
 check.close(dw, [10.], 'dw for a single example')
-check.close(db, 5., 'db for a single example')
+check.avoids(numpy_grads, ['d2l', 'GradientTape', 'tape_grads'], 'numpy_grads uses NumPy only',
+             hint='the point is to derive the formula, not to ask the tape')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q2b_tests points=2
+check = d2l.check('q2b', 'numpy_grads: db')
+dw, db = numpy_grads(features_np, labels_np, w_try, b_try)
+expected_dw, expected_db = tape_grads(features_np, labels_np, w_try, b_try)
+check.true(isinstance(db, float), 'db is a float', actual=type(db).__name__, hint='float(...) of a NumPy number')
+check.close(db, expected_db, 'db agrees with the tape', rtol=1e-4, atol=1e-5)
+### BEGIN HIDDEN TESTS
+check.hidden()
+gen = np.random.default_rng(7)
+X3, y3, w3 = gen.normal(size=(5, 3)), gen.normal(size=5), gen.normal(size=3)
+dw, db = numpy_grads(X3, y3, w3, -1.5)
+expected_dw, expected_db = tape_grads(X3.astype(np.float32), y3.astype(np.float32), w3, -1.5)
+check.close(db, expected_db, 'db for 5 examples with 3 features', rtol=1e-4, atol=1e-5)
+check.close(numpy_grads(np.array([[2.]]), np.array([1.]), np.array([3.]), 0.)[1], 5., 'db for a single example')
+check.avoids(numpy_grads, ['d2l', 'GradientTape', 'tape_grads'], 'numpy_grads uses NumPy only')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 3: a training loop that reaches a target (4 points)
+# ## Question 3: a training loop that reaches a target (7 points)
 #
 # Write `train(X, y, lr, num_epochs, batch_size)` that fits `linreg` to the
 # data with minibatch stochastic gradient descent:
@@ -139,7 +155,9 @@ check.done()
 #   float, to a list `losses`.
 #
 # Return `(w, b, losses)`. With `lr=0.03`, `num_epochs=10` and
-# `batch_size=10`, the final loss must be below `1e-3`.
+# `batch_size=10`, the final loss must be below `1e-3`. The point is the loop:
+# a closed-form answer (least squares) or a list of losses that the training
+# did not produce does not count.
 
 # %% solution q3
 def train(X, y, lr=0.03, num_epochs=10, batch_size=10):
@@ -160,7 +178,7 @@ def train(X, y, lr=0.03, num_epochs=10, batch_size=10):
     return w, b, losses
     ### END SOLUTION
 
-# %% tests q3_tests points=4
+# %% tests q3_tests points=7
 check = d2l.check('q3', 'train')
 w, b, losses = train(X, y, lr=0.03, num_epochs=10, batch_size=10)
 check.equal(len(losses), 10, 'one loss per epoch')
@@ -181,24 +199,50 @@ check.true(losses3[-1] < 1e-3, 'another data set: 3 features, 50 examples, batch
            hint='the last minibatch of an epoch may be smaller than batch_size')
 w_again, b_again, losses_again = train(X, y, lr=0.03, num_epochs=10, batch_size=10)
 check.close(losses_again, losses, 'two runs give the same losses', hint='start from zeros and go in order')
+check.true(isinstance(w, d2l.Variable) and isinstance(b, d2l.Variable), 'w and b are the trained Variables')
+check.close(losses[-1], float(squared_loss(linreg(X, w, b), y)), 'the last loss is the loss of the returned w and b',
+            rtol=1e-4, atol=1e-7)
+
+
+def _reference_losses(X, y, lr, num_epochs, batch_size):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.
+    Xn, yn, out = X.numpy().astype(np.float64), y.numpy().astype(np.float64), []
+    for _ in range(num_epochs):
+        for s in range(0, n, batch_size):
+            r = Xn[s:s + batch_size] @ w + b - yn[s:s + batch_size]
+            w, b = w - lr * Xn[s:s + batch_size].T @ r / len(r), b - lr * r.mean()
+        out.append(0.5 * np.mean((Xn @ w + b - yn) ** 2))
+    return out
+
+
+check.close(losses[:3], _reference_losses(X, y, 0.03, 3, 10), 'the first epochs follow minibatch SGD',
+            rtol=2e-2, atol=1e-6, hint='the losses must come from your training loop')
+check.avoids(train, ['lstsq', 'solve', 'pinv', 'inv'], 'train trains: no closed-form solution')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 4: learning rates (2 points, graded by hand)
+# ## Question 4: learning rates (4 points, graded by hand)
 #
 # Use the cell below to train with `lr` set to `0.003`, `0.03` and `3.0`
 # (plot or print `losses`). Describe each loss curve in a sentence, and explain
 # with the update rule $w \leftarrow w - \eta \nabla L$ why a learning rate that
 # is too small and one that is too large both fail to reach a small loss in 10
 # epochs.
+#
+# **Rubric (4 points):** 1 for each of the three curves described from your own
+# run (0.003: slow, steady, still high; 0.03: fast, flat near the noise floor;
+# 3.0: grows to inf/nan); 1 for the explanation with the update rule (steps
+# proportional to eta: too small moves too little in 10 epochs, too large
+# overshoots the minimum by more each step).
 
 # %% scratch
 # Try learning rates here, for example:
 # for lr in [0.003, 0.03, 3.0]:
 #     print(lr, train(X, y, lr=lr, num_epochs=10, batch_size=10)[2])
 
-# %% [markdown] written q4 points=2
+# %% [markdown] written q4 points=4
 # With 0.003 the loss falls slowly and steadily and is still far from its
 # minimum after 10 epochs: each step moves the weights by only a small fraction
 # of the gradient. With 0.03 it drops fast and flattens near the noise level

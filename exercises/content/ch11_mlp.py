@@ -17,6 +17,11 @@
 # vertical bar, 2: the diagonal, 3: the other diagonal) with Gaussian noise
 # added, flattened to 36 pixels, just as MNIST's 28x28 digits are flattened to
 # 784. A seeded generator makes them, so they are the same every time.
+#
+# No linear model can tell the bars apart: every pixel lies on one row and one
+# column, so over the six positions the horizontal bars and the vertical bars
+# add up to the same total score for any weights. A hidden layer is needed
+# (try it: question 4's network with `MyDense(4)` alone stays far below 95%).
 
 # %%
 import d2l_core as d2l
@@ -58,7 +63,7 @@ def accuracy(logits, labels):
     return float(d2l.reduce_mean(d2l.cast(predicted == labels, d2l.float32)))
 
 # %% [markdown]
-# ## Question 1: Glorot initialisation (2 points)
+# ## Question 1: Glorot initialisation (3 points)
 #
 # Write `glorot_uniform(fan_in, fan_out)`: a `float32` tensor of shape
 # `(fan_in, fan_out)` with values drawn uniformly from $[-a, a]$ where
@@ -73,7 +78,7 @@ def glorot_uniform(fan_in, fan_out):
     return d2l.random.uniform((fan_in, fan_out), minval=-limit, maxval=limit)
     ### END SOLUTION
 
-# %% tests q1_tests points=2
+# %% tests q1_tests points=3
 check = d2l.check('q1', 'glorot_uniform')
 d2l.random.set_seed(1)
 W = glorot_uniform(36, 12)
@@ -94,7 +99,7 @@ check.equal(glorot_uniform(1, 1).shape, (1, 1), 'a 1x1 kernel')
 check.done()
 
 # %% [markdown]
-# ## Question 2: a dense layer (4 points)
+# ## Question 2: a dense layer (5 points)
 #
 # Complete the class `MyDense`, a simplified `d2l.keras.layers.Dense`:
 #
@@ -106,6 +111,9 @@ check.done()
 # * Every call returns `activation(x @ kernel + bias)`, or just
 #   `x @ kernel + bias` when `activation` is `None`.
 # * `layer.trainable_variables` is `[kernel, bias]`, or `[]` before the first call.
+#
+# Write it yourself from Variables and `d2l.matmul`: wrapping or subclassing
+# `d2l.keras.layers.Dense` does not count.
 
 # %% solution q2
 class MyDense:
@@ -132,7 +140,7 @@ class MyDense:
         return y if self.activation is None else self.activation(y)
         ### END SOLUTION
 
-# %% tests q2_tests points=4
+# %% tests q2_tests points=5
 check = d2l.check('q2', 'MyDense')
 layer = MyDense(3, activation=d2l.nn.relu)
 check.equal(layer.trainable_variables, [], 'no weights before the first call')
@@ -161,11 +169,13 @@ with d2l.GradientTape() as tape:
 grads = tape.gradient(loss, linear.trainable_variables)
 check.true(all(g is not None for g in grads), 'gradients reach the kernel and the bias')
 check.close(grads[1], [1., 1.], 'the gradient of the bias')
+check.true(not isinstance(MyDense(2), d2l.keras.layers.Layer), 'MyDense is your own class, not a Keras layer')
+check.avoids(MyDense, ['Dense', 'keras'], 'MyDense does not use Keras')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 3: cross-entropy from logits (3 points)
+# ## Question 3: cross-entropy from logits (4 points)
 #
 # Write `cross_entropy(logits, labels)`: `logits` has shape `(n, k)` (one row
 # of scores per example) and `labels` shape `(n,)` (int32 class numbers). It
@@ -175,7 +185,8 @@ check.done()
 # It must not overflow: $e^{1000}$ is `inf` in float32. Subtracting each row's
 # largest logit first changes nothing mathematically (why?) and keeps every
 # exponent at most 0. Use `d2l.one_hot(labels, k)` to pick each example's
-# entry.
+# entry. Write it from `exp`, `log` and reductions: the library's own
+# cross-entropy and softmax functions do not count.
 
 # %% solution q3
 def cross_entropy(logits, labels):
@@ -186,7 +197,7 @@ def cross_entropy(logits, labels):
     return -d2l.reduce_mean(picked)
     ### END SOLUTION
 
-# %% tests q3_tests points=3
+# %% tests q3_tests points=4
 check = d2l.check('q3', 'cross_entropy')
 loss = cross_entropy(d2l.constant([[2., 1., 0.]]), d2l.constant([0]))
 check.equal(loss.shape, (), 'the loss is a scalar')
@@ -208,11 +219,15 @@ with d2l.GradientTape() as tape:
 softmax = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
 check.close(tape.gradient(loss, logits), (softmax - np.eye(3)[[2, 0]]) / 2, 'the gradient is (softmax - one_hot) / n',
             rtol=1e-4, atol=1e-6)
+check.avoids(cross_entropy, ['softmax', 'log_softmax', 'softmax_cross_entropy_with_logits',
+                             'sparse_softmax_cross_entropy_with_logits', 'SparseCategoricalCrossentropy',
+                             'sparse_categorical_crossentropy', 'reduce_logsumexp'],
+             'cross_entropy is written from exp, log and reductions')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 4: train the MLP (4 points)
+# ## Question 4: train the MLP (5 points)
 #
 # Write `train_mlp(X, y, num_epochs=20, batch_size=50, lr=0.01, seed=0)`:
 #
@@ -245,7 +260,7 @@ def train_mlp(X, y, num_epochs=20, batch_size=50, lr=0.01, seed=0):
     return layers
     ### END SOLUTION
 
-# %% tests q4_tests points=4
+# %% tests q4_tests points=5
 check = d2l.check('q4', 'train_mlp')
 layers = train_mlp(X_train, y_train)
 test_accuracy = accuracy(forward(layers, X_test), y_test)
@@ -262,15 +277,22 @@ check.close(forward(again, X_test), forward(layers, X_test), 'the same seed give
 check.done()
 
 # %% [markdown]
-# ## Question 5: why not start from zero? (2 points, graded by hand)
+# ## Question 5: why not start from zero? (3 points, graded by hand)
 #
 # Suppose `MyDense` initialised its kernel with zeros instead of
 # `glorot_uniform`. What would the 32 hidden units compute after the first
 # call, what gradients would they receive, and how would they differ from one
 # another after training? Why, then, do we draw random weights, and why does
 # Glorot's limit shrink as `fan_in + fan_out` grows?
+#
+# **Rubric (3 points):** 1 for what zero kernels do (every hidden unit computes
+# the same value and gets the same gradient, so the units stay identical: one
+# unit copied 32 times); 1 for why random weights fix it (they break the
+# symmetry); 1 for Glorot's limit (a unit sums `fan_in` products, so smaller
+# weights keep the variance of outputs and of the gradients flowing back about
+# constant from layer to layer).
 
-# %% [markdown] written q5 points=2
+# %% [markdown] written q5 points=3
 # With a zero kernel every hidden unit computes the same value (relu(0 + 0) =
 # 0), so the output layer sees only zeros and, with a relu, the hidden kernel
 # gets zero gradient; even with another activation every hidden unit would

@@ -22,7 +22,7 @@ import numpy as np
 import d2l_core.compat.v1 as v1
 
 # %% [markdown]
-# ## Question 1: build, then run (3 points)
+# ## Question 1: build, then run (6 points: 3 for each function)
 #
 # * `build_affine()` creates a new `v1.Graph()` and, inside it, two `float32`
 #   placeholders named `'a'` and `'b'` (of any shape) and the tensor
@@ -50,29 +50,39 @@ def run_affine(a_value, b_value):
         return sess.run(c, feed_dict={a: a_value, b: b_value})
     ### END SOLUTION
 
-# %% tests q1_tests points=3
-check = d2l.check('q1', 'build, then run')
+# %% tests q1a_tests points=3
+check = d2l.check('q1a', 'build_affine')
 graph, a, b, c = build_affine()
 check.true(c.graph is graph, 'c belongs to the returned graph', hint='create the ops inside `with graph.as_default():`')
 check.equal(c.name, 'c:0', "c is named 'c'", hint="pass name='c' to the op that makes c (v1.add, for example)")
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.equal(a.name, 'a:0', "a is named 'a'")
+check.equal(b.name, 'b:0', "b is named 'b'")
+check.true(build_affine()[0] is not graph, 'each call builds a new graph')
+with v1.Session(graph=graph) as sess:
+    check.close(sess.run(c, feed_dict={a: 3., b: -1.}), 0., 'c = a * b + a for a = 3, b = -1')
+    check.raises(d2l.errors.InvalidArgumentError, lambda: sess.run(c, feed_dict={a: 1.}),
+                 'running c without feeding b is an error')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q1b_tests points=3
+check = d2l.check('q1b', 'run_affine')
 result = run_affine(2., 4.)
 check.true(isinstance(result, (np.ndarray, np.generic)), 'run_affine returns a NumPy value',
            actual=type(result).__name__, hint='return what sess.run gives')
 check.close(result, 10., 'run_affine(2., 4.)')
 ### BEGIN HIDDEN TESTS
 check.hidden()
-check.equal(a.name, 'a:0', "a is named 'a'")
-check.true(build_affine()[0] is not graph, 'each call builds a new graph')
 check.close(run_affine([1., 2., 3.], [4., 5., 6.]), [5., 12., 21.], 'vectors are fed elementwise')
 check.close(run_affine([[1.], [2.]], [[0.5, 1.]]), [[1.5, 2.], [3., 4.]], 'a column times a row broadcasts')
-with v1.Session(graph=graph) as sess:
-    check.raises(d2l.errors.InvalidArgumentError, lambda: sess.run(c, feed_dict={a: 1.}),
-                 'running c without feeding b is an error')
+check.uses(run_affine, ['Session'], 'run_affine runs the graph in a Session')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 2: from graph mode to eager mode (4 points)
+# ## Question 2: from graph mode to eager mode (6 points)
 #
 # Here is a TF1 program that fits $y \approx w x + b$ by gradient descent. Run
 # it and read it: which lines build the graph, and which run it?
@@ -122,7 +132,7 @@ def eager_training(xs, ys, lr=0.05, steps=100):
     return [float(w), float(b)]
     ### END SOLUTION
 
-# %% tests q2_tests points=4
+# %% tests q2_tests points=6
 check = d2l.check('q2', 'eager_training')
 result = eager_training(xs, ys)
 check.true(isinstance(result, list) and all(isinstance(v, float) for v in result),
@@ -151,11 +161,12 @@ finally:
     v1.Session = real_session
 check.true(not used_session, 'eager_training runs without a Session',
            hint='use d2l.Variable, d2l.GradientTape and an optimizer; no graph')
+check.uses(eager_training, ['GradientTape'], 'eager_training computes the gradients with a GradientTape')
 ### END HIDDEN TESTS
 check.done()
 
 # %% [markdown]
-# ## Question 3: variable scopes and collections (3 points)
+# ## Question 3: variable scopes and collections (5 points)
 #
 # Write `build_two_layers()`. In a new `v1.Graph()` it creates, with
 # `v1.get_variable` (default initializer for the kernels,
@@ -184,8 +195,8 @@ def build_two_layers():
     return graph
     ### END SOLUTION
 
-# %% tests q3_tests points=3
-check = d2l.check('q3', 'variable scopes and collections')
+# %% tests q3a_tests points=2
+check = d2l.check('q3a', 'variable scopes')
 
 
 def names(variables):
@@ -196,9 +207,6 @@ graph = build_two_layers()
 check.equal(names(graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)),
             ['layer1/w:0', 'layer1/b:0', 'layer2/w:0', 'layer2/b:0'], 'the names of all variables',
             hint='a variable_scope prefixes the names of the variables made inside it')
-check.equal(names(graph.get_collection(v1.GraphKeys.TRAINABLE_VARIABLES)),
-            ['layer1/w:0', 'layer1/b:0', 'layer2/w:0'], 'the trainable variables')
-check.equal(names(graph.get_collection('weights')), ['layer1/w:0', 'layer2/w:0'], "the 'weights' collection")
 ### BEGIN HIDDEN TESTS
 check.hidden()
 shapes = [tuple(v.shape) for v in graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)]
@@ -206,17 +214,38 @@ check.equal(shapes, [(3, 4), (4,), (4, 2), (2,)], 'the shapes of the variables')
 with graph.as_default():
     with v1.variable_scope('layer1', reuse=True):
         again = v1.get_variable('w')
-    check.true(again is graph.get_collection('weights')[0], "reuse=True returns the same 'layer1/w'")
+    check.true(again is graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)[0], "reuse=True returns the same 'layer1/w'")
     with v1.variable_scope('layer1'):
         check.raises(ValueError, lambda: v1.get_variable('w', shape=[3, 4]),
                      'making layer1/w a second time without reuse is an error')
     init = v1.global_variables_initializer()
 with v1.Session(graph=graph) as sess:
     sess.run(init)
-    biases = sess.run([v for v in graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES) if v.name.endswith('/b:0')])
-    check.equal(biases[0], np.zeros(4), 'layer1/b starts at zero')
-    kernel = sess.run(graph.get_collection('weights')[0])
-    check.true(np.abs(kernel).max() > 0, 'the kernels are randomly initialised, not zero')
+    values = sess.run(graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES))
+    check.equal(values[1], np.zeros(4), 'layer1/b starts at zero')
+    check.true(np.abs(values[0]).max() > 0, 'the kernels are randomly initialised, not zero')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q3b_tests points=2
+check = d2l.check('q3b', 'trainable variables')
+graph = build_two_layers()
+trainable = [v.name for v in graph.get_collection(v1.GraphKeys.TRAINABLE_VARIABLES)]
+check.true('layer2/b:0' not in trainable, 'layer2/b is not trainable', hint='trainable=False')
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.equal(trainable, ['layer1/w:0', 'layer1/b:0', 'layer2/w:0'], 'the trainable variables')
+### END HIDDEN TESTS
+check.done()
+
+# %% tests q3c_tests points=1
+check = d2l.check('q3c', "the 'weights' collection")
+graph = build_two_layers()
+weights = [v.name for v in graph.get_collection('weights')]
+check.equal(len(weights), 2, "two variables in the 'weights' collection", hint='v1.add_to_collection twice')
+### BEGIN HIDDEN TESTS
+check.hidden()
+check.equal(weights, ['layer1/w:0', 'layer2/w:0'], "the 'weights' collection, in order")
 ### END HIDDEN TESTS
 check.done()
 
@@ -229,6 +258,14 @@ check.done()
 # does a typo in a tensor's name or a wrong shape show up, and when? (c) Give
 # one reason graph mode's separation of building and running can be an
 # advantage.
+#
+# **Rubric (3 points):** 1 for (a): where the loop and the gradients live
+# (graph: built once, `minimize` adds them, the loop only runs `train_op`;
+# eager: computed in the loop under a tape) and when values exist (symbolic
+# until `sess.run` against immediate); 1 for (b): graph mode reports a wrong
+# shape or name while building, or only at `sess.run` for fed values, eager
+# mode at the very line; 1 for (c) one real advantage (the whole computation
+# is known before it runs: it can be optimised, saved, or run elsewhere).
 
 # %% [markdown] written q4 points=3
 # (a) In graph mode the model, the loss and even the update (`minimize`) are

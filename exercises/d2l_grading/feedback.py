@@ -23,6 +23,7 @@ import re
 
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool
 
 from d2l_grading.integrity import METADATA_KEY, _role
 
@@ -65,8 +66,12 @@ def _allowed(text, literals):
     return False
 
 
-def verdict(cell, source_with_hidden):
+def verdict(cell, source_with_hidden, show_values=False):
     """The feedback text of one test cell, from its outputs and the instructor's source.
+
+    With ``show_values`` a failed check's expected and actual values are kept
+    too (they may reveal a hidden check's answer: only for assignments that
+    will not be given again).
 
     >>> from nbformat.v4 import new_code_cell, new_output
     >>> src = "check = d2l.check('q1', 'sum')\\ncheck.equal(f(), 3, 'f() is 3', hint='add')"
@@ -94,6 +99,9 @@ def verdict(cell, source_with_hidden):
         fail = FAIL_LINE.match(lines[0]) if lines else None
         if fail and fail["name"] == name and _allowed(fail["what"], literals):
             text = f"✘ {name} failed the {fail['kind']}: {fail['what']}"
+            if show_values:
+                text += "".join(f"\n    {line.strip()}" for line in lines[1:]
+                                if line.strip().startswith(("expected:", "actual:")))
             hints = [line.split("hint:", 1)[1].strip() for line in lines[1:] if line.strip().startswith("hint:")]
             if hints and _allowed(hints[0], literals):
                 text += f"\n    hint: {hints[0]}"
@@ -119,6 +127,10 @@ class SafeFeedback(NbGraderPreprocessor):
     True
     """
 
+    show_values = Bool(False, help=(
+        "Also show a failed check's expected and actual values. They can give away a hidden "
+        "check's answer, so leave this off for assignments that will be given again.")).tag(config=True)
+
     def preprocess(self, nb, resources):
         meta = nb.metadata.get(METADATA_KEY, {})
         for cell in nb.cells:
@@ -126,7 +138,7 @@ class SafeFeedback(NbGraderPreprocessor):
                 continue
             role = _role(cell)
             if role == "tests":
-                cell.outputs = [_stream(verdict(cell, cell.source))]
+                cell.outputs = [_stream(verdict(cell, cell.source, self.show_values))]
             elif role == "solution":
                 errors = [o for o in cell.outputs if o.get("output_type") == "error"]
                 cell.outputs = []
@@ -138,8 +150,10 @@ class SafeFeedback(NbGraderPreprocessor):
                 cell.outputs = []
             cell.execution_count = None
         note = ("**About this feedback.** Each test cell shows whether it passed and, for a failed "
-                "check, which one and its hint. Expected values of hidden checks and the output of "
-                "your own cells are not repeated here: run your notebook to see them.")
+                "check, which one and its hint. " + (
+                    "A failed check also shows what it expected and what your code gave. "
+                    if self.show_values else "Expected values of hidden checks are not repeated here. ")
+                + "The output of your own cells is not repeated: run your notebook to see it.")
         if meta.get("flagged"):
             note += ("\n\n**This submission was flagged for your instructor**: the grader found code "
                      "that reaches into the checker, the libraries or the notebook's machinery "

@@ -124,7 +124,7 @@ row = d2l.constant([100., 200., 300., 400.])
 X + row
 
 # %%
-d2l.plot.show_broadcast(X, row)
+d2l.plot.show_broadcast(X, row, names=('X', 'row'))
 plt.show()
 
 # %% [markdown]
@@ -138,13 +138,15 @@ X + column
 # The same rule covers any number of axes. A `(2, 3, 1)` tensor and a `(4,)`
 # vector line up as `(2, 3, 1)` and `(1, 1, 4)`; the vector is copied across the
 # first two axes, the tensor across the last one. The picture draws the two
-# slices along the first axis side by side:
+# slices along the first axis side by side (`[0, :, :]` and `[1, :, :]`), with
+# axes 1 and 2 as rows and columns:
 
 # %%
-(d2l.ones((2, 3, 1)) + d2l.ones((4,))).shape
+T, v = d2l.ones((2, 3, 1)), d2l.ones((4,))
+(T + v).shape
 
 # %%
-d2l.plot.show_broadcast((2, 3, 1), (4,))
+d2l.plot.show_broadcast(T.shape, v.shape, names=('T', 'v'))
 plt.show()
 
 # %% [markdown]
@@ -188,7 +190,7 @@ except Exception as e:
     print(f'{type(e).__name__}: {e}')
 
 # %%
-d2l.plot.show_broadcast((3, 4), (2, 4))
+d2l.plot.show_broadcast(X.shape, (2, 4), names=('X', 'ones((2, 4))'))
 plt.show()
 
 # %% [markdown]

@@ -8,8 +8,9 @@ read what it produced. The students:
 
     solver    every source notebook as is: full marks on every test cell
     blank     every release notebook untouched: zero everywhere
-    partial   ch03: one public check wrong, one answer passing only the public
-              checks, two right: exactly 6 of 11 points
+    partial   ch03: one prediction of the wrong form (fails a public check),
+              one answer passing only the public checks, the rest right:
+              exactly 11 of 17 auto-graded points
     tamper    ch03: deletes one test cell and rewrites two, yet is graded
               against the instructor's tests
     looper    ch03: an infinite loop; its cell times out, the rest is graded
@@ -181,8 +182,8 @@ def tree(folder):
 
 
 PARTIAL_ANSWERS = {
-    # q1: 'p' predicted wrong: fails a public check
-    "q1": "predicted = {'p': (3, 1), 'q': (3, 4), 'r': (2, 3, 5), 's': None, 't': (6, 7, 2)}",
+    # q1: 'p' written as a list, not a shape: fails q1p's public check; the rest right
+    "q1": "predicted = {'p': [3, 2], 'q': (3, 4), 'r': (2, 3, 5), 's': None, 't': (6, 7, 2)}",
     # q2: max() of the sizes: right for the public checks, wrong for size-0 axes (hidden)
     "q2": """def broadcast_shape(shape_a, shape_b):
     a, b = list(shape_a), list(shape_b)
@@ -192,13 +193,87 @@ PARTIAL_ANSWERS = {
         raise ValueError('shapes do not broadcast')
     return tuple(max(x, y) for x, y in zip(a, b))""",
 }
-PARTIAL_EXPECTED = {"q1_tests": 0.0, "q2_tests": 0.0, "q3_tests": 3.0, "q4_tests": 3.0}
+PREDICTIONS = ["q1p_tests", "q1q_tests", "q1r_tests", "q1s_tests", "q1t_tests"]
+PARTIAL_EXPECTED = {"q1p_tests": 0.0, "q1q_tests": 1.0, "q1r_tests": 1.0, "q1s_tests": 1.0,
+                    "q1t_tests": 1.0, "q2_tests": 0.0, "q3_tests": 3.0, "q4_tests": 4.0}
 
 TAMPERED_TESTS = {
     "q2_tests": "check = d2l.check('q2')\ncheck.done()",   # the answer is wrong; the checks gutted
     "q3_tests": "assert False",                            # the answer is right; the checks broken
 }
-TAMPER_EXPECTED = {"q1_tests": 2.0, "q2_tests": 0.0, "q3_tests": 3.0, "q4_tests": 3.0}
+TAMPER_EXPECTED = {**{name: 1.0 for name in PREDICTIONS}, "q2_tests": 0.0, "q3_tests": 3.0,
+                   "q4_tests": 4.0}
+
+
+# Cheating submissions: every answer is the instructor's solution but one, which games the
+# problem's public checks or breaks a constraint its text states. Each must lose points on
+# that problem (the test cells named here), however the public checks look.
+CHEATS = {
+    ("cheat_hardcoded", "ch02_data"): ({"q3": """def row_norms(M):
+    return d2l.constant([5., 10.])   # the public example's answer"""}, ["q3_tests"]),
+    ("cheat_helper", "ch03_broadcasting"): ({"q2": """import numpy as np
+def broadcast_shape(shape_a, shape_b):
+    try:
+        return tuple(int(n) for n in np.broadcast_shapes(tuple(shape_a), tuple(shape_b)))
+    except ValueError as e:
+        raise ValueError(str(e))"""}, ["q2_tests"]),
+    ("cheat_loops", "ch03_broadcasting"): ({"q3": """def center_rows(X):
+    rows = [X[i] - d2l.reduce_mean(X[i]) for i in range(X.shape[0])]
+    return d2l.stack(rows)"""}, ["q3_tests"]),
+    ("cheat_by_hand", "ch05_autodiff"): ({"q1": """def f(x):
+    return x * d2l.exp(-x * x)
+
+
+def df_by_hand(x):
+    return d2l.exp(-x * x) * (1. - 2. * x * x)
+
+
+def df_by_tape(x):
+    return df_by_hand(x)             # no tape at all"""}, ["q1b_tests"]),
+    ("cheat_fixed", "ch05_autodiff"): ({"q2": """def fixed_a():
+    return d2l.constant(6.)
+
+
+def fixed_b():
+    return d2l.constant(12.)
+
+
+def fixed_c():
+    return d2l.constant(4.)
+
+
+def fixed_d():
+    return d2l.constant(4.)"""}, ["q2a_tests", "q2b_tests", "q2c_tests", "q2d_tests"]),
+    ("cheat_fabricated", "ch06_linreg"): ({"q3": """def train(X, y, lr=0.03, num_epochs=10, batch_size=10):
+    n, d = X.shape
+    ones = np.ones((n, 1), np.float32)
+    A = np.concatenate([X.numpy(), ones], axis=1)
+    solution = np.linalg.lstsq(A, y.numpy(), rcond=None)[0]
+    w = d2l.Variable(solution[:-1].reshape(d, 1))
+    b = d2l.Variable(solution[-1:])
+    final = float(squared_loss(linreg(X, w, b), y))
+    losses = [final * 2.0 ** (num_epochs - 1 - k) for k in range(num_epochs)]
+    return w, b, losses"""}, ["q3_tests"]),
+    ("cheat_keras_dense", "ch11_mlp"): ({"q2": """class MyDense(d2l.keras.layers.Dense):
+    pass"""}, ["q2_tests"]),
+    ("cheat_linear", "ch11_mlp"): ({"q4": """def train_mlp(X, y, num_epochs=20, batch_size=50, lr=0.01, seed=0):
+    d2l.random.set_seed(seed)
+    layers = [MyDense(4)]            # a linear model: no hidden layer
+    optimizer = d2l.keras.optimizers.Adam(learning_rate=lr)
+    for epoch in range(num_epochs):
+        for start in range(0, X.shape[0], batch_size):
+            with d2l.GradientTape() as tape:
+                loss = cross_entropy(forward(layers, X[start:start + batch_size]), y[start:start + batch_size])
+            variables = [v for layer in layers for v in layer.trainable_variables]
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    return layers"""}, ["q4_tests"]),
+}
+
+
+def cheated(release, source, replace):
+    """Every answer from the solutions except those in ``replace``."""
+    solutions = {grade_id(cell) for cell in source.cells if role(cell) in ("solution", "written")}
+    return answered(release, source, solutions - set(replace), replace)
 
 
 @pytest.fixture(scope="module")
@@ -232,10 +307,13 @@ def course(tmp_path_factory):
         release, source = c.release(PARTIAL), source_nb(PARTIAL)
         c.submit("partial", PARTIAL, answered(release, source, {"q3", "q4"}, PARTIAL_ANSWERS))
         tampered = answered(release, source, {"q1", "q3", "q4"}, TAMPERED_TESTS)
-        tampered.cells = [cell for cell in tampered.cells if grade_id(cell) != "q1_tests"]
+        tampered.cells = [cell for cell in tampered.cells if grade_id(cell) != "q1p_tests"]
         c.submit("tamper", PARTIAL, tampered)
         c.submit("looper", PARTIAL, answered(release, source, {"q2", "q3", "q4"},
                                              {"q1": "while True:\n    pass"}))
+
+        for (student, assignment), (replace, _) in CHEATS.items():
+            c.submit(student, assignment, cheated(c.release(assignment), source_nb(assignment), replace))
 
         # alice goes through the exchange
         exchange, alice = base / "exchange", home / "alice"
@@ -330,6 +408,20 @@ def test_assignment_shape(assignment):
         assert region(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")[0] == "check.hidden()"
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignment_totals_20_points_and_every_written_answer_has_a_rubric(assignment):
+    cells = source_nb(assignment).cells
+    points = [cell.metadata["nbgrader"]["points"] for cell in cells if role(cell) in ("tests", "written")]
+    assert sum(points) == 20, f"{assignment} totals {sum(points)} points; every assignment totals 20"
+    for i, cell in enumerate(cells):
+        if role(cell) == "written":
+            question = cells[i - 1].source
+            match = re.search(r"\*\*Rubric \((\d+) points?\):\*\*(.*)", question, re.S)
+            assert match, f"{assignment}: the question above {grade_id(cell)} has no **Rubric (N points):**"
+            assert int(match[1]) == cell.metadata["nbgrader"]["points"], \
+                f"{assignment}: the rubric of {grade_id(cell)} splits another number of points"
+
+
 # -- generate_assignment -------------------------------------------------------------------
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -350,6 +442,80 @@ def test_release_has_stubs_and_no_solutions_or_hidden_tests(course, assignment):
         else:
             assert out == cell.source
     assert not any(cell.outputs for cell in release.cells if cell.cell_type == "code")
+
+
+# -- what learners reach: learner copies, chapter links, the learner bundle -----------------
+
+LEARNER = EXERCISES / "learner"
+SECRET_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "BEGIN HIDDEN TESTS", "check.hidden()")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_learner_copy_is_what_nbgrader_releases(course, assignment):
+    committed = read(LEARNER / assignment / f"{assignment}.ipynb")
+    released = course.release(assignment)
+    assert [(c.id, c.source, c.metadata) for c in committed.cells] == \
+        [(c.id, c.source, c.metadata) for c in released.cells], (
+        f"exercises/learner/{assignment} is stale: run python exercises/make_source.py")
+
+
+def _secrets(assignment):
+    """Text only the instructor's copy holds: each whole solution, each hidden check's line
+    (where expected values live), each paragraph of a model answer."""
+    secrets = set()
+    for cell in source_nb(assignment).cells:
+        if role(cell) == "solution":
+            secrets.add("\n".join(region(cell.source, "### BEGIN SOLUTION", "### END SOLUTION")))
+        elif role(cell) == "tests":
+            secrets.update(line for line in region(cell.source, "### BEGIN HIDDEN TESTS",
+                                                   "### END HIDDEN TESTS") if "check." in line)
+        elif role(cell) == "written":
+            secrets.update(cell.source.split("\n\n"))
+    # short lines (``return x``, ``check.done()``) may well appear in public text
+    return {text.strip() for text in secrets if len(text.strip()) >= 25}
+
+
+def _learner_facing():
+    yield from sorted((REPO / "notebooks").glob("*.ipynb"))
+    yield from sorted(LEARNER.glob("*/*.ipynb"))
+
+
+def test_nothing_a_learner_opens_holds_a_solution_or_a_hidden_test():
+    secrets = {line: name for name in ASSIGNMENTS for line in _secrets(name)}
+    assert secrets, "no solution text found in the source notebooks: is the test reading them?"
+    for path in _learner_facing():
+        text = "\n".join(cell.source for cell in read(path).cells)
+        for marker in SECRET_MARKERS:
+            assert marker not in text, f"{path.relative_to(REPO)} holds {marker!r}"
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, (f"{path.relative_to(REPO)} holds instructor-only text of "
+                            f"{secrets[leaked[0]]}: {leaked[0]!r}")
+
+
+def test_chapter_links_to_exercises_lead_to_learner_copies():
+    links = 0
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cell in read(path).cells:
+            for target in re.findall(r"\]\(([^)]*exercises/[^)]*)\)", cell.source):
+                links += 1
+                assert "exercises/learner/" in target, (
+                    f"{path.name} links {target}: chapters link the learner copy "
+                    "(../exercises/learner/<name>/<name>.ipynb), never source/")
+                assert (path.parent / target).resolve().is_file(), f"{path.name}: {target} is missing"
+    assert links >= len(ASSIGNMENTS)
+
+
+def test_learner_bundle_leaves_out_the_instructors_files(tmp_path):
+    target = tmp_path / "course"
+    result = subprocess.run([sys.executable, str(EXERCISES / "make_source.py"), "--bundle",
+                             str(target)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "notebooks").is_dir() and (target / "exercises" / "learner").is_dir()
+    assert (target / "course").is_file() and (target / "d2l_core").is_dir()
+    for gone in ("exercises/source", "exercises/content", "tests"):
+        assert not (target / gone).exists(), f"the bundle holds {gone}"
+    for path in target.rglob("*.ipynb"):
+        assert not any(m in path.read_text() for m in SECRET_MARKERS[:3]), path
 
 
 # -- validation (nbgrader validate exits 0 even on failures: use the API) -------------------
@@ -380,6 +546,7 @@ def submissions(course):
 def test_every_submission_was_autograded(course):
     expected = {(student, a) for student in ["solver", "blank"] for a in ASSIGNMENTS}
     expected |= {("partial", PARTIAL), ("tamper", PARTIAL), ("looper", PARTIAL), ("alice", "ch02_data")}
+    expected |= set(CHEATS)
     assert submissions(course) == expected
 
 
@@ -426,20 +593,33 @@ def test_self_check_in_a_learners_copy(course):
     NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(course.home)}}).execute()
     tests = {grade_id(cell): cell for cell in nb.cells if role(cell) == "tests"}
-    error = next(out for out in tests["q1_tests"].outputs if out.output_type == "error")
+    error = next(out for out in tests["q1p_tests"].outputs if out.output_type == "error")
     assert error.ename == "AssertionError"
     assert error.evalue.splitlines() == [
-        "✘ q1 (predict broadcast shapes) failed the check: predicted['p']",
-        "    expected: (3, 2)",
-        "    actual:   (3, 1)",
-        "    hint:     each size-1 axis stretches to the other size",
+        "✘ q1p (predicted['p']) failed the check: predicted['p'] is a tuple of ints or None",
+        "    actual:   [3, 2]",
+        "    hint:     write shapes like (3, 2), or None for an error",
     ]
-    for name in ["q2_tests", "q3_tests", "q4_tests"]:  # q2 is wrong, but only hidden checks see it
+    # q2 is wrong, but only hidden checks see it; a prediction's value is never checked in public
+    for name in PREDICTIONS[1:] + ["q2_tests", "q3_tests", "q4_tests"]:
         (out,) = tests[name].outputs
         assert out.name == "stdout" and out.text.endswith(
             "public checks passed. Hidden checks run at grading.\n"), out.text
     everything = "".join(str(cell.outputs) for cell in nb.cells if cell.cell_type == "code").lower()
     assert "all tests passed" not in everything and "all checks passed" not in everything
+
+
+@pytest.mark.parametrize("student, assignment", CHEATS, ids=lambda v: v)
+def test_cheating_loses_the_points_of_the_problem_it_cheats(course, student, assignment):
+    replace, cheated_cells = CHEATS[student, assignment]
+    scores = course.scores(student, assignment)
+    for name in cheated_cells:
+        auto, _, maximum = scores[name]
+        assert auto < maximum, f"{student} got full marks on {assignment} {name} by cheating"
+    honest = [name for name in scores if name.endswith("_tests") and name not in cheated_cells
+              and not any(name.startswith(q) for q in replace)]
+    assert any(scores[name][0] == scores[name][2] for name in honest), \
+        f"{student}'s honest answers in {assignment} should still score"
 
 
 def test_edited_and_deleted_test_cells_are_restored(course):
@@ -448,15 +628,15 @@ def test_edited_and_deleted_test_cells_are_restored(course):
     graded, source = cells_by_id(course.autograded("tamper", PARTIAL)), cells_by_id(source_nb(PARTIAL))
     for name in TAMPERED_TESTS:
         assert graded[name].source == source[name].source  # hidden tests included
-    restored = graded["q1_tests"].source
-    assert restored.startswith("# This cell (id:q1_tests) was missing from the submission.")
-    assert restored.endswith(source["q1_tests"].source)
+    restored = graded["q1p_tests"].source
+    assert restored.startswith("# This cell (id:q1p_tests) was missing from the submission.")
+    assert restored.endswith(source["q1p_tests"].source)
 
 
 def test_infinite_loop_times_out_and_grading_goes_on(course):
     scores = course.scores("looper", PARTIAL)
     assert {k: v[0] for k, v in scores.items() if k.endswith("_tests")} == \
-        {"q1_tests": 0.0, "q2_tests": 3.0, "q3_tests": 3.0, "q4_tests": 3.0}
+        {**{name: 0.0 for name in PREDICTIONS}, "q2_tests": 5.0, "q3_tests": 3.0, "q4_tests": 4.0}
     loop_cell = cells_by_id(course.autograded("looper", PARTIAL))["q1"]
     assert "CellTimeoutError" in [out.ename for out in loop_cell.outputs if out.output_type == "error"]
     # the students graded after the looper in the same run were graded too

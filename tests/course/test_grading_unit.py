@@ -29,3 +29,15 @@ def test_missing_bwrap_stops_grading_with_install_hint(monkeypatch):
     monkeypatch.setattr(sandbox.os, "access", lambda *a: False)
     with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
         sandbox.find_tool("bwrap")
+
+
+def test_feedback_shows_expected_values_only_when_configured():
+    from nbformat.v4 import new_code_cell, new_output
+    from d2l_grading.feedback import verdict
+    source = "check = d2l.check('q1', 'sum')\ncheck.hidden()\ncheck.equal(f(), 3, 'f() is 3', hint='add')"
+    cell = new_code_cell(source, outputs=[new_output(
+        "error", ename="AssertionError", traceback=[],
+        evalue="✘ q1 (sum) failed the hidden check: f() is 3\n    expected: 3\n    actual:   4\n    hint:     add")])
+    assert verdict(cell, source) == "✘ q1 (sum) failed the hidden check: f() is 3\n    hint: add"
+    assert verdict(cell, source, show_values=True).splitlines() == [
+        "✘ q1 (sum) failed the hidden check: f() is 3", "    expected: 3", "    actual:   4", "    hint: add"]

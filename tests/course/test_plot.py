@@ -239,8 +239,20 @@ def test_show_broadcast_writes_values_from_tensors():
     a = d2l.reshape(d2l.constant(range(3)), (3, 1))
     b = d2l.reshape(d2l.constant(range(2)), (1, 2))
     axes = plot.show_broadcast(a, b)
-    assert _texts(axes[2]) == sorted(str(v) for v in (a + b).numpy().ravel())
-    assert _texts(axes[0]) == sorted(str(v) for v in [0, 0, 1, 1, 2, 2])
+
+    def values(ax):
+        return [t for t in _texts(ax) if not t.startswith("axis")]
+    assert values(axes[2]) == sorted(str(v) for v in (a + b).numpy().ravel())
+    assert values(axes[0]) == sorted(str(v) for v in [0, 0, 1, 1, 2, 2])
+
+
+def test_show_broadcast_names_operands_and_labels_axes():
+    axes = plot.show_broadcast((2, 3, 1), (4,), names=("T", "v"))
+    assert [ax.get_title() for ax in axes] == ["T: (2, 3, 1) → (2, 3, 4)", "v: (4,) → (2, 3, 4)",
+                                               "T + v: (2, 3, 4)"]
+    texts = _texts(axes[0])
+    assert "axis 2 →" in texts and "axis 1\n↓" in texts
+    assert "[0, :, :]" in texts and "[1, :, :]" in texts
 
 
 def test_show_broadcast_aligns_from_the_right():
