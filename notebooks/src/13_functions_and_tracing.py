@@ -185,45 +185,29 @@ print(concrete(d2l.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])))
 # columns.
 #
 # Its graph lists the nodes the trace recorded, in the order the Python body
-# called them. Below, we draw them: boxes are tensors (the symbolic input
-# `x:0` in grey, the Variables in blue, and the outputs nothing else uses in
-# orange), yellow ovals are operations, and every box shows a tensor's name
-# and static shape. *d2l_core only:* reading `concrete.graph.nodes` and
-# drawing with `d2l.plot.plot_tape` are the engine's; in TensorFlow you would
-# write `concrete.graph.get_operations()`, which also lists the placeholder
-# and output nodes, and look at the graph in TensorBoard.
+# called them. *d2l_core only:* reading `concrete.graph.nodes` and drawing
+# with `d2l.plot.plot_graph` are the engine's; in TensorFlow you would write
+# `concrete.graph.get_operations()`, which also lists the placeholder and
+# output nodes, and look at the graph in TensorBoard.
 
 # %% tags=["d2l-only"]
 for node in concrete.graph.nodes:
     print(f'{node.name:12s} {node.type:16s} -> {[t.name for t in node.outputs]}')
 
 # %% tags=["d2l-only"]
-def draw_concrete(concrete, title):
-    """Draw a ConcreteFunction's graph with the tape drawer of chapter 5."""
-    records, names = [], {}
-    for x in concrete.inputs:
-        names[x] = f'{x.name}\n{tuple(x.shape)}'
-    for node in concrete.graph.nodes:
-        tensors = [a for a in d2l.nest.flatten(node.args) if isinstance(a, d2l.Tensor)]
-        inputs = list({id(a): a for a in tensors}.values())     # each input once
-        for a in inputs:
-            if isinstance(a, d2l.Variable):
-                names[a] = a.name
-        for t in node.outputs:
-            names[t] = f'{t.name}\n{tuple(t.shape)}'
-        records.append((node.type, inputs, tuple(node.outputs)))
-    return d2l.plot.plot_tape(records, names=names, title=title)
-
-draw_concrete(concrete, 'The graph traced from mlp(x), for x of shape (None, 2)')
+d2l.plot.plot_graph(concrete, title='The graph traced from mlp(x), for x of shape (None, 2)')
 plt.show()
 
 # %% [markdown]
-# Two things stand out. The Variables enter the graph directly: the graph
-# reads their *current* values each time it runs (13.5). And the leftover
-# `argmax` is a node like any other: its output `argmax:0` is orange too,
-# since nothing uses it, although the function returns only `matmul_1:0`.
-# Tracing records whatever the Python body calls; it is the
-# compiler's job to drop what is not needed.
+# In the drawing, yellow ovals are operations and boxes are the tensors that
+# flow between them, each labelled with its static shape: `None` where the
+# size is known only when the function runs. The input `x` is blue, the
+# output orange. Two things stand out. The Variables (purple) enter the graph
+# directly: the graph reads their *current* values each time it runs (13.5).
+# And the leftover `argmax` is a node like any other, although its result
+# (the white box on the right, an int64 vector) leads nowhere. Tracing
+# records whatever the Python body calls; it is the compiler's job to drop
+# what is not needed.
 #
 # That compiler is where graphs pay off. Before running, the engine compiles
 # the graph into a **plan**, a straight-line Python program with one line per
@@ -495,7 +479,7 @@ def make_train_step(params, learning_rate=0.05):
     return train_step
 
 eager_params = [d2l.Variable(v) for v in init]
-traced_params = [d2l.Variable(v) for v in init]
+traced_params = [d2l.Variable(v, name=name) for v, name in zip(init, ['W1', 'b1', 'W2', 'b2'])]
 eager_step = make_train_step(eager_params)
 traced_step = d2l.function(make_train_step(traced_params))
 for step in range(101):
@@ -511,6 +495,21 @@ print('traces of the step:', traced_step.experimental_get_tracing_count())
 # Identical losses, identical weights, one trace for 101 calls. The step
 # traced once because `X` and `Y` kept their shapes and the Variables are
 # captured, not passed in.
+#
+# Its graph shows where the tape went (*d2l_core only*, as above). The green
+# `tape` box is the `GradientTape`, made afresh by `GradientTapeStart` on
+# every call and closed by `GradientTapeStop` where the `with` block ends;
+# the forward pass runs along the top, from `X` to the loss (the orange
+# output); the `Gradient` node takes the tape, the loss and the four
+# Variables and produces the four gradients, and `apply_gradients` updates
+# the Variables with them. Everything the eager step does is there, as nodes.
+
+# %% tags=["d2l-only"]
+d2l.plot.plot_graph(traced_step.get_concrete_function(X, Y),
+                    title='The traced training step: forward pass, tape, gradients, update')
+plt.show()
+
+# %% [markdown]
 #
 # A tape *around* a call of a traced function works too: the plan runs
 # operations that the outer tape records, as eager code would. The gradient
@@ -624,13 +623,13 @@ print(d2l.autograph.to_code(relu_or_square.python_function))
 # what to do with them while tracing. On a Python value it calls one of
 # them, as Python would. On a symbolic tensor it traces both and adds one
 # conditional node to the graph: `d2l.cond(pred, true_fn, false_fn)`
-# (`tf.cond`). Drawn with the helper of 13.3 (*d2l_core only*), the whole
-# `if` is the single `If` node, which receives the condition and the `x`
-# that its branches use:
+# (`tf.cond`). Drawn with `d2l.plot.plot_graph` (*d2l_core only*), the
+# whole `if` is the single `If` node, which receives the condition and `x`
+# (once for each branch that uses it):
 
 # %% tags=["d2l-only"]
-draw_concrete(relu_or_square.get_concrete_function(d2l.TensorSpec([], d2l.float32)),
-              'relu_or_square: the if on a tensor is one If node')
+d2l.plot.plot_graph(relu_or_square.get_concrete_function(d2l.TensorSpec([], d2l.float32)),
+                    title='relu_or_square: the if on a tensor is one If node')
 plt.show()
 
 # %% [markdown]
