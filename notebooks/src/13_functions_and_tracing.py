@@ -43,6 +43,7 @@
 # marked *d2l_core only* runs unchanged and prints the same.
 
 # %%
+import sys
 import timeit
 
 import numpy as np
@@ -195,6 +196,7 @@ for node in concrete.graph.nodes:
     print(f'{node.name:12s} {node.type:16s} -> {[t.name for t in node.outputs]}')
 
 # %% tags=["d2l-only"]
+# d2l_core only; in TensorFlow you would look at this graph in TensorBoard
 d2l.plot.plot_graph(concrete, title='The graph traced from mlp(x), for x of shape (None, 2)')
 plt.show()
 
@@ -212,8 +214,8 @@ plt.show()
 # That compiler is where graphs pay off. Before running, the engine compiles
 # the graph into a **plan**, a straight-line Python program with one line per
 # operation that still has to run. *d2l_core only:* `plan_source` and
-# `plan_stats` show it; TensorFlow compiles its graphs with its Grappler
-# optimiser instead, whose result you do not normally read.
+# `plan_stats` show it; in TensorFlow, the Grappler optimiser rewrites the
+# graph instead, and you do not normally read its result.
 
 # %% tags=["d2l-only"]
 print(concrete.plan_source)
@@ -347,7 +349,7 @@ declared(d2l.ones([4, 3]))
 @d2l.function
 def double(x):
     print('Python print: x =', x)
-    d2l.print('d2l.print:    x =', x)
+    d2l.print('d2l.print:    x =', x, output_stream=sys.stdout)
     return x * 2.0
 
 for v in [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0, 7.0]]:
@@ -356,9 +358,9 @@ for v in [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0, 7.0]]:
 # %% [markdown]
 # The Python `print` fired for each trace (two shapes, two traces) and showed
 # the symbolic tensor; `d2l.print` fired for each of the three calls and showed
-# the values. Like `tf.print`, it writes to standard error (Jupyter shades
-# those lines) unless you pass `output_stream=sys.stdout`. A Python list shows
-# the same trace-time effect:
+# the values. (`d2l.print` writes to standard error unless told otherwise,
+# as `tf.print` does; here `output_stream=sys.stdout` puts its lines in
+# order with Python's.) A Python list shows the same trace-time effect:
 
 # %%
 seen_shapes = []
@@ -496,7 +498,8 @@ print('traces of the step:', traced_step.experimental_get_tracing_count())
 # traced once because `X` and `Y` kept their shapes and the Variables are
 # captured, not passed in.
 #
-# Its graph shows where the tape went (*d2l_core only*, as above). The green
+# Its graph shows where the tape went (*d2l_core only*, as above; in
+# TensorFlow you would open the graph in TensorBoard). The green
 # `tape` box is the `GradientTape`, made afresh by `GradientTapeStart` on
 # every call and closed by `GradientTapeStop` where the `with` block ends;
 # the forward pass runs along the top, from `X` to the loss (the orange
@@ -623,9 +626,10 @@ print(d2l.autograph.to_code(relu_or_square.python_function))
 # what to do with them while tracing. On a Python value it calls one of
 # them, as Python would. On a symbolic tensor it traces both and adds one
 # conditional node to the graph: `d2l.cond(pred, true_fn, false_fn)`
-# (`tf.cond`). Drawn with `d2l.plot.plot_graph` (*d2l_core only*), the
-# whole `if` is the single `If` node, which receives the condition and `x`
-# (once for each branch that uses it):
+# (`tf.cond`). Drawn with `d2l.plot.plot_graph` (*d2l_core only*; in
+# TensorFlow you would use TensorBoard), the whole `if` is the single `If`
+# node, which receives the condition and `x` (once for each branch that
+# uses it):
 
 # %% tags=["d2l-only"]
 d2l.plot.plot_graph(relu_or_square.get_concrete_function(d2l.TensorSpec([], d2l.float32)),
@@ -756,8 +760,8 @@ print('same result:', bool(d2l.reduce_all(smooth(signal) == smooth_traced(signal
 # The nine operations that build `kernel` depend on no input, so the compiler
 # runs them once, while compiling, and keeps their result as a constant:
 # **constant folding**. *d2l_core only:* the plan shows what is left to do on
-# each call (TensorFlow's Grappler folds constants the same way, out of
-# sight).
+# each call; in TensorFlow, Grappler folds constants the same way, out of
+# sight.
 
 # %% tags=["d2l-only"]
 concrete_smooth = smooth_traced.get_concrete_function(signal)
