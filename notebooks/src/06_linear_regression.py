@@ -294,54 +294,111 @@ print(f'GradientTape + SGD:   w = {a.numpy():.6f}, b = {b.numpy():.6f}')
 print(np.allclose([a.numpy(), b.numpy()], [w_np, b_np], atol=1e-4))
 
 # %% [markdown]
-# ## 6.6 Loss curves
+# ## 6.6 Loss curves, the landscape, and the residuals
 #
 # A **loss curve**, the loss after each step, is the first thing to look at
 # when training anything. The loss falls by three orders of magnitude here, so
 # the left plot uses a logarithmic $y$ axis, and a logarithmic step axis too,
 # to spread out the first few steps where most of the change happens. The two
-# curves lie on top of each other. The right plot follows the two parameters
-# of the tape run:
+# curves lie on top of each other.
+#
+# Where does training end? Not at the true line (the noise moved the best fit a
+# little) but at the **least-squares solution** $(w^*, b^*)$, the parameters with
+# the smallest loss on these 100 points, which `np.polyfit` computes directly.
+# The right plot shows how far each parameter still is from it, $|w - w^*|$ and
+# $|b - b^*|$, on a logarithmic axis: a straight falling line there means the
+# distance shrinks by the same factor every step.
 
 # %%
+w_star, b_star = np.polyfit(data[:, 0], data[:, 1], deg=1)    # the least-squares line
 steps = np.arange(1, num_epoch + 1)
+w_hist, b_hist = np.array(params).T
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
 d2l.plot.plot_curves(steps, {'NumPy, gradients by hand': losses_numpy,
                              'GradientTape + SGD': losses_tape},
                      'step', 'loss (MSE)', logy=True, ax=ax1,
                      title='Two ways, one trajectory')
 ax1.set_xscale('log')
-w_hist, b_hist = np.array(params).T
-d2l.plot.plot_curves(steps, {'w': w_hist, 'b': b_hist}, 'step', 'value', ax=ax2,
-                     title='The parameters (dotted: the true line)', legend_loc='center right')
-ax2.axhline(1.477, color='C0', ls=':')
-ax2.axhline(0.089, color='C1', ls=':')
+d2l.plot.plot_curves(steps, {'|w - w*|': np.abs(w_hist - w_star), '|b - b*|': np.abs(b_hist - b_star)},
+                     'step', 'distance to the least-squares fit', logy=True, ax=ax2,
+                     title='w arrives at once, b slowly')
+plt.show()
+print(f'least squares: w* = {w_star:.4f}, b* = {b_star:.4f}')
+
+# %% [markdown]
+# The loss falls steeply for about five steps, while $w$ jumps from 0 to within
+# $10^{-3}$ of $w^*$, then sits on a floor at about $0.01$: the noise, which no
+# line can remove. The right plot shows what the loss curve hides: $b$ approaches
+# $b^*$ on a straight line in the log plot, by the same small factor per step, for
+# some 600 steps, until both distances stop at about $10^{-7}$, float32's
+# rounding for numbers of this size. ($w$'s last digits follow $b$: the best
+# slope for a slightly wrong intercept is slightly wrong too.) Being off by $0.01$
+# in $b$ adds only $0.01^2 = 0.0001$ to the loss, too little to see on the left.
+# A flat loss curve says the *loss* stopped improving, not that every parameter
+# has arrived.
+#
+# Why does $b$ lag? The **loss landscape**, the loss as a function of both
+# parameters, shows it. Its contour lines are long thin ellipses: the loss
+# curves about 33 times more steeply along $w$ than along $b$ (its second
+# derivatives are $2\,\overline{x^2} \approx 67$ and $2$, where
+# $\overline{x^2} \approx 10^2/3$ is the mean of $x_i^2$ for inputs spread over
+# $[-10, 10]$). One learning rate must be small enough for the steep direction,
+# so it is tiny for the flat one. Gradient descent goes downhill across the
+# contours: the path drops to the valley floor in $w$ within a few steps and then
+# crawls along the floor in $b$:
+
+# %%
+ws, bs = np.meshgrid(np.linspace(-0.2, 2.0, 221), np.linspace(-0.25, 0.35, 121))
+x_data, y_data = data[:, 0], data[:, 1]
+landscape = ((ws[..., None] * x_data + bs[..., None] - y_data) ** 2).mean(axis=-1)
+fig, ax = plt.subplots(figsize=(7, 3.8))
+levels = [0.012, 0.02, 0.04, 0.08, 0.5, 2, 8, 32]
+contours = ax.contour(ws, bs, landscape, levels=levels, colors='0.45', linewidths=1)
+ax.clabel(contours, fmt='%g', fontsize=7)
+path = np.array([(0., 0.)] + [(w, b) for w, b in params])
+ax.plot(path[:, 0], path[:, 1], '.-', color='C3', ms=3, lw=1, label='gradient descent, 1000 steps')
+ax.plot(path[[0, 1, 2, 5], 0], path[[0, 1, 2, 5], 1], 'o', color='C3', ms=5)
+ax.plot(w_star, b_star, '*', color='k', ms=12, label='least squares (w*, b*)')
+ax.set_xlabel('w (slope)')
+ax.set_ylabel('b (intercept)')
+ax.set_title('The loss landscape and the path of gradient descent')
+ax.legend(loc='lower left', fontsize=8)
 plt.show()
 
 # %% [markdown]
-# The loss falls steeply for about five steps, while $w$ jumps from 0 to about
-# 1.48, then declines slowly while $b$ catches up, and from about step 100 it
-# sits on a floor at about $0.01$: the noise, which no line can remove. The
-# right plot shows that training was not quite finished when the loss went
-# flat: $b$ kept creeping towards 0.09 until about step 250. Being off by
-# $0.01$ in $b$ adds only $0.01^2 = 0.0001$ to the loss, too little to see on
-# this scale. A flat loss curve says the *loss* stopped improving, not
-# that every parameter has arrived.
+# Contours are labelled with the loss. The big dots are the start and steps 1, 2 and 5: the first step alone takes
+# $w$ most of the way. Chapter 7 meets the same shape again with several
+# features, where rescaling the inputs makes the ellipses rounder.
 #
-# And the fitted line itself, against the data:
+# Finally, the fitted line against the data (left). With $y$ ranging over
+# $\pm 15$, the noise of size $0.1$ is invisible there. The **residuals**
+# $y_i - \hat y_i$ (right) magnify exactly what the line leaves over: a
+# featureless band of width about $\pm 0.2$ (two standard deviations of the
+# noise) around 0, with no trend in $x$. A curve or a funnel in a residual plot
+# would say the model misses something; this one says that a line is all there
+# is to learn.
 
 # %%
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.scatter(data[:, 0], data[:, 1], s=10, label='data')
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
+ax1.scatter(x_data, y_data, s=10, label='data')
 xs = np.array([-10., 10.])
-ax.plot(xs, a.numpy() * xs + b.numpy(), color='C1',
-        label=f'fit: y = {a.numpy():.3f} x + {b.numpy():.3f}')
-ax.set_xlabel('x')
-ax.set_ylabel('y')
-ax.legend()
-ax.grid(True, alpha=0.3)
+ax1.plot(xs, a.numpy() * xs + b.numpy(), color='C1',
+         label=f'fit: y = {a.numpy():.3f} x + {b.numpy():.3f}')
+ax1.set_xlabel('x')
+ax1.set_ylabel('y')
+ax1.set_title('The fit')
+ax1.legend()
+ax1.grid(True, alpha=0.3)
+residuals = y_data - (a.numpy() * x_data + b.numpy())
+ax2.scatter(x_data, residuals, s=10, color='C2')
+ax2.axhline(0, color='k', lw=1)
+ax2.axhspan(-0.2, 0.2, color='C2', alpha=0.1, label='±2 noise standard deviations')
+ax2.set_xlabel('x')
+ax2.set_ylabel('residual y - ŷ')
+ax2.set_title('What the line leaves over')
+ax2.legend(loc='upper right', fontsize=8)
+ax2.grid(True, alpha=0.3)
 plt.show()
-
 
 # %% [markdown]
 # ## 6.7 The loss scale and the learning rate go together
