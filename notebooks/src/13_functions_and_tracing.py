@@ -412,12 +412,12 @@ for v in [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]:
     print(accumulate(d2l.constant(v)))
 
 # %% [markdown]
-# **Creating Variables inside** is different. `d2l.Variable(...)` is a
-# trace-time action that makes a new Variable, so a function that creates one
-# on each trace would create a new Variable for every trace, holding a fresh
-# initial value, which is almost never what you meant. `function` allows
-# Variables to be created on the *first* trace only, and checks that the body
-# would not create them again:
+# **Creating Variables inside** is different. `d2l.Variable(...)` in the body
+# is a trace-time action: every trace would make a fresh Variable, back at its
+# initial value, which is almost never what you meant. So `function` allows
+# Variables to be created on the *first* trace only. To check, it traces a
+# body that created Variables a second time, at once, and refuses one that
+# creates them again, on the very first call:
 
 # %% tags=["raises-exception"]
 @d2l.function
