@@ -825,6 +825,9 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #
 # ## Check yourself
 #
+# This chapter has no graded exercises. Answer each question before you open
+# its answer.
+#
 # 1. A function decorated with `d2l.function` contains `print('hello')` and
 #    `d2l.print('world')`. You call it three times with float32 tensors of
 #    shapes `(2,)`, `(2,)` and `(3,)`. What is printed?
@@ -877,9 +880,9 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #    `self.v is not None` and reuse it, and the graph reads and assigns it.
 #    </details>
 #
-# 5. Your traced training step is not faster than the eager one, in
-#    d2l_core. Where does the time go, and which changes to the function
-#    would a trace make cheaper?
+# 5. In d2l_core, your traced training step is no faster than the eager
+#    one. Where does the time go, and what kind of function does tracing
+#    make faster?
 #
 #    <details><summary>Answer</summary>
 #
