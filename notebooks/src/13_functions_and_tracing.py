@@ -680,6 +680,7 @@ half_defined(d2l.constant(1.0))
 # as the tensor grows, against the same addition in NumPy:
 
 # %% tags=["output-varies"]
+# NBVAL_IGNORE_OUTPUT
 def time_per_call(fn, *args, n_calls=200):
     """Seconds per call of fn(*args): the best of 3 runs of n_calls calls each."""
     return min(timeit.repeat(lambda: fn(*args), number=n_calls, repeat=3)) / n_calls
@@ -698,6 +699,7 @@ for size, t, t_np in zip(sizes, op_times, numpy_times):
           f'{t_np * 1e6:8.2f} µs in NumPy')
 
 # %% tags=["output-varies"]
+# NBVAL_IGNORE_OUTPUT
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 ax.loglog(sizes, np.array(op_times) * 1e6, 'o-', label='x + x, a tensor op')
 ax.loglog(sizes, np.array(numpy_times) * 1e6, 's--', label='x + x in NumPy')
@@ -719,6 +721,7 @@ plt.show()
 # against traced:
 
 # %% tags=["output-varies"]
+# NBVAL_IGNORE_OUTPUT
 eager_time = time_per_call(eager_step, X, Y)
 traced_time = time_per_call(traced_step, X, Y)
 print(f'eager step:  {eager_time * 1e6:7.0f} µs')
@@ -769,6 +772,7 @@ print(concrete_smooth.plan_source)
 print(concrete_smooth.plan_stats)
 
 # %% tags=["output-varies"]
+# NBVAL_IGNORE_OUTPUT
 eager_time = time_per_call(smooth, signal, n_calls=1000)
 traced_time = time_per_call(smooth_traced, signal, n_calls=1000)
 print(f'eager:  {eager_time * 1e6:6.1f} µs')
