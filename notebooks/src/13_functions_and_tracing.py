@@ -734,8 +734,9 @@ print(f'traced step: {traced_time * 1e6:7.0f} µs   (eager / traced = {eager_tim
 #   call from Python, then no Python at all between operations. Eager
 #   TensorFlow pays tens of microseconds of Python and dispatch per operation,
 #   so on a small step like this one the traced version is typically several
-#   times faster (about 7 times on the CPU this chapter was written on). On
-#   large tensors both spend their time in the same kernels and the gap closes.
+#   times faster (7 to 13 times, in runs on the CPU this chapter was written
+#   on). On large tensors both spend their time in the same kernels and the
+#   gap closes.
 # * **In d2l_core**, the plan is Python that calls the *same* operations as
 #   eager code, each with the same per-op overhead, and the tape inside the
 #   step still records and backpropagates on every call. So a step that is
