@@ -302,8 +302,34 @@ class GradientTape:
         self._records = []
         self._tracked = {}
 
-    def _backprop(self, targets, out_grads, sources):
+    def backward_walk(self, target):
+        """The gradients ``gradient(target, ...)`` sends along each recorded edge (d2l_core only).
+
+        One ``(op name, op output, input index, input, gradient sent to that
+        input)`` per edge, in the order the backward walk visits them. Where a tensor feeds
+        several ops, its gradient is the sum of what its edges carry.
+        ``d2l.plot.plot_tape(tape, gradients_of=y)`` draws them. TensorFlow
+        has no such method: there you would differentiate each step yourself.
+
+        >>> x = d2l.constant(3.0)
+        >>> with d2l.GradientTape(persistent=True) as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> [(name, i, float(g)) for name, _, i, _, g in tape.backward_walk(y)]
+        [('multiply', 0, 3.0), ('multiply', 1, 3.0)]
+        """
+        if not self._records:
+            raise ValueError("backward_walk: the tape holds no records; a non-persistent tape "
+                             "forgets them in gradient(), so use GradientTape(persistent=True)")
+        walk = []
+        self._backprop([target], [None], (), walk)
+        return tuple((op.name, out, i, x, g) for op, out, i, x, g in walk)
+
+    def _backprop(self, targets, out_grads, sources, walk=None):
         """Reverse sweep over the recorded ops; returns {id(tensor): gradient}.
+
+        ``walk``, a list, receives ``(op entry, output, input index, input, gradient)``
+        for every edge the sweep sends a gradient along (``backward_walk``).
 
         The one place above ops that reads Tensors' ``_value``/``_dtype``: this
         loop runs once per recorded op, and an attribute read is cheaper than
@@ -347,12 +373,14 @@ class GradientTape:
                     continue
                 if len(input_grads) != len(inputs):
                     _wrong_gradient_count(op, inputs, input_grads)
-                for x, g in zip(inputs, input_grads):
+                for i, (x, g) in enumerate(zip(inputs, input_grads)):
                     key = id(x)
                     if g is None or key not in tracked:
                         continue
                     if g._value.shape != x._value.shape:
                         g = sum_to(g, x._value.shape)
+                    if walk is not None:
+                        walk.append((op, output, i, x, g))
                     old = grads.get(key)        # accumulate(key, g), inline: this is the hot loop
                     grads[key] = g if old is None else add(old, g)
         finally:

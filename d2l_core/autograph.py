@@ -23,10 +23,12 @@ the results out as the outputs of ``cond`` or the loop variables of
 
 Before that rewrite, ``break``, ``continue`` and ``return`` inside ``if`` and
 loops are *lowered* to flags (``break_1 = True`` and the rest of the block
-guarded by ``if not break_1:``), so they too work on tensors. ``a and b``,
-``a or b`` and ``not a`` become ``ag__.and_``/``or_``/``not_``, and every
-call ``f(...)`` becomes ``ag__.converted_call(f)(...)``, which converts the
-user's own functions too (never d2l_core's or a library's).
+guarded by ``if not break_1:``; ``return v`` sets ``do_return`` and
+``retval_``), so they too work on tensors; what follows an ``if`` whose one
+branch always returns becomes its other branch. ``a and b``, ``a or b``,
+``not a`` and ``a if t else b`` become ``ag__.and_``/``or_``/``not_``/``if_exp``,
+and every call ``f(...)`` becomes ``ag__.converted_call(f)(...)``, which
+converts the user's own functions too (never d2l_core's or a library's).
 
 >>> import d2l_core as d2l
 >>> @d2l.function
@@ -56,10 +58,11 @@ import numpy as np
 
 from . import nest
 from .errors import NotSupportedError, OperatorNotAllowedInGraphError
-from .ops.array import shape as _shape
 from .ops.array import identity, zeros
+from .ops.array import shape as _shape
 from .ops.math import less, logical_and, logical_not, logical_or
 from .tensor import Tensor, Variable, convert_to_tensor
+from .tensor_shape import TensorShape
 
 
 # ============================================================== values without a value
@@ -71,7 +74,7 @@ class Undefined:
     error it carries, which names the variable and the fix.
     """
 
-    __slots__ = ("name", "error")
+    __slots__ = ("error", "name")
     __array_ufunc__ = None
 
     def __init__(self, name, error=None):
@@ -127,6 +130,12 @@ def _as_tensor(x, dtype=None):
     return convert_to_tensor(x, dtype=dtype)
 
 
+def _read(x):
+    """A Variable's value as a traced read (``if v > 0`` already reads it; ``if v:`` and
+    ``for x in v`` must too, or they would use the value it has while tracing)."""
+    return identity(x) if isinstance(x, Variable) else x
+
+
 def _shape_text(shape):
     return "<unknown>" if shape.rank is None else str(tuple(shape.as_list()))
 
@@ -171,6 +180,13 @@ class Runtime:
                 value = more()
         return value
 
+    def if_exp(self, test, body, orelse, line):
+        """``body() if test else orelse()``; on a tensor ``test``, a ``cond``."""
+        test = _read(test)
+        if not self.is_symbolic(test):
+            return body() if test else orelse()
+        return self.cond(test, body, orelse)
+
     def converted_call(self, fn):
         """``fn`` converted when it is the user's own Python function, else ``fn`` itself."""
         return _converted_or_same(fn, self)
@@ -198,6 +214,7 @@ class Runtime:
     def if_stmt(self, test, body, orelse, get_state, set_state, names, line, mutated=None):
         """``if test: body() else: orelse()``; on a tensor ``test``, a ``cond`` whose outputs
         are the variables the branches assign."""
+        test = _read(test)
         if not self.is_symbolic(test):
             if test:
                 body()
@@ -217,22 +234,24 @@ class Runtime:
         set_state(merge.after(list(outs)))
 
     # ---------------------------------------------------------- loops
-    def while_stmt(self, test, body, get_state, set_state, names, line, mutated=None):
+    def while_stmt(self, test, body, get_state, set_state, names, line, mutated=None,
+                   opts=None):
         """``while test(): body()``; once ``test()`` is a tensor, a ``while_loop`` over the
         variables the body assigns."""
-        t = test()
+        t = _read(test())
         while not self.is_symbolic(t):
             if not t:
                 return
             body()
-            t = test()
+            t = _read(test())
         self._refuse_mutation(mutated, "a `while` loop on a tensor", line)
-        self._tensor_loop(test, body, get_state, set_state, names, line)
+        self._tensor_loop(test, body, get_state, set_state, names, line, opts)
 
     def for_stmt(self, iterable, extra_test, body, get_state, set_state, names, line,
-                 mutated=None):
+                 mutated=None, opts=None):
         """``for x in iterable: body(x)``, stopping when ``extra_test()`` (a lowered ``break``
         or ``return``) is false; over a symbolic tensor, a ``while_loop`` on an index."""
+        iterable = _read(iterable)
         if not self.is_symbolic(iterable):
             for item in iterable:
                 body(item)
@@ -271,16 +290,21 @@ class Runtime:
         def put(values):
             index[0] = values[0]
             set_state(values[1:])
-        self._tensor_loop(loop_test, loop_body, get, put, ("<index>",) + tuple(names), line)
+        self._tensor_loop(loop_test, loop_body, get, put, ("<index>",) + tuple(names), line,
+                          opts)
 
-    def _tensor_loop(self, test, body, get_state, set_state, names, line):
+    def _tensor_loop(self, test, body, get_state, set_state, names, line, opts=None):
         init = list(get_state())
+        options = opts() if opts is not None else {}     # from set_loop_options in the body
         if _RETVAL in names and not _tensorish(init[names.index(_RETVAL)]):
             raise _return_in_loop(line)
         carried = [i for i, v in enumerate(init) if _tensorish(v)]     # the loop variables
         # identity: the loop variables must be symbolic for while_loop to build a graph loop;
         # a loop that only assigns Variables carries a dummy counter.
         start = [identity(_as_tensor(init[i])) for i in carried] or [identity(0)]
+        relaxed = {id(t): TensorShape(shape) for t, shape in options.get("shape_invariants", ())}
+        shapes = [relaxed.get(id(init[i]), x.shape) for i, x in zip(carried, start)] or [
+            start[0].shape]
         before = list(init)     # what the others hold in each run of the body
         for i, v in enumerate(init):
             if _is_undefined(v):
@@ -308,7 +332,7 @@ class Runtime:
                 if i not in carried and not _is_undefined(init[i]) and v is not init[i]:
                     raise _changed_in_loop(names[i], init[i], v, line)
             out = []
-            for i, x0 in zip(carried, start):
+            for i, x0, shape in zip(carried, start, shapes):
                 v = state[i]
                 if _is_undefined(v):
                     v.fail()
@@ -323,33 +347,38 @@ class Runtime:
                         f"line {line}, but dtype {v.dtype.name} after one iteration; start it "
                         f"with the dtype it gets in the loop (e.g. 0.0 rather than 0), or "
                         f"d2l.cast it")
-                if not x0.shape.is_compatible_with(v.shape):
+                if not shape.is_compatible_with(v.shape):
                     raise ValueError(
-                        f"'{names[i]}' has shape {_shape_text(x0.shape)} before the loop on a "
+                        f"'{names[i]}' has shape {_shape_text(shape)} before the loop on a "
                         f"tensor at line {line}, but shape {_shape_text(v.shape)} after one "
-                        "iteration; a tensor loop keeps each variable's shape. To collect one "
-                        "value per step, start from a tensor of the final shape (d2l.zeros) and "
-                        "write step i into it, e.g. with d2l.tensor_scatter_nd_update(acc, "
-                        "[[i]], [value]) (d2l_core has no TensorArray)")
+                        "iteration; a tensor loop keeps each variable's shape unless "
+                        "d2l.autograph.experimental.set_loop_options(shape_invariants=[(var, "
+                        "d2l.TensorShape([None]))]) in the loop says which may change. Or "
+                        "start from a tensor of the final shape (d2l.zeros) and write step i "
+                        "into it, e.g. with d2l.tensor_scatter_nd_update(acc, [[i]], [value]) "
+                        "(d2l_core has no TensorArray)")
                 out.append(v)
             return out or list(values)
-        load(list(self.while_loop(loop_test, loop_body, start)))
+        load(list(self.while_loop(loop_test, loop_body, start, shape_invariants=shapes,
+                                  maximum_iterations=options.get("maximum_iterations"))))
 
     def _refuse_mutation(self, mutated, construct, line):
         """A Python list (dict, set) changed in place under tensor control flow would get what
         one trace of the body adds, not one entry per iteration: refuse."""
-        if mutated is None:
-            return
-        names, get = mutated
-        for name, value in zip(names, get()):
+        for name, get in mutated or ():
+            try:
+                value = get()
+            except Exception:       # noqa: BLE001, S112  (not there yet: nothing to refuse)
+                continue
             if isinstance(value, (list, dict, set)):
                 raise OperatorNotAllowedInGraphError(
                     f"line {line}: the Python {type(value).__name__} '{name}' is changed inside "
-                    f"{construct}. The body is traced once, so it would get one entry, not one per "
-                    "run of the body. Keep values in tensors: start from a tensor of the final "
-                    "shape (d2l.zeros) and write into it with d2l.tensor_scatter_nd_update, or "
-                    "loop over a Python range(n) so the loop unrolls and the list grows while "
-                    "tracing (d2l_core has no TensorArray)")
+                    f"{construct}. That code runs once, while tracing (both branches of an "
+                    "`if`), so the container would not change as the code runs each time. Keep "
+                    "values in tensors: start from a tensor of the final shape (d2l.zeros) and "
+                    "write into it with d2l.tensor_scatter_nd_update, or loop over a Python "
+                    "range(n) so the loop unrolls and the list grows while tracing (d2l_core has "
+                    "no TensorArray)")
 
 
 def _return_in_loop(line):
@@ -510,15 +539,18 @@ def do_not_convert(func=None):
 
 
 def _user_function(fn):
-    """True for a Python function of the user's: not a library's, not marked, not converted."""
-    if not isinstance(fn, types.FunctionType) or getattr(fn, _CONVERTED, False) or \
-            getattr(fn, _DO_NOT_CONVERT, False) or fn.__name__ == "<lambda>":
-        return False
-    filename = fn.__code__.co_filename
-    return not os.path.realpath(filename).startswith(_LIBRARY_DIRS)
+    """True for a Python function AutoGraph may convert: not marked, not converted, no lambda."""
+    return isinstance(fn, types.FunctionType) and not getattr(fn, _CONVERTED, False) and \
+        not getattr(fn, _DO_NOT_CONVERT, False) and fn.__name__ != "<lambda>"
 
 
-_cache = {}     # code object -> factory (code converted once; each function gets its closure)
+def _library_code(code):
+    """True for code of d2l_core, the standard library or an installed package."""
+    return os.path.realpath(code.co_filename).startswith(_LIBRARY_DIRS)
+
+
+_cache = {}      # code object -> factory, or None: each code is looked at once
+_UNSEEN = object()
 
 
 def convert(fn, runtime):
@@ -533,10 +565,9 @@ def convert(fn, runtime):
         return fn if inner is fn.func else functools.partial(inner, *fn.args, **fn.keywords)
     if not _user_function(fn):
         return fn
-    key = fn.__code__
-    if key not in _cache:
-        _cache[key] = _factory(fn)
-    factory = _cache[key]
+    factory = _cache.get(fn.__code__, _UNSEEN)
+    if factory is _UNSEEN:
+        factory = _cache[fn.__code__] = None if _library_code(fn.__code__) else _factory(fn)
     if factory is None:
         return fn
     converted = factory(fn, runtime)
@@ -583,7 +614,7 @@ def _factory(fn):
     return make
 
 
-def to_code(fn):
+def to_code(fn, recursive=True, experimental_optional_features=None):
     """The source AutoGraph runs in place of ``fn``, as text (``tf.autograph.to_code``);
     None when ``fn`` is not converted (no source, a library function, do_not_convert).
 
@@ -611,9 +642,7 @@ def to_code(fn):
     """
     fn = getattr(fn, "python_function", fn)
     fn = getattr(fn, "__func__", fn)
-    if not _user_function(fn) and not (isinstance(fn, types.FunctionType)
-                                       and not getattr(fn, _DO_NOT_CONVERT, False)
-                                       and fn.__name__ != "<lambda>"):
+    if not _user_function(fn):
         return None
     tree = _converted_tree(fn, relative=True)
     return None if tree is None else ast.unparse(tree)
@@ -693,9 +722,10 @@ _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "
              "add", "discard", "popitem", "sort", "reverse"}
 
 
-def _names_mutated(stmts):
-    """Names changed in place: ``name.append(...)``, ``name[i] = ...``, ``del name[i]``."""
-    found = []
+def _containers_mutated(stmts):
+    """What is changed in place: ``x.append(...)``, ``self.items[i] = ...``, ``del x[i]``: the
+    expressions ``x``, ``self.items`` (a name or its attributes)."""
+    found = {}
     for s in stmts:
         for n in ast.walk(s):
             base = None
@@ -704,8 +734,11 @@ def _names_mutated(stmts):
                 base = n.func.value
             elif isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store, ast.Del)):
                 base = n.value
-            if isinstance(base, ast.Name) and base.id not in found:
-                found.append(base.id)
+            root = base
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name):
+                found.setdefault(ast.unparse(base), base)
     return found
 
 
@@ -726,6 +759,17 @@ def _walk_scope(node, into_loops=True):
         if not into_loops and isinstance(child, (ast.For, ast.While)):
             continue
         yield from _walk_scope(child, into_loops)
+
+
+def _always_returns(stmts):
+    """True when every path through ``stmts`` ends in a ``return`` (or a ``raise``)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    return isinstance(last, ast.If) and _always_returns(last.body) and \
+        _always_returns(last.orelse)
 
 
 def _name(id_, store=False):
@@ -818,6 +862,18 @@ class _Converter(ast.NodeTransformer):
                 out.append(ast.copy_location(_assign(flag, ast.Constant(True)), s))
                 return out, flags | {flag}
             set_here = set()
+            if isinstance(s, ast.If) and returns and rest and \
+                    (_always_returns(s.body) or _always_returns(s.orelse)):
+                # `if c: return a` then more: the more is the else (dead after two returns), so
+                # a variable the more assigns is defined on every path that reaches it.
+                if not _always_returns(s.body):
+                    s.body = s.body + rest
+                elif not _always_returns(s.orelse):
+                    s.orelse = s.orelse + rest
+                s.body, a = self._lower(s.body, loop, returns)
+                s.orelse, b = self._lower(s.orelse, loop, returns)
+                out.append(s)
+                return out, flags | a | b
             if isinstance(s, ast.If):
                 s.body, a = self._lower(s.body, loop, returns)
                 s.orelse, b = self._lower(s.orelse, loop, returns)
@@ -910,17 +966,33 @@ class _Converter(ast.NodeTransformer):
         return [get, set_]
 
     def _mutated(self, tag, stmts):
-        """``(names, get_mutated)`` for the containers changed in place in ``stmts``."""
-        names = [n for n in _names_mutated(stmts) if n not in self.generated]
-        if not names:
+        """``(), ((text, lambda: container), ...)`` for what ``stmts`` change in place."""
+        found = {t: e for t, e in _containers_mutated(stmts).items()
+                 if t.split(".")[0] not in self.generated}
+        if not found:
             return [], []
-        get = self._def(f"get_mutated_{tag}", [], [ast.Return(ast.Tuple(
-            [_name(n) for n in names], ast.Load()))], [])
-        arg = ast.Tuple([_const_tuple(names), _name(get.name)], ast.Load())
-        return [get], [arg]
+        pairs = [ast.Tuple([ast.Constant(t), _lambda(copy.deepcopy(e))], ast.Load())
+                 for t, e in found.items()]
+        for p in pairs:
+            for n in ast.walk(p):
+                if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)):
+                    n.ctx = ast.Load()
+        return [], [ast.Tuple(pairs, ast.Load())]
 
-    def _call(self, helper, args):
-        return ast.Expr(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()), args, []))
+    def _call(self, helper, args, keywords=()):
+        return ast.Expr(ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()), args,
+                                 list(keywords)))
+
+    def _loop_options(self, node):
+        """Take ``set_loop_options(...)`` out of the loop's body: ``[opts=lambda: {...}]``."""
+        options = [s for s in node.body if isinstance(s, ast.Expr) and
+                   isinstance(s.value, ast.Call) and _callee(s.value.func) == "set_loop_options"]
+        if not options:
+            return []
+        node.body = [s for s in node.body if s not in options] or [ast.Pass()]
+        kw = options[-1].value.keywords
+        table = ast.Dict([ast.Constant(k.arg) for k in kw], [k.value for k in kw])
+        return [ast.keyword("opts", _lambda(table))]
 
     def visit_If(self, node):
         if self.construct:
@@ -948,13 +1020,14 @@ class _Converter(ast.NodeTransformer):
             node.body = self._body(node.body)
             return node
         tag = self._tag(node)
+        opts = self._loop_options(node)
         names = self._bound(node.body)
         extra, margs = self._mutated(tag, node.body)
         test = self._def(f"loop_test_{tag}", [], [ast.Return(self.visit(node.test))], [])
         body = self._def(f"loop_body_{tag}", [], self._body(node.body), names)
         fns = [test, body] + self._state_fns(tag, names)
         call = self._call("while_stmt", [_name(f.name) for f in fns] +
-                          [_const_tuple(names), ast.Constant(self._line(node))] + margs)
+                          [_const_tuple(names), ast.Constant(self._line(node))] + margs, opts)
         return _located(fns + extra + [call], node)
 
     def visit_For(self, node):
@@ -965,6 +1038,7 @@ class _Converter(ast.NodeTransformer):
             node.body = self._body(node.body)
             return node
         tag = self._tag(node)
+        opts = self._loop_options(node)
         assign_target = ast.Assign([node.target], _name("itr"))
         names = self._bound([assign_target] + node.body)
         extra, margs = self._mutated(tag, node.body)
@@ -980,7 +1054,7 @@ class _Converter(ast.NodeTransformer):
                 _name(fns[0].name) if extra_test is not None else ast.Constant(None)]
         args += [_name(f.name) for f in fns[-3:]]
         call = self._call("for_stmt", args + [_const_tuple(names),
-                                              ast.Constant(self._line(node))] + margs)
+                                              ast.Constant(self._line(node))] + margs, opts)
         return _located(fns + extra + [call], node)
 
     def visit_Try(self, node):
@@ -997,11 +1071,19 @@ class _Converter(ast.NodeTransformer):
 
     def visit_BoolOp(self, node):
         values = [self.visit(v) for v in node.values]
-        rest = [ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
-                                         defaults=[]), v) for v in values[1:]]
+        rest = [_lambda(v) for v in values[1:]]
         helper = "and_" if isinstance(node.op, ast.And) else "or_"
         return _located([ast.Call(ast.Attribute(_name("ag__"), helper, ast.Load()),
                                   [values[0]] + rest, [])], node)[0]
+
+    def visit_IfExp(self, node):
+        node = self.generic_visit(node)
+        if self.construct:
+            return node
+        call = ast.Call(ast.Attribute(_name("ag__"), "if_exp", ast.Load()),
+                        [node.test, _lambda(node.body), _lambda(node.orelse),
+                         ast.Constant(self._line(node))], [])
+        return _located([call], node)[0]
 
     def visit_UnaryOp(self, node):
         node = self.generic_visit(node)
@@ -1062,6 +1144,17 @@ def _located(stmts, node):
     return stmts
 
 
+def _callee(func):
+    """The name a call calls: ``f`` for ``f(...)`` and ``a.b.f(...)``."""
+    return func.id if isinstance(func, ast.Name) else \
+        func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _lambda(expr):
+    return ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                    defaults=[]), expr)
+
+
 def _const_tuple(names):
     return ast.Constant(tuple(names))
 
@@ -1072,4 +1165,27 @@ def _assigns(stmts, name):
 
 # ============================================================== tf.autograph.experimental
 
-experimental = types.SimpleNamespace(do_not_convert=do_not_convert)
+def set_loop_options(parallel_iterations=None, swap_memory=None, maximum_iterations=None,
+                     shape_invariants=None):
+    """Options for the tensor loop this call is in (``tf.autograph.experimental.set_loop_options``).
+
+    AutoGraph takes the call out of the loop's body and hands
+    ``shape_invariants`` (``[(variable, shape with None where it may change)]``)
+    and ``maximum_iterations`` to ``d2l.while_loop``; run as plain Python it
+    does nothing.
+
+    >>> @d2l.function
+    ... def squares(n):
+    ...     acc = d2l.zeros([0])
+    ...     for i in d2l.range(n):
+    ...         d2l.autograph.experimental.set_loop_options(
+    ...             shape_invariants=[(acc, d2l.TensorShape([None]))])
+    ...         acc = d2l.concat([acc, [d2l.cast(i * i, d2l.float32)]], 0)
+    ...     return acc
+    >>> squares(d2l.constant(4)).numpy()
+    array([0., 1., 4., 9.], dtype=float32)
+    """
+
+
+experimental = types.SimpleNamespace(do_not_convert=do_not_convert,
+                                     set_loop_options=set_loop_options)

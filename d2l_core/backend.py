@@ -5,6 +5,15 @@ This is the only module that knows about CuPy. Everything above it asks for
 only when a GPU is asked for or probed, so ``import d2l_core`` stays fast and
 works on machines without CUDA.
 
+Placement follows TensorFlow 2. The runtime starts at the first op (or the
+first new tensor), as TensorFlow's eager context does, not at import: it then
+probes for GPUs once and chooses the default device, GPU:0 when a GPU is
+visible, else the CPU. Ops and new tensors with no ``d2l.device`` scope go to
+the default device, and an op copies its inputs there, as TensorFlow does
+(``tf.data`` is the exception: its pipeline runs on the CPU). Before that
+first op ``config.set_visible_devices([], 'GPU')`` can hide the GPUs;
+afterwards changing them is an error, as in TensorFlow.
+
 Device names follow TensorFlow; every spelling TF accepts parses:
 
 >>> Device.parse('/gpu:0').name
@@ -13,6 +22,7 @@ Device names follow TensorFlow; every spelling TF accepts parses:
 True
 """
 import contextlib
+import os
 import re
 import sys
 import warnings
@@ -98,10 +108,15 @@ def _import_cupy():
 
 
 def gpu_count():
-    """Number of GPUs CuPy can use (0 without CuPy or CUDA). Probes once."""
+    """Number of physical GPUs CuPy can use (0 without CuPy or CUDA). Probes once.
+
+    ``CUDA_VISIBLE_DEVICES=""`` (or ``-1``) hides every GPU from CUDA, so then
+    CuPy is not even imported.
+    """
     global _gpu_count
     if _gpu_count is None:
-        cp = _import_cupy()
+        hidden = os.environ.get("CUDA_VISIBLE_DEVICES", "unset").strip() in ("", "-1")
+        cp = None if hidden else _import_cupy()
         if cp is None:
             _gpu_count = 0
         else:
@@ -115,6 +130,72 @@ def gpu_count():
 def cupy_installed():
     """True when the cupy package can be imported (whether or not a GPU works)."""
     return _import_cupy() is not None
+
+
+# ---------------------------------------------------------------- the runtime
+
+class _Runtime:
+    """Process-wide state fixed when the runtime starts (TensorFlow's eager context).
+
+    ``visible_gpus`` is None (every GPU) or how many of the first GPUs stay
+    visible (``config.set_visible_devices``); ``default`` is the device ops
+    use outside any scope, chosen at the first op.
+    """
+
+    initialized = False
+    visible_gpus = None
+    default = None
+
+
+runtime = _Runtime()
+
+
+def visible_gpu_count():
+    """GPUs ops may use: the physical ones less those ``set_visible_devices`` hides."""
+    if runtime.visible_gpus == 0:
+        return 0                 # hidden: no need to probe (or import CuPy)
+    n = gpu_count()
+    return n if runtime.visible_gpus is None else min(n, runtime.visible_gpus)
+
+
+def ensure_initialized():
+    """Start the runtime, as TensorFlow does at its first op: choose the default device.
+
+    With a visible GPU the default is GPU:0, kept as the bottom entry of the
+    device stack: default placement is then exactly an outermost
+    ``with d2l.device('/GPU:0')``, and an op's hot path needs no extra test.
+    """
+    if runtime.initialized:
+        return
+    runtime.initialized = True
+    runtime.default = Device("GPU", 0) if visible_gpu_count() > 0 else CPU
+    if runtime.default is not CPU:
+        _device_stack.insert(0, runtime.default)
+
+
+def default_device():
+    """The device of ops and new tensors outside any ``d2l.device`` scope (starts the runtime).
+
+    >>> from d2l_core import backend
+    >>> backend.default_device().device_type in ('CPU', 'GPU')
+    True
+    """
+    ensure_initialized()
+    return runtime.default
+
+
+def reset_runtime():
+    """Forget the started runtime, for tests (TensorFlow's ``context._reset_context``).
+
+    The next op probes and chooses the default device again, and visible
+    devices may be set again. Tensors made before keep their devices.
+    """
+    if runtime.initialized and runtime.default is not CPU and _device_stack \
+            and _device_stack[0] is runtime.default:
+        del _device_stack[0]
+    runtime.initialized = False
+    runtime.visible_gpus = None
+    runtime.default = None
 
 
 # ---------------------------------------------------------------- placement
@@ -135,20 +216,24 @@ device_stack = _device_stack   # public-internal: the ops' hot path tests it inl
 def resolve(dev):
     """The device an op really runs on when ``dev`` is requested.
 
-    A GPU that does not exist falls back to the CPU (soft placement) with one
-    warning per process, or raises when soft placement is off.
+    A GPU that does not exist (or that ``set_visible_devices`` hides) falls
+    back to the CPU (soft placement) with one warning per process, or raises
+    when soft placement is off.
     """
-    if dev.kind == "GPU" and dev.index >= gpu_count():
+    if dev.kind == "GPU" and dev.index >= visible_gpu_count():
+        n = visible_gpu_count()
         if not placement.allow_soft_placement:
             from .errors import InvalidArgumentError
             raise InvalidArgumentError(
                 f"Cannot assign a device for operation: {dev.name} was requested but "
-                f"{'no GPU is visible' if gpu_count() == 0 else f'only {gpu_count()} GPU(s) exist'}. "
+                f"{'no GPU is visible' if n == 0 else f'only {n} GPU(s) are visible'}. "
                 "Set allow_soft_placement=True to run on the CPU instead."
             )
         if not placement.warned_fallback:
             placement.warned_fallback = True
-            why = "CuPy is not installed" if not cupy_installed() else "no CUDA GPU is visible"
+            why = ("CuPy is not installed" if runtime.visible_gpus != 0 and not cupy_installed()
+                   else "config.set_visible_devices hides the GPUs" if gpu_count() > 0
+                   else "no CUDA GPU is visible")
             warnings.warn(
                 f"{dev.name} requested but {why}; running on the CPU instead (soft "
                 "placement). To use a GPU, install CuPy on a machine with a CUDA GPU: "
@@ -159,8 +244,17 @@ def resolve(dev):
 
 
 def current_device():
-    """The innermost device requested with ``d2l.device(...)``, resolved; None when none is."""
-    return _device_stack[-1] if _device_stack else None
+    """Where ops run now: the innermost ``d2l.device(...)`` scope (resolved), else the
+    default device when it is a GPU; None when ops run where TensorFlow's CPU-only
+    default puts them (no scope, no visible GPU). Starts the runtime if needed.
+    """
+    if _device_stack:
+        return _device_stack[-1]
+    if not runtime.initialized:
+        ensure_initialized()
+        if _device_stack:
+            return _device_stack[-1]
+    return None
 
 
 @contextlib.contextmanager
@@ -174,6 +268,7 @@ def device(name):
     '/job:localhost/replica:0/task:0/device:CPU:0'
     """
     requested = Device.parse(name)
+    ensure_initialized()     # ops will run: the visible devices are fixed from here on, as in TF
     _device_stack.append(resolve(requested) if requested is not None else current_device())
     try:
         yield requested

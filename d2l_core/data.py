@@ -113,13 +113,31 @@ def _same_structure(a, b):
     return True
 
 
+def _on_host(elements):
+    """``elements``, each step of the pipeline run on the CPU.
+
+    tf.data's kernels run on the CPU, so TensorFlow hands out elements there
+    (``.device`` names CPU:0) even with a GPU visible; the model's first op
+    copies each batch to the GPU.
+    """
+    while True:
+        with backend.device(backend.CPU):
+            try:
+                element = next(elements)
+            except StopIteration:
+                return
+        yield element
+
+
 def _to_tensor_leaf(op, value):
     if isinstance(value, Variable):
-        return value.value()
-    if isinstance(value, Tensor):
-        return value
+        value = value.value()
+    if isinstance(value, Tensor):    # a dataset keeps its tensors on the host (see _on_host)
+        array = array_of(value)
+        return value if isinstance(array, np.ndarray) else _wrap(backend.to_numpy(array))
     try:
-        return convert_to_tensor(value)
+        with backend.device(backend.CPU):
+            return convert_to_tensor(value)
     except (TypeError, ValueError) as e:
         raise TypeError(f"{op}: cannot turn a {type(value).__name__} into a tensor ({e}). "
                         "Dataset elements are tensors, NumPy arrays, numbers, or tuples and "
@@ -242,7 +260,7 @@ class Dataset:
 
     # ---------------------------------------------------------------- iteration
     def __iter__(self):
-        return _Iterator(self._iter(), self)
+        return _Iterator(_on_host(self._iter()), self)
 
     def as_numpy_iterator(self):
         """Iterate with NumPy values instead of Tensors (same structure).
@@ -250,7 +268,7 @@ class Dataset:
         >>> list(d2l.data.Dataset.from_tensor_slices([1, 2]).as_numpy_iterator())
         [np.int32(1), np.int32(2)]
         """
-        for element in self._iter():
+        for element in _on_host(self._iter()):
             yield _map(lambda t: t.numpy(), element)
 
     @property
@@ -518,13 +536,14 @@ class Dataset:
         >>> int(d2l.data.Dataset.range(5).reduce(0, lambda s, x: s + x))
         10
         """
-        state = _structure_of_tensors("reduce", initial_state)
-        for element in self._iter():
-            if isinstance(state, Tensor) and isinstance(element, Tensor) and \
-                    state.dtype is not element.dtype and not state.dtype.is_floating:
-                from .ops.math import cast
-                state = cast(state, element.dtype)
-            state = _structure_of_tensors("reduce", reduce_func(state, element))
+        with backend.device(backend.CPU):     # a dataset op: it runs on the CPU (see _on_host)
+            state = _structure_of_tensors("reduce", initial_state)
+            for element in self._iter():
+                if isinstance(state, Tensor) and isinstance(element, Tensor) and \
+                        state.dtype is not element.dtype and not state.dtype.is_floating:
+                    from .ops.math import cast
+                    state = cast(state, element.dtype)
+                state = _structure_of_tensors("reduce", reduce_func(state, element))
         return state
 
     def apply(self, transformation_func):

@@ -29,10 +29,14 @@ np.float32(10.0)
 1
 >>> print(f.get_concrete_function(d2l.constant(1.0)).plan_source)
 def plan(s0):
-    s1 = multiply(s0, s0)  # Mul
-    del s0
-    s2 = add(s1, 1.0)  # AddV2
-    del s1
+    if _active or _stack or _placement.log_device_placement or _gpus():
+        return _eager(s0)    # a tape records, or devices matter
+    a0 = array_of(s0)
+    a1 = asarray(multiply_kernel(a0, a0))  # Mul
+    del s0, a0
+    a2 = asarray(add_kernel(a1, 1.0))  # AddV2
+    del a1
+    s2 = wrap(a2)
     return s2
 
 How it works, in four parts:
@@ -53,14 +57,25 @@ How it works, in four parts:
   tape action, a ``d2l.print``) with its arguments; its outputs' dtypes and
   static shapes come from running the eager op on stand-ins
   (``d2l_core.stand_in``), so tracing has no shape rules of its own.
+* **Tapes inside**: a ``GradientTape`` opened inside the traced function
+  records symbolically while tracing (what the eager tape would record, as
+  nodes), and ``tape.gradient`` runs the eager backward loop on that record:
+  each op's gradient rule is written with d2l ops, so it adds nodes. Forward
+  and backward become one straight-line graph (an outer tape inside the
+  function records the inner backward pass, so higher orders work as
+  eagerly). A tape whose gradient needs values while tracing (an op's rule
+  reads numbers, unknown shapes) falls back to a real tape on every call.
 * **The plan**: constants folded, duplicate nodes merged, dead nodes removed,
   each value dropped after its last use, then written out as Python source
-  (``ConcreteFunction.plan_source``) that calls the eager ops. Gradient tapes
-  record those calls as they run, exactly as in eager mode, so
-  ``GradientTape`` inside a traced function or around a call of one gives
-  the eager gradients, to any order, with no second autodiff.
+  twice. ``eager_plan_source`` calls the eager ops; a tape around a call
+  records them, so it gives the eager gradients to any order, with no
+  second autodiff. ``plan_source``, used when no tape records, calls each
+  op's raw kernel (``registry.op(kernel=...)``) on arrays where the op has
+  one: the checks were made once, while tracing, for these fixed shapes and
+  dtypes, and each kernel was checked against its op while compiling.
 """
 import builtins
+import contextlib
 import functools
 import inspect
 import math
@@ -71,10 +86,12 @@ import weakref
 
 import numpy as np
 
-from . import _recording, autodiff, autograph as _autograph, backend, nest, stand_in
+from . import _recording, autodiff, backend, nest, stand_in
+from . import autograph as _autograph
 from .errors import OperatorNotAllowedInGraphError
+from .ops import random as random_ops
 from .ops import registry
-from .tensor import Tensor, Variable, array_of, convert_to_tensor
+from .tensor import Tensor, Variable, array_of, convert_to_tensor, wrap
 from .tensor_shape import TensorShape
 
 
@@ -84,6 +101,7 @@ class _TraceState(threading.local):
     graph = None        # the FuncGraph being traced in this thread, or None
     depth = 0           # > 0 while an op (or the tracer itself) runs: twins call the eager op
     outer_devices = 0   # device scopes open when the trace began (the caller's)
+    shapes = 0          # > 0 while gradient rules run on symbols: ``_value`` gives a _ShapeOnly
 
 
 _state = _TraceState()
@@ -163,6 +181,8 @@ class SymbolicTensor(Tensor):
 
     @property
     def _value(self):
+        if _state.shapes and self._static_shape.is_fully_defined():
+            return _ShapeOnly(tuple(self._static_shape.as_list()), None)
         raise TypeError(_NEEDS_VALUE.format(
             what="This operation", name=self.name,
             fix="Use d2l ops on it (they add nodes to the graph), or return it from the function "
@@ -244,8 +264,10 @@ class SymbolicTensor(Tensor):
                f"dtype={self._dtype.name}>"
 
     def __str__(self):
-        return f'Tensor("{self.name}", shape={_shape_text(self._static_shape)}, ' \
-               f'dtype={self._dtype.name})'
+        # TensorFlow leaves the shape out when not even the rank is known
+        shape = "" if self._static_shape.rank is None else \
+            f", shape={_shape_text(self._static_shape)}"
+        return f'Tensor("{self.name}"{shape}, dtype={self._dtype.name})'
 
     def __reduce__(self):
         raise TypeError(f"symbolic tensor {self.name} cannot be pickled or copied by value")
@@ -260,17 +282,51 @@ def _shape_text(shape):
     return str(dims)
 
 
-class _TapeHandle:
-    """The plan's name for a GradientTape made inside the traced function (one per call)."""
+class _ShapeOnly:
+    """What a symbol's ``_value`` is while gradient rules run at trace time: its static shape,
+    nothing else. Rules that read ``x._value.shape`` work on symbols; anything that needs the
+    numbers fails (``wrap`` too: no dtype), and the gradient is built another way."""
 
-    __slots__ = ("name", "_graph")
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: math.prod(self.shape))
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("a symbolic tensor has no value while tracing")
+
+
+class _TapeHandle:
+    """A GradientTape made inside the traced function: the plan's name for it, and its
+    symbolic record (what the tape would record, as nodes), from which ``gradient`` builds
+    the backward pass as more nodes while tracing. ``runtime`` turns true when that is not
+    possible (an op whose gradient needs values, unknown shapes): then the plan opens a real
+    tape on every call, as eager code does."""
+
+    __slots__ = ("name", "_graph", "records", "tracked", "recording", "persistent",
+                 "watch_variables", "runtime", "used")
+
+    def __init__(self, graph, name, persistent=False, watch_variables=True):
+        self._graph, self.name = graph, name
+        self.records, self.tracked = [], {}
+        self.recording, self.persistent, self.watch_variables = True, persistent, watch_variables
+        self.runtime = self.used = False
+
+
+class _AttrsHandle:
+    """The plan's name for the attrs an op recorded when it ran (see ``FuncGraph.run_time_grad``)."""
+
+    __slots__ = ("_graph", "name")
 
     def __init__(self, graph, name):
         self._graph, self.name = graph, name
 
 
 def _is_symbol(x):
-    return type(x) is SymbolicTensor or type(x) is _TapeHandle
+    return type(x) is SymbolicTensor or type(x) is _TapeHandle or type(x) is _AttrsHandle
 
 
 def _leaves(obj):
@@ -361,6 +417,9 @@ class FuncGraph:
         self.allow_variables = allow_variables
         self.created_variables = []
         self.tapes = {}              # id(trace-time GradientTape) -> _TapeHandle
+        self.recording = []          # the _TapeHandles recording now, outermost first
+        self.value_attrs = {}        # id(output) -> node whose recorded attrs depend on values
+        self._attrs = {}             # id(node) -> its _AttrsHandle, once it returns its attrs
         self._names = {}
         self._keep = []              # objects whose ids are keys above
 
@@ -415,9 +474,26 @@ class FuncGraph:
         return False
 
     # ------------------------------------------------------------ nodes
-    def add_op(self, entry, args, kwargs):
-        """Add registry op ``entry`` called with ``args``/``kwargs``; its symbolic output(s)."""
+    def add_op(self, entry, args, kwargs, eager=None):
+        """Add registry op ``entry`` called with ``args``/``kwargs``; its symbolic output(s).
+
+        When a tape inside the function tracks an input, the node also goes on that tape's
+        symbolic record; a composite op (no gradient of its own) is traced through
+        (``eager``, its own code, adds the nodes of the ops it is made of).
+        """
         args, kwargs = self._own(args), self._own(kwargs)
+        tracking = self._tracking((args, kwargs)) if self.recording else ()
+        if tracking and entry.composite and eager is not None:
+            out = self._inline(eager, args, kwargs)
+            if out is not _FAILED:
+                return out
+            for h in tracking:
+                h.runtime = True
+        elif tracking and entry.grad is not None and any(
+                isinstance(x, Variable) for x in _leaves((args, kwargs))):
+            # the op reads the Variable: a read node, so tapes see the read as eager tapes do
+            args, kwargs = _map_leaves((args, kwargs), lambda x: self.read_variable(x)
+                                       if isinstance(x, Variable) else x)
         specs = {}
         for x in _leaves((args, kwargs)):
             if type(x) is SymbolicTensor:
@@ -449,14 +525,194 @@ class FuncGraph:
         result = nest.map_structure(symbol, out, sort_keys=False)
         random = not entry.test.deterministic
         has_state = any(isinstance(x, Variable) for x in _leaves((args, kwargs)))
-        self.nodes.append(Node("op", entry.fn, name, entry.type, args, kwargs, outputs, out,
-                               stateful=random, pure=not random and not has_state))
+        node = Node("op", entry.fn, name, entry.type, args, kwargs, outputs, out,
+                    stateful=random, pure=not random and not has_state)
+        self.nodes.append(node)
+        if tracking:
+            self._record(entry, node)
         return result
+
+    # ------------------------------------------------------------ symbolic tapes
+    def _tracking(self, obj):
+        """The recording tapes that track a tensor (or Variable) among ``obj``'s leaves."""
+        out = []
+        for h in self.recording:
+            for x in _leaves(obj):
+                if isinstance(x, Tensor) and (id(x) in h.tracked or (
+                        isinstance(x, Variable) and h.watch_variables and x.trainable)):
+                    out.append(h)
+                    break
+        return out
+
+    def _mark(self):
+        """Where the graph and its tapes stand now (``_rollback`` returns there). Tapes only
+        ever add to their records and tracked tensors, so lengths say where they stood."""
+        return (len(self.nodes), list(self.recording),
+                [(h, len(h.records), len(h.tracked), h.recording, h.runtime, h.used)
+                 for h in self.tapes.values()])
+
+    def _rollback(self, mark):
+        n, recording, handles = mark
+        del self.nodes[n:]
+        self.recording[:] = recording
+        for h, records, tracked, rec, runtime, used in handles:
+            del h.records[records:]
+            for key in list(h.tracked)[tracked:]:      # dicts keep insertion order
+                del h.tracked[key]
+            h.recording, h.runtime, h.used = rec, runtime, used
+
+    def _inline(self, eager, args, kwargs):
+        """Trace a composite op through its own code; _FAILED (and nothing added) if that
+        needs values."""
+        mark = self._mark()
+        _state.shapes += 1
+        try:
+            return eager(*args, **kwargs)
+        except Exception:        # noqa: BLE001  (it needs values: one node, tapes at run time)
+            self._rollback(mark)
+            return _FAILED
+        finally:
+            _state.shapes -= 1
+
+    def _record(self, entry, node):
+        """Put ``node`` on the recording tapes that track one of its inputs, as the eager op
+        records itself: the same inputs, outputs and attrs (learned by running the eager op
+        once on stand-in values). Tapes that cannot record it run at plan time instead."""
+        tracking = self._tracking((node.args, node.kwargs))
+        if not tracking:
+            return
+        try:
+            # (a random op is not run again here: that would move the program's random stream)
+            record = (() if entry.grad is None else
+                      self._record_of(entry, node) if entry.test.deterministic else None)
+        except Exception:        # noqa: BLE001
+            record = None
+        for h in tracking:
+            if record is None:
+                h.runtime = True
+                continue
+            for r in record:
+                if any(id(x) in h.tracked for x in r[1]):
+                    h.records.append(r)
+                    for y in (r[2] if type(r[2]) is tuple else (r[2],)):
+                        h.tracked[id(y)] = y
+
+    def _record_of(self, entry, node):
+        """``(entry, inputs, output(s), attrs)`` with symbols for tensors, () when the op records
+        nothing (an integer output), None when that cannot be known while tracing.
+
+        The op runs twice on stand-ins, zeros and random values: what its attrs hold that is
+        the same in both runs (axes, permutations) came from shapes and arguments and is
+        kept; what differs (a max's argmax) depends on values, and is replaced by its shape
+        (``_ShapeOnly``), so a gradient rule that needs it fails and the tape runs for real.
+        """
+        rng = np.random.default_rng(0)
+        zeros, noise, symbols, concrete = {}, {}, {}, set()
+        for x in _leaves((node.args, node.kwargs)):
+            if type(x) is SymbolicTensor and id(x) not in zeros:
+                known = self.constants.get(id(x))
+                if known is not None:
+                    zero = other = array_of(known)
+                elif x.shape.is_fully_defined() and (x.dtype.is_numeric or x.dtype.is_bool):
+                    shape = x.shape.as_list()
+                    zero = np.zeros(shape, x.dtype.np)
+                    # (every element differs from the zeros run: an index that depends on
+                    # an integer input cannot look the same in both by chance)
+                    other = (np.ones(shape) if x.dtype.is_bool or x.dtype.is_integer else
+                             rng.standard_normal(shape)).astype(x.dtype.np)
+                else:
+                    return None
+                zeros[id(x)], noise[id(x)] = wrap(zero), wrap(np.asarray(other))
+                symbols[id(zeros[id(x)])] = x
+            elif isinstance(x, Tensor):
+                concrete.add(id(x))
+        out, records = _run_recorded(entry, node, zeros)
+        if not records:
+            # an op that returns an input as it is (broadcast_to to the same shape) records
+            # nothing eagerly: the tape goes on tracking that tensor, so the output is it
+            return tuple((_ReadVariable, (symbols[id(t)],), o, None)
+                         for t, o in zip(_flat_tensors(out), node.outputs) if id(t) in symbols)
+        if len(records) != 1 or records[0][0] is not entry:
+            return None      # recorded through other ops: their records are not ours to make
+        _, inputs, output, attrs = records[0]
+        flat = {id(t): o for t, o in zip(_flat_tensors(out), node.outputs)}
+        if any(id(y) not in flat for y in (output if type(output) is tuple else (output,))):
+            return None
+        output = (tuple(flat[id(y)] for y in output) if type(output) is tuple
+                  else flat[id(output)])
+        inputs = tuple(symbols.get(id(x), x) for x in inputs)
+        ids = {id(x) for x in inputs}
+        if any(id(s) not in ids for s in symbols.values() if s.dtype.is_differentiable):
+            return None      # an input was changed on the way (a cast): not the op's own record
+        other_attrs = _FAILED
+        if any(isinstance(v, (Tensor, np.ndarray, np.generic)) for v in _leaves(attrs)):
+            # (only attrs that hold arrays need the second run; if these values are refused,
+            # every array in the attrs counts as depending on values)
+            with contextlib.suppress(Exception):
+                _, others = _run_recorded(entry, node, noise)
+                other_attrs = others[0][3] if len(others) == 1 else _FAILED
+
+        host = not backend.gpu_count()     # arrays made here live on the host
+
+        def same(a, b):
+            if not host and not isinstance(a, np.generic):
+                return False
+            a = array_of(a) if isinstance(a, Tensor) else a
+            b = array_of(b) if isinstance(b, Tensor) else b
+            return (type(a) is type(b) and np.shape(a) == np.shape(b)
+                    and bool(np.array_equal(a, b)))
+
+        def static(v, w):
+            if isinstance(v, Tensor):
+                if id(v) in symbols:
+                    return symbols[id(v)]
+                if id(v) in concrete or same(v, w):
+                    return v
+                self.value_attrs[id(output)] = node
+                return _ShapeOnly(tuple(array_of(v).shape), None)   # a value: shape only
+            if isinstance(v, (np.ndarray, np.generic)):
+                if same(v, w):
+                    return v
+                self.value_attrs[id(output)] = node
+                return _ShapeOnly(tuple(np.shape(v)), None)
+            if type(v) in (list, tuple):
+                ws = w if type(w) is type(v) and len(w) == len(v) else [_FAILED] * len(v)
+                return type(v)(static(x, y) for x, y in zip(v, ws))
+            if type(v) is dict:
+                ws = w if type(w) is dict else {}
+                return {k: static(x, ws.get(k, _FAILED)) for k, x in v.items()}
+            return v
+        return ((entry, inputs, output, static(attrs, other_attrs)),)
+
+    def run_time_grad(self, op, dy, inputs, output, tracked):
+        """The gradients of op's inputs from a node that calls its gradient rule when the plan
+        runs, with the attrs the op recorded then: for rules that need values (a gather's
+        indices, a max pool's argmax). Its forward node is changed to return those attrs."""
+        node = self.value_attrs.get(id(output))
+        if node is None or node.kind != "op" or not isinstance(node.structure, stand_in.Spec):
+            raise ValueError("no run-time attrs for this op")
+        attrs = self._attrs.get(id(node))
+        if attrs is None:
+            attrs = self._attrs[id(node)] = _AttrsHandle(self, f"{node.name}:attrs")
+            node.fn = functools.partial(_with_attrs, node.fn, op)
+            node.outputs.append(attrs)
+            node.structure, node.pure = _FLAT, False
+        keep = tuple(id(x) in tracked for x in inputs)
+        name = self.unique_name(f"{op.name}_grad")
+        outs = [SymbolicTensor(self, f"{name}:{i}", x.shape, x.dtype)
+                for i, x in enumerate(inputs) if keep[i]]
+        self.add_call(_run_time_grad, (op, dy, inputs, output, attrs, keep), {}, name,
+                      "Grad" + op.type, outputs=outs, structure=_FLAT)
+        it = iter(outs)
+        return [next(it) if k else None for k in keep]
 
     def add_call(self, fn, args, kwargs, name, op_type, outputs=(), structure=None,
                  kind="call"):
         """Add a stateful step ``fn(*args, **kwargs)`` (an assignment, a tape action, a print)."""
         args, kwargs = self._own(args), self._own(kwargs)
+        if self.recording and op_type not in _UNRECORDED_CALLS:
+            for h in self._tracking((args, kwargs)):
+                h.runtime = True    # it computes from a tracked tensor: only a real tape sees how
         self.nodes.append(Node(kind, fn, name if kind == "branch" else self.unique_name(name),
                                op_type, args, kwargs, list(outputs), structure,
                                stateful=kind == "call", pure=False))
@@ -468,6 +724,13 @@ class FuncGraph:
         spec = stand_in.Spec(variable.shape, variable.dtype)
         self.nodes.append(Node("read", _RAW_VARIABLE["value"], name, "ReadVariableOp",
                                (variable,), {}, [t], spec, stateful=False, pure=False))
+        for h in self.recording:        # as _recording.read_variable does for eager tapes
+            if id(variable) not in h.tracked:
+                if not (h.watch_variables and variable.trainable):
+                    continue
+                h.tracked[id(variable)] = variable
+            h.records.append((_ReadVariable, (variable,), t, None))
+            h.tracked[id(t)] = t
         return t
 
     # ------------------------------------------------------------ values while tracing
@@ -501,6 +764,93 @@ class FuncGraph:
         return self.constants[id(symbol)]
 
 
+_TAPE_STEPS = ("GradientTapeStart", "GradientTapeStop", "Watch")
+_FAILED = object()      # an attempt at tracing something through did not work out
+_UNRECORDED_CALLS = ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp", "PrintV2",
+                     "GradientTapeStart", "GradientTapeStop", "Watch")
+
+
+class _ReadVariable:
+    """A symbolic tape's record of a Variable read (or of an op that returned its input as
+    it is): the gradient passes straight through."""
+    name = type = "ReadVariableOp"
+
+    @staticmethod
+    def grad(dy, inputs, output, attrs):
+        return (dy,)
+
+
+class _Catcher:
+    """Sits in the active tapes while an op runs once on stand-ins, to catch what it records."""
+    _watch_accessed_variables = False
+
+    class _All(dict):
+        def __contains__(self, key):
+            return True
+
+    def __init__(self):
+        self._tracked, self._records = self._All(), []
+
+    @property
+    def records(self):
+        return self._records
+
+    def _watch_variable(self, variable):
+        pass
+
+
+class _NoTape:
+    """Sits in the active tapes while gradient rules run at trace time, so that rules with a
+    first-order fast path on arrays (``if tapes:``) take their d2l-op path instead."""
+    _watch_accessed_variables = False
+    _tracked, _records = {}, []
+
+
+def _with_attrs(fn, entry, *args, **kwargs):
+    """``fn(*args, **kwargs)`` and the attrs op ``entry`` recorded as it ran."""
+    catcher = _Catcher()
+    _recording.active.append(catcher)
+    try:
+        out = fn(*args, **kwargs)
+    finally:
+        _recording.active.remove(catcher)
+    attrs = next((r[3] for r in catcher.records if r[0] is entry), None)
+    return [out, attrs]
+
+
+def _run_time_grad(op, dy, inputs, output, attrs, keep):
+    """Op's gradient rule, run when the plan runs: one gradient per kept input, of its shape."""
+    from .ops.broadcast import sum_to
+    grads = op.grad(dy, inputs, output, attrs)
+    out = []
+    for g, k, x in zip(grads, keep, inputs):
+        if k:
+            if g is None:
+                g = registry.OPS["zeros_like"].fn(x)
+            elif tuple(g.shape) != tuple(x.shape):
+                g = sum_to(g, tuple(x.shape))
+            out.append(g)
+    return out
+
+
+def _run_recorded(entry, node, values):
+    """Run ``node``'s op eagerly on ``values`` (stand-ins for its symbols); its result and
+    what it recorded (``_Catcher``), the program's random stream and tapes left alone."""
+    catcher = _Catcher()
+    saved, devices = list(_recording.active), list(backend.device_stack)
+    _recording.active[:] = [catcher]
+    backend.device_stack.clear()
+    _state.depth += 1
+    try:
+        with random_ops.using_generator(np.random.default_rng(0)):
+            out = entry.fn(*_substitute(node.args, values), **_substitute(node.kwargs, values))
+    finally:
+        _state.depth -= 1
+        _recording.active[:] = saved
+        backend.device_stack[:] = devices
+    return out, catcher.records
+
+
 def x_graph(x):
     """The graph a symbol belongs to (tape handles belong to the graph that made them)."""
     return x._graph
@@ -525,7 +875,7 @@ def _twin(entry, eager):
         graph = _state.graph
         if graph is None or _state.depth:
             return eager(*args, **kwargs)
-        return graph.add_op(entry, args, kwargs)
+        return graph.add_op(entry, args, kwargs, eager)
     return twin
 
 
@@ -620,8 +970,10 @@ def _tape_enter(self):
     graph = _state.graph
     if graph is None or _state.depth:
         return _RAW_TAPE["__enter__"](self)
-    handle = _TapeHandle(graph, graph.unique_name("tape"))
+    handle = _TapeHandle(graph, graph.unique_name("tape"), self._persistent,
+                         self._watch_accessed_variables)
     graph.tapes[id(self)] = handle
+    graph.recording.append(handle)
     graph._keep.append(self)
     graph.add_call(_tape_start, (self._persistent, self._watch_accessed_variables), {},
                    "tape_start", "GradientTapeStart", outputs=[handle], structure=handle)
@@ -640,15 +992,29 @@ def _tape_exit(self, *exc):
     graph = _state.graph
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["__exit__"](self, *exc)
-    graph.add_call(_tape_stop, (_handle(graph, self),), {}, "tape_stop", "GradientTapeStop")
+    handle = _handle(graph, self)
+    _stop_symbolic(graph, handle)
+    graph.add_call(_tape_stop, (handle,), {}, "tape_stop", "GradientTapeStop")
     return False
+
+
+def _stop_symbolic(graph, handle):
+    handle.recording = False
+    if handle in graph.recording:
+        graph.recording.remove(handle)
 
 
 def _tape_watch(self, tensor):
     graph = _state.graph
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["watch"](self, tensor)
-    graph.add_call(_RAW_TAPE["watch"], (_handle(graph, self), tensor), {}, "watch", "Watch")
+    handle = _handle(graph, self)
+    graph.add_call(_RAW_TAPE["watch"], (handle, tensor), {}, "watch", "Watch")
+    for t in nest.flatten(tensor):
+        if not isinstance(t, Tensor) or not t.dtype.is_differentiable:
+            handle.runtime = True       # the eager tape says what is wrong, on every call
+        else:
+            handle.tracked[id(t)] = t
 
 
 _FLAT = "flat"      # a node structure: the kernel returns exactly its outputs, as a list
@@ -684,7 +1050,21 @@ def _tape_gradient_twin(self, target, sources, output_gradients=None,
     if graph is None or _state.depth or id(self) not in graph.tapes:
         return _RAW_TAPE["gradient"](self, target, sources, output_gradients,
                                      unconnected_gradients)
-    reach = _connected(graph, self, _handle(graph, self), target)
+    handle = _handle(graph, self)
+    if not handle.runtime and not (handle.persistent and handle.recording):
+        if handle.used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        if not handle.persistent:
+            _stop_symbolic(graph, handle)         # as eager: the tape stops recording
+        result = _symbolic_gradient(graph, handle, target, sources, output_gradients,
+                                    unconnected_gradients)
+        if result is not _FAILED:
+            return result
+    handle.runtime = True       # the plan opens a real tape for it on every call
+    if not handle.persistent:
+        _stop_symbolic(graph, handle)
+    reach = _connected(graph, self, handle, target)
     zero = str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero"
     name = graph.unique_name("gradient")
     keep, outputs = [], []
@@ -705,6 +1085,93 @@ def _tape_gradient_twin(self, target, sources, output_gradients=None,
                                     unconnected_gradients, tuple(keep)), {},
                    name, "Gradient", outputs=outputs, structure=_FLAT)
     return result
+
+
+def _symbolic_gradient(graph, handle, target, sources, output_gradients, unconnected):
+    """``tape.gradient`` built while tracing: the eager backward loop run on the tape's
+    symbolic record, so each gradient rule adds its nodes (and an outer tape inside the
+    function records them: higher orders as in eager mode). _FAILED when it needs values."""
+    targets, flat_sources = nest.flatten(target), nest.flatten(sources)
+    if output_gradients is not None or not all(
+            type(t) is SymbolicTensor and t.dtype.is_differentiable for t in targets) or not all(
+            isinstance(x, Tensor) and x.dtype.is_differentiable for x in flat_sources):
+        return _FAILED
+    try:
+        zero = autodiff.UnconnectedGradients(
+            getattr(unconnected, "value", unconnected)) is autodiff.UnconnectedGradients.ZERO
+    except ValueError:
+        return _FAILED
+    mark = graph._mark()
+    saved = list(_recording.active)
+    _recording.active[:] = [_NoTape]
+    needed = _recording.swap_needed(handle.tracked)
+    _state.shapes += 1
+    try:
+        grads = _backprop(handle, targets, flat_sources)
+        zeros_like = registry.OPS["zeros_like"].fn
+        result = [grads.get(id(x)) if grads.get(id(x)) is not None or not zero else zeros_like(x)
+                  for x in flat_sources]
+    except Exception:           # noqa: BLE001  (a rule needs values: the tape runs at plan time)
+        graph._rollback(mark)
+        return _FAILED
+    finally:
+        _state.shapes -= 1
+        _recording.swap_needed(needed)
+        _recording.active[:] = saved
+    if not handle.persistent:
+        handle.used = True
+    return nest.pack_sequence_as(sources, result)
+
+
+def _static_shape(x):
+    shape = x.shape if isinstance(x, Tensor) else None
+    if shape is None or not TensorShape(shape).is_fully_defined():
+        raise ValueError("d2l.function: a shape not known while tracing")
+    return tuple(TensorShape(shape).as_list())
+
+
+def _backprop(handle, targets, sources):
+    """``GradientTape._backprop`` on symbols: the same loop, the same rules, static shapes."""
+    from .ops.broadcast import sum_to
+    add, ones_like = registry.OPS["add"].fn, registry.OPS["ones_like"].fn
+    keep = {id(x) for x in sources}
+    grads = {}
+    for t in targets:
+        old = grads.get(id(t))
+        g = ones_like(t)
+        grads[id(t)] = g if old is None else add(old, g)
+    tracked = handle.tracked
+    graph = handle._graph
+    for op, inputs, output, attrs in reversed(handle.records):
+        key = id(output)
+        dy = grads.get(key) if key in keep else grads.pop(key, None)
+        if dy is not None:
+            mark = graph._mark()
+            try:
+                input_grads = op.grad(dy, inputs, output, attrs)
+            except Exception:       # (the rule needs the values of its attrs)
+                if id(output) not in graph.value_attrs:
+                    raise
+                graph._rollback(mark)
+                input_grads = graph.run_time_grad(op, dy, inputs, output, tracked)
+        elif type(output) is tuple:
+            dys = [grads.get(id(y)) if id(y) in keep else grads.pop(id(y), None) for y in output]
+            if all(d is None for d in dys):
+                continue
+            input_grads = op.grad(dys, inputs, output, attrs)
+        else:
+            continue
+        if len(input_grads) != len(inputs):
+            raise ValueError(f"{op.name}: wrong number of gradients")
+        for x, g in zip(inputs, input_grads):
+            if g is None or id(x) not in tracked:
+                continue
+            shape = _static_shape(x)
+            if _static_shape(g) != shape:
+                g = sum_to(g, shape)
+            old = grads.get(id(x))
+            grads[id(x)] = g if old is None else add(old, g)
+    return grads
 
 
 def _tape_unsupported(method):
@@ -966,7 +1433,9 @@ class Plan:
 
     def __init__(self, graph, outputs):
         self.graph = graph
-        nodes = list(graph.nodes)
+        # tapes whose gradients were all built while tracing need no tape at run time
+        nodes = [n for n in graph.nodes if not (
+            n.type in _TAPE_STEPS and not (n.outputs[0] if n.outputs else n.args[0]).runtime)]
         constants = dict(graph.constants)
         alias = {}
         stats = {"traced": len(nodes), "folded": 0, "merged": 0, "dead": 0}
@@ -977,7 +1446,11 @@ class Plan:
         kept = []
         for node in nodes:
             leaves = list(_leaves((node.args, node.kwargs)))
-            if (node.pure and node.kind == "op"
+            value = _shape_only_value(node)
+            if value is not None:      # ones_like(x) of a known shape: a constant
+                constants[id(node.outputs[0])] = value
+                stats["folded"] += 1
+            elif (node.pure and node.kind == "op"
                     and all(id(x) in constants and id(x) not in watched
                             for x in leaves if _is_symbol(x))
                     and not any(isinstance(x, Tensor) and not _is_symbol(x) for x in leaves)):
@@ -998,6 +1471,11 @@ class Plan:
         #    step (a tape starting or stopping, an assignment) in between
         seen, kept = {}, []
         for node in nodes:
+            same = _unchanged_input(node, alias, constants)
+            if same is not None:       # x * 1: the output is x
+                alias[id(node.outputs[0])] = same
+                stats["merged"] += 1
+                continue
             if node.stateful:
                 seen.clear()
             elif node.pure:
@@ -1028,10 +1506,26 @@ class Plan:
         nodes = live[::-1]
         self.nodes, self.stats = nodes, stats
 
-        # 4. the program: one line per node; each value is dropped after its last use
-        names, namespace, kernels = {}, {}, {}
+        # 4. the programs: one line per node; each value is dropped after its last use.
+        #    The eager program calls the ops themselves (checks, placement, tape recording);
+        #    the fast one calls the raw kernels of the ops that have one on arrays, and runs
+        #    whenever no tape records and no device scope is open (see _raw_nodes).
+        self.eager_source, self.eager_run = self._program(graph, nodes, outputs, real,
+                                                          constants, set(), None)
+        self.source, self.run = self.eager_source, self.eager_run
+        raw = _raw_nodes(nodes, real, constants)
+        if raw:
+            self.source, self.run = self._program(graph, nodes, outputs, real, constants, raw,
+                                                  self.eager_run)
+
+    @staticmethod
+    def _program(graph, nodes, outputs, real, constants, raw, eager):
+        """The source of a plan and the function it defines. Nodes in ``raw`` call their op's
+        kernel on arrays (names aN); the others the op itself on tensors (names sN)."""
+        names = {"s": {}, "a": {}}         # form -> {id(symbol): local name}
+        namespace, kernels, lines = {}, {}, []
         for i, x in enumerate(graph.inputs):
-            names[id(x)] = f"s{i}"
+            names["s"][id(x)] = f"s{i}"
         counter = [len(graph.inputs)]
 
         def const(value):
@@ -1039,35 +1533,51 @@ class Plan:
             namespace[key] = value
             return key
 
-        def render(x):
-            if _is_symbol(x):
-                x = real(x)
-                if id(x) in names:
-                    return names[id(x)]
-                if id(x) in constants:
-                    names[id(x)] = const(constants[id(x)])
-                    return names[id(x)]
+        def symbol(x, form, pre):
+            x = real(x)
+            own = names[form]
+            if id(x) in own:
+                return own[id(x)]
+            if id(x) in constants:
+                value = constants[id(x)]
+                own[id(x)] = const(array_of(value) if form == "a" else value)
+                return own[id(x)]
+            other = names["a" if form == "s" else "s"].get(id(x))
+            if other is None:
                 raise RuntimeError(f"d2l.function: {x.name} is used before it is computed")
+            own[id(x)] = f"{form}{other[1:]}"
+            namespace.setdefault("wrap", wrap)
+            namespace.setdefault("array_of", array_of)
+            pre.append(f"{own[id(x)]} = {'array_of' if form == 'a' else 'wrap'}({other})")
+            return own[id(x)]
+
+        def render(x, form="s", pre=None):
+            if _is_symbol(x):
+                return symbol(x, form, pre)
             t = type(x)
             if x is None or t is bool or t is int or t is str or (
                     t is float and math.isfinite(x)):
                 return repr(x)
+            if form == "a" and isinstance(x, Tensor):
+                return const(array_of(x))
             if t is list:
-                return "[" + ", ".join(render(v) for v in x) + "]"
+                return "[" + ", ".join(render(v, form, pre) for v in x) + "]"
             if t is tuple:
-                return "(" + "".join(render(v) + ", " for v in x) + ")"
+                return "(" + "".join(render(v, form, pre) + ", " for v in x) + ")"
             if isinstance(x, tuple) and hasattr(x, "_fields"):    # a namedtuple (SparseTensor)
-                return const(t) + "._make((" + "".join(render(v) + ", " for v in x) + "))"
+                return const(t) + "._make((" + "".join(render(v, form, pre) + ", "
+                                                       for v in x) + "))"
             if t is dict and all(type(k) in (str, int) for k in x):
-                return "{" + ", ".join(f"{k!r}: {render(v)}" for k, v in x.items()) + "}"
+                return "{" + ", ".join(f"{k!r}: {render(v, form, pre)}" for k, v in x.items()) + "}"
             if t is slice:
-                return f"slice({render(x.start)}, {render(x.stop)}, {render(x.step)})"
+                return (f"slice({render(x.start, form, pre)}, {render(x.stop, form, pre)}, "
+                        f"{render(x.step, form, pre)})")
             return const(x)
 
-        def kernel(fn):
+        def kernel(fn, base=None):
             key = kernels.get(id(fn))
             if key is None:
-                base = getattr(fn, "__name__", "kernel").strip("_") or "kernel"
+                base = base or getattr(fn, "__name__", "kernel").strip("_") or "kernel"
                 key = base if base not in namespace and base.isidentifier() else \
                     f"{base}_{len(namespace)}"
                 if not key.isidentifier() or key in dir(builtins) or key in namespace:
@@ -1081,17 +1591,44 @@ class Plan:
             for x in node.inputs():
                 last_use[id(real(x))] = i
         returned = {id(real(x)) for x in _leaves(outputs) if _is_symbol(x)}
+        args = ", ".join(names["s"][id(x)] for x in graph.inputs)
+        lines.append(f"def plan({args}):")
+        if eager is not None:
+            namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
+                             _placement=backend.placement, _gpus=backend.gpu_count)
+            lines.append("    if _active or _stack or _placement.log_device_placement or _gpus():")
+            lines.append(f"        return _eager({args})    # a tape records, or devices matter")
 
-        lines = [f"def plan({', '.join(names[id(x)] for x in graph.inputs)}):"]
+        def drop(ids):
+            out = []
+            for key in ids:
+                for form in ("s", "a"):
+                    name = names[form].get(key)
+                    if name is not None and name[0] in "sa":
+                        out.append(name)
+            return out
+
         for i, node in enumerate(nodes):
-            call = kernel(node.fn) + "(" + ", ".join(
-                [render(a) for a in node.args] +
-                [f"{k}={render(v)}" for k, v in node.kwargs.items()]) + ")"
+            pre, form = [], "a" if i in raw else "s"
+            if i in raw and node.kind == "read":
+                call = f"{kernel(array_of)}({const(node.args[0])})"
+            elif i in raw:
+                entry = registry.lookup(node.fn)
+                call = kernel(entry.kernel, f"{entry.name}_kernel") + "(" + ", ".join(
+                    [render(a, "a", pre) for a in node.args] +
+                    [f"{k}={render(v, 'a', pre)}" for k, v in node.kwargs.items()
+                     if k != "name"]) + ")"
+                if not node.outputs[0].shape.as_list():       # 0-d: NumPy gives a scalar
+                    call = f"{kernel(np.asarray, 'asarray')}({call})"
+            else:
+                call = kernel(node.fn) + "(" + ", ".join(
+                    [render(a, "s", pre) for a in node.args] +
+                    [f"{k}={render(v, 's', pre)}" for k, v in node.kwargs.items()]) + ")"
             targets = []
             for o in node.outputs:
-                names[id(o)] = f"s{counter[0]}"
+                names[form][id(o)] = f"{form}{counter[0]}"
                 counter[0] += 1
-                targets.append(names[id(o)])
+                targets.append(names[form][id(o)])
             s = node.structure
             if not node.outputs:
                 line = call
@@ -1104,19 +1641,173 @@ class Plan:
             else:
                 namespace["_flat_tensors"] = _flat_tensors
                 line = f"{', '.join(targets)}, = _flat_tensors({call})"
+            lines.extend(f"    {p}" for p in pre)
             lines.append(f"    {line}  # {node.type}")
-            dead = [names[id(x)] for x in dict.fromkeys(map(real, node.inputs()))
-                    if last_use.get(id(x)) == i and id(x) not in returned and id(x) in names
-                    and names[id(x)].startswith("s")]
+            dead = drop(id(x) for x in dict.fromkeys(map(real, node.inputs()))
+                        if last_use.get(id(x)) == i and id(x) not in returned)
             dead += [t for o, t in zip(node.outputs, targets)
                      if id(o) not in last_use and id(o) not in returned]
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
-        lines.append(f"    return {render(outputs)}")
-        self.source = "\n".join(lines)
-        code = compile(self.source + "\n", f"<d2l.function {graph.name}>", "exec")
+        pre = []
+        result = render(outputs, "s", pre)
+        lines.extend(f"    {p}" for p in pre)
+        lines.append(f"    return {result}")
+        source = "\n".join(lines)
+        code = compile(source + "\n", f"<d2l.function {graph.name}>", "exec")
         exec(code, namespace)      # noqa: S102  (our own generated program)
-        self.run = namespace["plan"]
+        return source, namespace["plan"]
+
+
+def _shape_only_value(node):
+    """The value of ``ones_like(x)``/``zeros_like(x)`` (they read only x's shape and dtype)
+    when x's shape is known while tracing; else None."""
+    if node.type not in ("OnesLike", "ZerosLike") or node.kind != "op" or node.device or \
+            backend.gpu_count():       # (a GPU: the value belongs on x's device, not the host)
+        return None
+    x = node.args[0] if node.args else node.kwargs.get("input")
+    if type(x) is not SymbolicTensor or not x.shape.is_fully_defined() or not x.dtype.is_numeric:
+        return None
+    args = (wrap(np.zeros(x.shape.as_list(), x.dtype.np)),) + tuple(node.args[1:])
+    _state.depth += 1
+    try:
+        return node.fn(*args, **{k: v for k, v in node.kwargs.items() if k != "input"}) \
+            if node.args else node.fn(args[0], **{k: v for k, v in node.kwargs.items()
+                                                   if k != "input"})
+    finally:
+        _state.depth -= 1
+
+
+def _unchanged_input(node, alias, constants):
+    """For ``x * 1`` (a 1 that does not broadcast x, of x's dtype): x, which it equals to
+    the bit; else None."""
+    if node.type != "Mul" or node.kind != "op" or node.kwargs or len(node.args) != 2:
+        return None
+    out = node.outputs[0]
+    a, b = (alias.get(id(x), x) if _is_symbol(x) else x for x in node.args)
+    for x, one in ((a, b), (b, a)):
+        if type(x) is not SymbolicTensor or x.dtype is not out.dtype or \
+                not x.shape.is_fully_defined() or x.shape.as_list() != out.shape.as_list():
+            continue
+        if _is_symbol(one):
+            one = constants.get(id(one))
+        if type(one) in (int, float) and one == 1:
+            return x
+        if isinstance(one, Tensor) and not isinstance(one, Variable) and \
+                one.dtype is out.dtype and bool(np.all(array_of(one) == 1)):
+            return x
+    return None
+
+
+def _raw_nodes(nodes, real, constants):
+    """Indices of the nodes the fast program runs as raw kernels on arrays.
+
+    A node qualifies when its op declares a kernel (``registry.op(kernel=...)``), it has one
+    output of a fully known shape, no device scope and no Variable among its arguments, and
+    the kernel gives the eager op's result exactly (dtype, shape and every bit) on random
+    values of its inputs' shapes: checked here, once. Variable reads qualify too.
+    """
+    raw = set()
+    if backend.gpu_count() or any(n.type in _TAPE_STEPS for n in nodes):
+        return raw         # arrays may live on two devices, or a tape must see the ops: eager
+    rng = np.random.default_rng(0)
+    saved = list(_recording.active)
+    _recording.active.clear()
+    _state.depth += 1
+    try:
+        for i, node in enumerate(nodes):
+            if node.kind == "read":
+                raw.add(i)
+                continue
+            entry = registry.lookup(node.fn) if node.kind == "op" else None
+            if (entry is None or entry.kernel is None or node.device is not None
+                    or not entry.test.deterministic or len(node.outputs) != 1
+                    or not isinstance(node.structure, stand_in.Spec)
+                    or not node.outputs[0].shape.is_fully_defined()):
+                continue
+            if _kernel_matches(entry, node, real, constants, rng):
+                raw.add(i)
+    finally:
+        _state.depth -= 1
+        _recording.active[:] = saved
+    return raw
+
+
+_CHECKED = {}      # (op, kernel, its arguments, symbols as size-1 axes and dtype) -> verdict
+
+
+def _kernel_matches(entry, node, real, constants, rng):
+    """True when ``entry.kernel`` gives the op's result on random values for ``node``'s
+    arguments. The verdict is remembered per op and argument pattern (each symbol's rank,
+    which of its axes are 1 as broadcasting sees them, and dtype), so a heavy op such as a
+    big matmul is checked once, not once per node."""
+    def spec(x):
+        x = real(x) if _is_symbol(x) else x
+        if type(x) is SymbolicTensor and id(x) not in constants:
+            return ("spec", tuple(d == 1 for d in x.shape.as_list()), x.dtype.name)
+        return x
+    key = (entry.name, entry.kernel, _cse_key(_map_leaves((node.args, node.kwargs), spec), {}))
+    if key[2] is not None and not any(isinstance(x, Tensor) or _is_symbol(x) for x in _leaves(
+            _map_leaves((node.args, node.kwargs), spec))):
+        verdict = _CHECKED.get(key)
+        if verdict is None:
+            verdict = _CHECKED[key] = _kernel_check(entry, node, real, constants, rng)
+        return verdict
+    return _kernel_check(entry, node, real, constants, rng)
+
+
+def _kernel_check(entry, node, real, constants, rng):
+    # integers from -5 to 5; if the op itself refuses them, 0 and 1 (valid labels, indices)
+    verdict = _kernel_check_with(entry, node, real, constants, rng, -5, 6)
+    if verdict is None:
+        verdict = _kernel_check_with(entry, node, real, constants, rng, 0, 2)
+    return bool(verdict)
+
+
+def _kernel_check_with(entry, node, real, constants, rng, low, high):
+    tensors, arrays = {}, {}
+    for x in _leaves((node.args, node.kwargs)):
+        if isinstance(x, Variable):
+            return False
+        if _is_symbol(x):
+            x = real(x)
+            if id(x) in constants:
+                v = array_of(constants[id(x)])
+            elif x.shape.is_fully_defined() and (x.dtype.is_numeric or x.dtype.is_bool):
+                shape, kind = x.shape.as_list(), x.dtype.np
+                v = np.asarray(rng.random(shape) < 0.5 if x.dtype.is_bool else
+                               rng.integers(low, high, shape).astype(kind) if x.dtype.is_integer
+                               else rng.standard_normal(shape, dtype=kind) if kind in (
+                                   np.float32, np.float64) else
+                               rng.standard_normal(shape).astype(kind))
+            else:
+                return False
+            tensors[id(x)], arrays[id(x)] = wrap(v), v
+        elif isinstance(x, Tensor):
+            arrays[id(x)] = array_of(x)
+
+    def put(values):
+        def one(x):
+            if _is_symbol(x):
+                return values[id(real(x))]
+            if isinstance(x, Tensor):
+                return values[id(x)] if values is arrays else x
+            return x
+        return _map_leaves(node.args, one), {k: v for k, v in _map_leaves(node.kwargs, one).items()
+                                             if values is not arrays or k != "name"}
+    try:
+        with random_ops.using_generator(np.random.default_rng(0)):
+            args, kwargs = put(tensors)
+            want = array_of(entry.fn(*args, **kwargs))
+    except Exception:        # noqa: BLE001  (the op's own checks refuse these values)
+        return None
+    try:
+        args, kwargs = put(arrays)
+        got = np.asarray(entry.kernel(*args, **kwargs))
+    except Exception:        # noqa: BLE001  (the kernel cannot do what the op did)
+        return False
+    return (type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
+            and np.array_equal(got, want, equal_nan=want.dtype.kind in "fc"))
 
 
 # ============================================================== control flow: cond and while_loop
@@ -1394,6 +2085,12 @@ class ConcreteFunction:
         return self._plan.source
 
     @property
+    def eager_plan_source(self):
+        """The plan that calls the ops themselves: what runs while a tape records the call
+        (or a device scope is open, or a GPU is visible). ``plan_source`` calls raw kernels."""
+        return self._plan.eager_source
+
+    @property
     def plan_stats(self):
         """How many nodes the trace made and how many compiling folded, merged and removed."""
         return dict(self._plan.stats)
@@ -1433,6 +2130,7 @@ class Function:
         self._reduce_retracing = bool(reduce_retracing)
         self._name = name or getattr(python_function, "__name__", "function")
         self._cache = {}            # signature key -> ConcreteFunction
+        self._fast = {}             # (shape, NumPy dtype, ...) of positional tensors -> the same
         self._general = []          # (relaxed key, ConcreteFunction) for reduce_retracing
         self._last = None           # the last traced key (reduce_retracing relaxes from it)
         self._count = 0
@@ -1511,10 +2209,29 @@ class Function:
             return self._traced_function()(*args, **kwargs)   # called while tracing: inline it
         if _EagerSwitch.on:
             return self.python_function(*args, **kwargs)     # run_functions_eagerly(True)
+        fast = None
+        if not kwargs and self._simple == len(args) and self.input_signature is None:
+            # the common call, tensors by position: a flat key of the arrays' shapes and NumPy
+            # dtypes (a tensor's dtype follows from its array's), without binding arguments
+            fast = []
+            for a in args:
+                if type(a) is not Tensor:
+                    fast = None
+                    break
+                v = array_of(a)
+                fast.append(v.shape)
+                fast.append(v.dtype)
+            else:
+                fast = tuple(fast)
+                concrete = self._fast.get(fast)
+                if concrete is not None:
+                    return concrete._run(*args)
         key, names, values, tensors = self._key(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:
             concrete = self._concrete_for(key, names, values)
+        if fast is not None:
+            self._fast[fast] = concrete
         return concrete._run(*tensors)
 
     def _concrete_for(self, key, names, values):
@@ -1594,6 +2311,7 @@ class Function:
         _recording.active.clear()
         _Twins.install()
         _state.graph = graph
+        backend.ensure_initialized()   # the default device joins the stack now, not mid-trace
         _state.outer_devices = len(backend.device_stack)
         try:
             out = self._traced_function()(*call_values[:len(names)]) if not self._keyword_only() \

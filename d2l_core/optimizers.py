@@ -347,7 +347,8 @@ class SGD(Optimizer):
 
     def _update(self, xp, w, g, slots, lr, step):
         if not self.momentum:
-            return w - lr * g
+            step = lr * g                   # a new array: the update is written into it
+            return xp.subtract(w, step, out=step) if step.ndim else w - step
         v = slots["momentum"] = self.momentum * slots["momentum"] - lr * g
         return w + (self.momentum * v - lr * g if self.nesterov else v)
 

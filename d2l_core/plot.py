@@ -19,6 +19,7 @@ __all__ = ["plot_tape", "plot_graph", "show_broadcast", "show_matrices", "show_i
 
 # Colours shared by the figures (matplotlib's tab10 palette, softened).
 _BLUE, _ORANGE, _GREEN, _GREY = "#a6cee3", "#fdbf6f", "#b2df8a", "#e0e0e0"
+_RED = "#d62728"
 _OP = "#fff2a8"
 
 
@@ -169,7 +170,18 @@ def _place(nodes, level, preds, succs):
     return {n: v - low for n, v in y.items()}
 
 
-def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=True):
+def _gradient_label(g):
+    value = _as_array(g)
+    if value.size <= 4:
+        flat = [f"{v:.3g}" for v in value.ravel().tolist()]
+        text = flat[0] if value.ndim == 0 else "[" + ", ".join(flat) + "]"
+    else:
+        text = f"shape {tuple(value.shape)}"
+    return "← " + text
+
+
+def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=True,
+              gradients_of=None):
     """Draw the computation graph a ``GradientTape`` recorded.
 
     Boxes are tensors and yellow ovals are ops; arrows show data flowing
@@ -190,6 +202,11 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
         title: a title for the figure.
         collapse_reads: draw a Variable read inside the tape as the Variable
             itself instead of a ``ReadVariableOp`` node.
+        gradients_of: a target tensor: also draw the backward walk of
+            ``tape.gradient(target, ...)``, writing on each edge, in red, the
+            gradient it carries back (values for up to 4 numbers, else the
+            shape; a persistent tape is needed). Where edges meet, their
+            gradients add up.
 
     Returns:
         The matplotlib Axes.
@@ -206,6 +223,12 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
     """
     records, watched_ids = _tape_records(tape_or_records)
     tensors, ops, produced, level = _layout(records, collapse_reads)
+    sent = {}                                     # (id of op output, input index) -> gradient
+    if gradients_of is not None:
+        if not hasattr(tape_or_records, "backward_walk"):
+            raise ValueError("plot_tape: gradients_of needs the tape itself, not its records")
+        for _, out, i, _, g in tape_or_records.backward_walk(gradients_of):
+            sent[(id(out[0] if type(out) is tuple else out), i)] = g
     label_of = _name_lookup(names)
     # An unnamed product of a named tensor with itself reads better as "x*x".
     for op_name, in_ids, (out, *_) in ops:
@@ -235,8 +258,13 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
     plt = _pyplot()
     nodes = list(tensors) + [("op", i) for i in range(len(ops))]
     edges = []                                    # (source, target) in data-flow order
+    carried = {}                                  # edge number -> gradient it carries back
     for i, (_, in_ids, outs) in enumerate(ops):
-        edges += [(k, ("op", i)) for k in in_ids] + [(("op", i), out) for out in outs]
+        for j, k in enumerate(in_ids):
+            if (outs[0], j) in sent:
+                carried[len(edges)] = sent[(outs[0], j)]
+            edges.append((k, ("op", i)))
+        edges += [(("op", i), out) for out in outs]
     # An edge that skips columns runs through placeholder ("dummy") nodes, one per
     # column, so it gets its own lane instead of crossing the boxes in between.
     preds = {n: [] for n in nodes}
@@ -257,12 +285,13 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
         paths.append(chain)
 
     y = _place(nodes, level, preds, succs)
-    dx, dy = 1.0, 0.8          # column and row spacing, in data units
+    dx, dy = (1.0 if gradients_of is None else 1.45), 0.8   # column and row spacing (labels need room)
     bw, bh = 0.8, 0.56         # node size
     n_cols = max(level.values()) + 1
     height = max(y.values())
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.1 * n_cols + 0.3, 0.75 * (height + 1) + (0.55 if title else 0.2)))
+        _, ax = plt.subplots(figsize=(1.1 * dx * n_cols + 0.3,
+                                      0.75 * (height + 1) + (0.55 if title else 0.2)))
     ax.set_xlim(-0.55 * dx, (n_cols - 0.45) * dx)
     ax.set_ylim(-0.45 * dy, (height + 0.45) * dy)
     ax.axis("off")
@@ -300,7 +329,7 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
     for chain in paths:
         repeat[(chain[0], chain[-1])] = repeat.get((chain[0], chain[-1]), 0) + 1
     drawn = {}
-    for chain in paths:
+    for j, chain in enumerate(paths):
         key = (chain[0], chain[-1])
         k, m = drawn.get(key, 0), repeat[key]
         drawn[key] = k + 1
@@ -312,6 +341,18 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
         ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=10,
                                      color="0.3", lw=1, shrinkA=0, shrinkB=0, zorder=1,
                                      connectionstyle=f"arc3,rad={rad}"))
+        if j in carried:        # the backward walk: what this edge sends back, on its longest segment
+            (xa, ya), (xb, yb) = max(zip(points, points[1:]),
+                                     key=lambda seg: abs(seg[1][0] - seg[0][0]) + abs(seg[1][1] - seg[0][1]))
+            bend = -rad * (xb - xa) / 2 if rad and (xb, yb) == points[-1] else 0.0
+            ax.text((xa + xb) / 2, (ya + yb) / 2 + bend + 0.13, _gradient_label(carried[j]),
+                    ha="center", va="bottom", fontsize=7, color=_RED, zorder=4,
+                    bbox=dict(fc="white", ec="none", pad=0.3, alpha=0.85))
+    if gradients_of is not None:    # the walk starts with d target / d target = 1
+        key = id(gradients_of)
+        if key in pos:
+            ax.text(pos[key][0], pos[key][1] - bh / 2 - 0.05, "← 1", ha="center", va="top",
+                    fontsize=7, color=_RED)
     if title:
         ax.set_title(title, fontsize=10)
     return ax

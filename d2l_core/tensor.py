@@ -205,7 +205,8 @@ def array_of(t):
     """The NumPy or CuPy array behind Tensor ``t`` (a Variable's current value), not a copy.
 
     >>> from d2l_core.tensor import array_of
-    >>> array_of(d2l.constant([1, 2]))
+    >>> with d2l.device('/cpu:0'):          # a NumPy array on the CPU, a CuPy array on a GPU
+    ...     array_of(d2l.constant([1, 2]))
     array([1, 2], dtype=int32)
     """
     return t._value
@@ -289,10 +290,12 @@ def shape_tuple(op, shape):
 # ============================================================== conversion
 
 def target_device():
-    """The device new tensors go to: the innermost ``d2l.device`` scope, else the CPU.
+    """The device new tensors go to: the innermost ``d2l.device`` scope, else the
+    default device (GPU:0 when a GPU is visible, as in TensorFlow, else the CPU).
 
     >>> from d2l_core.tensor import target_device
-    >>> target_device().name
+    >>> with d2l.device('/cpu:0'):
+    ...     target_device().name
     '/job:localhost/replica:0/task:0/device:CPU:0'
     """
     return _target_device()
@@ -511,6 +514,8 @@ def constant(value, dtype=None, shape=None, name=None):
                 f"constant: expected a tensor of dtype {dtype.name}, got one of dtype "
                 f"{value._dtype.name}; change a tensor's dtype with d2l.cast(t, d2l.{dtype.name})",
                 op="constant")
+        if shape is None and not isinstance(value, Variable):
+            return value          # TensorFlow returns the tensor itself, on its own device
         if shape is None:
             return _wrap(backend.to_device(value._value, _target_device()))
     target = _target_device()

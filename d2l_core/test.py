@@ -8,8 +8,8 @@ from . import backend
 
 
 def is_gpu_available(cuda_only=False, min_cuda_compute_capability=None):
-    """True when CuPy can use at least one CUDA GPU."""
-    return backend.gpu_count() > 0
+    """True when CuPy can use at least one CUDA GPU that ``config.set_visible_devices`` leaves visible."""
+    return backend.visible_gpu_count() > 0
 
 
 def is_built_with_cuda():

@@ -46,10 +46,10 @@ CLASSES = {"RaggedTensor": "ragged", "RaggedTensorSpec": "ragged",
            "SparseTensorSpec": "sparse", "TensorArray": "TensorArray"}
 # Classes with no namespace of their own: the class -> (the feature, in words; instead).
 ALONE = {"TensorArray": ("TensorArrays",
-                         "in a loop on a tensor, write step i into a tensor of the final shape "
-                         "(acc = d2l.tensor_scatter_nd_update(acc, [[i]], [value]) on acc = "
-                         "d2l.zeros([n])), or, when n is a Python number, append to a Python "
-                         "list in `for i in range(n):` (it unrolls) and d2l.stack the list")}
+                         ("in a loop on a tensor, write step i into a tensor of the final shape "
+                          "(acc = d2l.tensor_scatter_nd_update(acc, [[i]], [value]) on acc = "
+                          "d2l.zeros([n])), or, when n is a Python number, append to a Python "
+                          "list in `for i in range(n):` (it unrolls) and d2l.stack the list"))}
 
 
 def not_supported(name, namespace):

@@ -12,6 +12,7 @@ pyproject.toml), from the folder it lives in, so ``./course test -m engine``
 runs one kind.
 """
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,11 @@ ROOT = TESTS.parent
 SUPPORT = TESTS / "support"
 if str(SUPPORT) not in sys.path:
     sys.path.insert(0, str(SUPPORT))
+
+import fake_cupy  # noqa: E402  (needs SUPPORT on sys.path)
+
+if os.environ.get("D2L_STAND_IN_GPU") == "1":
+    fake_cupy.install_for_session()      # every test sees a (stand-in) GPU as the default device
 
 KINDS = ("engine", "properties", "seeds", "course", "e2e")   # the folders of tests/
 # What is collected outside tests/: the engine's doctests and the chapters under nbval.
@@ -65,3 +71,18 @@ def tf_log():
         yield records
     finally:
         logger.removeHandler(handler)
+
+
+@pytest.fixture
+def gpu_default(monkeypatch):
+    """A GPU that default placement sees, as TensorFlow sees a visible one.
+
+    The real GPU where there is one, else the CuPy stand-in. The runtime
+    restarts for the test (so ``config.set_visible_devices`` may still be
+    called before its first op) and is put back afterwards.
+    """
+    from d2l_core import backend
+    if backend.gpu_count() == 0:
+        fake_cupy.install(monkeypatch)
+    with fake_cupy.as_default():
+        yield

@@ -632,10 +632,27 @@ def _split_grad(dys, inputs, pieces, attrs):
 
 # ================================================================ take, masks, one-hot
 
+def _index_on(index, a):
+    """``index`` (an array or a tuple of arrays and slices) on ``a``'s device.
+
+    An index is prepared where its tensor was made, but the op (or its
+    gradient) may run on another device: the default GPU, or a scope's.
+    """
+    host = type(a) is np.ndarray
+
+    def move(i):
+        if type(i) is np.ndarray:
+            return i if host else backend.to_device(i, backend.device_of(a))
+        if hasattr(i, "__cuda_array_interface__"):
+            return backend.to_device(i, backend.device_of(a))
+        return i
+    return tuple(map(move, index)) if type(index) is tuple else move(index)
+
+
 def take(op, x, index, accumulate=False):
     """``x[index]`` for a prepared NumPy index; the gradient writes dy back into zeros."""
     (a,) = arrays(op, x)
-    y = wrap(a[index])
+    y = wrap(a[_index_on(index, a)])
     if tapes:
         record(op, (x,), y, {"index": index, "accumulate": accumulate})
     return y
@@ -651,6 +668,7 @@ def _put(dy, shape, index, accumulate):
     (g,) = arrays("scatter", dy)
     xp = xp_of(g)
     out = xp.zeros(shape, g.dtype)
+    index = _index_on(index, g)
     if accumulate:
         xp.add.at(out, index, g)
     else:
@@ -694,7 +712,15 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     return take("boolean_mask", x, index)
 
 
-@op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples))
+def _one_hot_kernel(indices, depth, on_value=None, off_value=None, axis=None, dtype=None):
+    """one_hot's default case on arrays: ones and zeros on the last axis."""
+    if on_value is not None or off_value is not None or axis not in (None, -1):
+        raise NotImplementedError("on_value, off_value and axis: the op itself")
+    d = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
+    return (indices[..., None] == xp_of(indices).arange(int(depth))).astype(d.np)
+
+
+@op("OneHot", grad=NOT_DIFFERENTIABLE, test=Test(samples=_one_hot_samples), kernel=_one_hot_kernel)
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """Turn integer labels into one-hot vectors of length ``depth`` (``tf.one_hot``).
 

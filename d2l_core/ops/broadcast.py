@@ -49,7 +49,8 @@ def _broadcast_to_samples(rng):
     return [Sample(lambda x: broadcast_to(x, target), (x,), lambda x: np.broadcast_to(x, target))]
 
 
-@op("Reshape", kind=VALUE, test=Test(samples=_reshape_samples))
+@op("Reshape", kind=VALUE, test=Test(samples=_reshape_samples),
+    kernel=lambda a, shape: a.reshape(tuple(map(int, shape))))
 def reshape(tensor, shape, name=None):
     """The same elements in a new shape; one dimension may be -1 (inferred) (``tf.reshape``).
 
@@ -94,7 +95,8 @@ def _check_reshape(old, new):
             f"into shape {tuple(new)}: {hint}", op="reshape")
 
 
-@op("BroadcastTo", test=Test(samples=_broadcast_to_samples))
+@op("BroadcastTo", test=Test(samples=_broadcast_to_samples),
+    kernel=lambda a, shape: a if a.shape == tuple(shape) else xp_of(a).broadcast_to(a, tuple(shape)))
 def broadcast_to(input, shape, name=None):  # noqa: A002
     """``input`` stretched to ``shape`` by broadcasting (``tf.broadcast_to``).
 
@@ -180,7 +182,9 @@ def expand_back(dy, x, attrs):
     return reshape(dy, _kept_shape(x._value.shape, axes))
 
 
-@op("Sum", exports=("", "math"), kind=REDUCE, test=Test(np.sum, dtypes=NUMBERS))
+@op("Sum", exports=("", "math"), kind=REDUCE, test=Test(np.sum, dtypes=NUMBERS),
+    kernel=lambda a, axis=None, keepdims=False: a.sum(
+        axis=tuple(axis) if type(axis) is list else axis, keepdims=keepdims, dtype=a.dtype))
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum of elements over ``axis`` (``tf.reduce_sum``). Its gradient copies dy to every input.
 

@@ -48,7 +48,21 @@ def _tensordot_samples(rng):
                    lambda x, y: np.tensordot(x, y, axes))]
 
 
-@op("MatMul", exports=("", "linalg"), test=Test(samples=_matmul_samples))
+def _matmul_operands(x, y, ta, tb, conj_a, conj_b):
+    xm = x.swapaxes(-1, -2) if ta else x
+    ym = y.swapaxes(-1, -2) if tb else y
+    return (xm.conj() if conj_a else xm), (ym.conj() if conj_b else ym)
+
+
+def _matmul_kernel(x, y, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+                   a_is_sparse=False, b_is_sparse=False, output_type=None):
+    complex_ = x.dtype.kind == "c"
+    xm, ym = _matmul_operands(x, y, transpose_a or adjoint_a, transpose_b or adjoint_b,
+                              adjoint_a and complex_, adjoint_b and complex_)
+    return np.matmul(xm, ym)
+
+
+@op("MatMul", exports=("", "linalg"), test=Test(samples=_matmul_samples), kernel=_matmul_kernel)
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product ``a @ b`` over the last two axes, batched over the rest (``tf.matmul``).
@@ -69,12 +83,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"matmul: both inputs need rank >= 2, got shapes {x.shape} and {y.shape}; "
             "make a vector a matrix with d2l.reshape(v, (1, -1)) or d2l.expand_dims", op="matmul")
     numbers_only("matmul", a)
-    xm = x.swapaxes(-1, -2) if ta else x
-    ym = y.swapaxes(-1, -2) if tb else y
-    if adjoint_a and a._dtype.is_complex:
-        xm = xm.conj()
-    if adjoint_b and b._dtype.is_complex:
-        ym = ym.conj()
+    xm, ym = _matmul_operands(x, y, ta, tb, adjoint_a and a._dtype.is_complex,
+                              adjoint_b and b._dtype.is_complex)
     if xm.shape[-1] != ym.shape[-2]:
         hint = "; did you mean to transpose one of them?" if (
             xm.shape[-2] == ym.shape[-2] or xm.shape[-1] == ym.shape[-1]) else ""

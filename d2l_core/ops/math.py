@@ -149,7 +149,7 @@ def _add_n_samples(rng):
 
 # ================================================================ arithmetic
 
-@op("AddV2", exports=("", "math"), kind=BINARY,
+@op("AddV2", exports=("", "math"), kind=BINARY, kernel=np.add,
     test=Test(np.add, dtypes=NUMBERS + STRINGS))
 def add(x, y, name=None):
     """Elementwise ``x + y`` with broadcasting (``tf.add``, operator ``+``).
@@ -185,7 +185,7 @@ def _add_grad(dz, inputs, z, attrs):
     return dz, dz
 
 
-@op("Sub", exports=("", "math"), kind=BINARY,
+@op("Sub", exports=("", "math"), kind=BINARY, kernel=np.subtract,
     test=Test(np.subtract, dtypes=NUMBERS))
 def subtract(x, y, name=None):
     """Elementwise ``x - y`` (``tf.subtract``, operator ``-``).
@@ -202,7 +202,7 @@ def _subtract_grad(dz, inputs, z, attrs):
     return dz, (negative(dz) if needs(y) else None)
 
 
-@op("Mul", exports=("", "math"), kind=BINARY,
+@op("Mul", exports=("", "math"), kind=BINARY, kernel=np.multiply,
     test=Test(np.multiply, dtypes=NUMBERS))
 def multiply(x, y, name=None):
     """Elementwise ``x * y`` (``tf.multiply``, operator ``*``); see ``matmul`` for matrices.
@@ -228,7 +228,7 @@ _true_div_dtype = {dtypes.int8: dtypes.float32, dtypes.uint8: dtypes.float32,
                    dtypes.int64: dtypes.float64, dtypes.uint64: dtypes.float64}
 
 
-@op("RealDiv", exports=("", "math", ".truediv", "math.truediv"), kind=BINARY,
+@op("RealDiv", exports=("", "math", ".truediv", "math.truediv"), kind=BINARY, kernel=np.true_divide,
     test=Test(np.true_divide, domain=away_from_zero()))
 def divide(x, y, name=None):
     """Elementwise true division ``x / y`` (``tf.divide``, ``tf.truediv``, operator ``/``).
@@ -346,7 +346,7 @@ def _pow_grad(dz, inputs, z, attrs):
     return dx, dy
 
 
-@op("Maximum", exports=("", "math"), kind=BINARY,
+@op("Maximum", exports=("", "math"), kind=BINARY, kernel=np.maximum,
     test=Test(np.maximum, dtypes=NUMBERS, smooth=False,
               samples=lambda rng: _untied_samples(maximum, np.maximum, rng)))
 def maximum(x, y, name=None):
@@ -366,7 +366,7 @@ def _maximum_grad(dz, inputs, z, attrs):
             where(x_wins, zeros_like(dz), dz) if needs(y) else None)
 
 
-@op("Minimum", exports=("", "math"), kind=BINARY,
+@op("Minimum", exports=("", "math"), kind=BINARY, kernel=np.minimum,
     test=Test(np.minimum, dtypes=NUMBERS, smooth=False,
               samples=lambda rng: _untied_samples(minimum, np.minimum, rng)))
 def minimum(x, y, name=None):
@@ -399,7 +399,7 @@ def squared_difference(x, y, name=None):
 
 # ================================================================ one-input functions
 
-@op("Neg", exports=("", "math"), kind=UNARY,
+@op("Neg", exports=("", "math"), kind=UNARY, kernel=np.negative,
     test=Test(np.negative, dtypes=NUMBERS))
 def negative(x, name=None):
     """Elementwise ``-x`` (``tf.negative``).
@@ -448,7 +448,7 @@ def _sign_grad(dy, inputs, y, attrs):
     return (zeros_like(dy),)
 
 
-@op("Exp", exports=("", "math"), kind=UNARY,
+@op("Exp", exports=("", "math"), kind=UNARY, kernel=np.exp,
     test=Test(np.exp))
 def exp(x, name=None):
     """Elementwise eˣ (``tf.exp``); d eˣ/dx = eˣ.
@@ -482,7 +482,7 @@ def _expm1_grad(dy, inputs, y, attrs):
     return (multiply(dy, add(y, 1)),)
 
 
-@op("Log", exports=("", "math"), kind=UNARY,
+@op("Log", exports=("", "math"), kind=UNARY, kernel=np.log,
     test=Test(np.log, domain=(0.3, 3.0)))
 def log(x, name=None):
     """Elementwise natural logarithm (``tf.math.log``); d ln x/dx = 1/x. log(0) = -inf.
@@ -516,7 +516,7 @@ def _log1p_grad(dy, inputs, y, attrs):
     return (divide(dy, add(x, 1)),)
 
 
-@op("Sqrt", exports=("", "math"), kind=UNARY,
+@op("Sqrt", exports=("", "math"), kind=UNARY, kernel=np.sqrt,
     test=Test(np.sqrt, domain=(0.3, 3.0)))
 def sqrt(x, name=None):
     """Elementwise √x (``tf.sqrt``); d√x/dx = 1/(2√x), infinite at 0.
@@ -566,7 +566,7 @@ def _reciprocal_grad(dy, inputs, y, attrs):
     return (negative(multiply(dy, square(y))),)
 
 
-@op("Square", exports=("", "math"), kind=UNARY,
+@op("Square", exports=("", "math"), kind=UNARY, kernel=np.square,
     test=Test(np.square, dtypes=NUMBERS))
 def square(x, name=None):
     """Elementwise x² (``tf.square``); d x²/dx = 2x.
@@ -583,7 +583,7 @@ def _square_grad(dy, inputs, y, attrs):
     return (multiply(dy, multiply(x, 2)),)
 
 
-@op("Sin", exports=("", "math"), kind=UNARY,
+@op("Sin", exports=("", "math"), kind=UNARY, kernel=np.sin,
     test=Test(np.sin, domain=(-3.0, 3.0)))
 def sin(x, name=None):
     """Elementwise sine (``tf.sin``); d sin x/dx = cos x.
@@ -600,7 +600,7 @@ def _sin_grad(dy, inputs, y, attrs):
     return (multiply(dy, cos(x)),)
 
 
-@op("Cos", exports=("", "math"), kind=UNARY,
+@op("Cos", exports=("", "math"), kind=UNARY, kernel=np.cos,
     test=Test(np.cos, domain=(-3.0, 3.0)))
 def cos(x, name=None):
     """Elementwise cosine (``tf.cos``); d cos x/dx = -sin x.
@@ -633,7 +633,7 @@ def _tan_grad(dy, inputs, y, attrs):
     return (multiply(dy, add(square(y), 1)),)
 
 
-@op("Tanh", exports=("", "math", "nn"), kind=UNARY, activation=True,
+@op("Tanh", exports=("", "math", "nn"), kind=UNARY, activation=True, kernel=np.tanh,
     test=Test(np.tanh, domain=(-3.0, 3.0)))
 def tanh(x, name=None):
     """Elementwise hyperbolic tangent (``tf.tanh``); d tanh x/dx = 1 - tanh² x.
@@ -655,7 +655,7 @@ def _sigmoid_kernel(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
 
-@op("Sigmoid", exports=("", "math", "nn"), kind=UNARY, activation=True,
+@op("Sigmoid", exports=("", "math", "nn"), kind=UNARY, activation=True, kernel=_sigmoid_kernel,
     test=Test(lambda a: 1 / (1 + np.exp(-a)), domain=(-4.0, 4.0)))
 def sigmoid(x, name=None):
     """Elementwise logistic function σ(x) = 1/(1+e⁻ˣ) (``tf.sigmoid``); σ' = σ(1-σ).

@@ -6,6 +6,7 @@ array([0., 2.], dtype=float32)
 """
 import numpy as np
 
+from .. import backend
 from ..errors import InvalidArgumentError
 from ._op import (arrays, as_tensor, check_dtype, numbers_only, normalize_axis, record, tapes, wrap,
                   xp_of)
@@ -81,6 +82,7 @@ def _l2_loss_samples(rng):
 
 
 @op("Relu", exports=("nn",), kind=UNARY, activation=True,
+    kernel=lambda a: np.maximum(a, 0, dtype=a.dtype),
     test=Test(lambda a: np.maximum(a, 0), domain=away_from_zero()))
 def relu(features, name=None):
     """max(x, 0) elementwise (``tf.nn.relu``); its derivative is 1 where x > 0, else 0.
@@ -103,7 +105,7 @@ def _relu_backward(dy, inputs, y, attrs):
     return (_relu_grad(dy, inputs[0]),)
 
 
-@op("ReluGrad", exports=(), name="relu_grad", tested_by="relu")
+@op("ReluGrad", exports=(), name="relu_grad", tested_by="relu", kernel=lambda a, b: a * (b > 0))
 def _relu_grad(dy, x):
     """dy · [x > 0] as one op (TensorFlow's ReluGrad), so the backward pass is one kernel.
 
@@ -148,7 +150,14 @@ def elu(features, name=None):
     return where(greater(x, 0), x, expm1(minimum(x, 0)))
 
 
-@op("Softmax", exports=("nn", "math"), activation=True, test=Test(samples=_softmax_samples))
+def _softmax_kernel(a, axis=None):
+    ax = -1 if axis is None else axis
+    e = np.exp(a - a.max(axis=ax, keepdims=True))
+    return e / e.sum(axis=ax, keepdims=True)
+
+
+@op("Softmax", exports=("nn", "math"), activation=True, test=Test(samples=_softmax_samples),
+    kernel=_softmax_kernel)
 def softmax(logits, axis=None, name=None):
     """exp(x) / Σ exp(x) along ``axis`` (default the last), stable for large logits (``tf.nn.softmax``).
 
@@ -160,8 +169,7 @@ def softmax(logits, axis=None, name=None):
     x = _float("softmax", logits)
     (ax,) = normalize_axis("softmax", -1 if axis is None else axis, x.ndim)
     (a,) = arrays("softmax", x)
-    e = np.exp(a - a.max(axis=ax, keepdims=True))
-    y = wrap(e / e.sum(axis=ax, keepdims=True))
+    y = wrap(_softmax_kernel(a, ax))
     if tapes:
         record("softmax", (x,), y, {"axis": ax})
     return y
@@ -215,8 +223,25 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return negative(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis))
 
 
+def _sparse_xent_parts(lv, a):
+    """The loss's array, with the exponentials and their sums the gradient reuses."""
+    xp = xp_of(a)
+    n = a.shape[-1]
+    if lv.size and (int(lv.min()) < 0 or int(lv.max()) >= n):
+        bad = int(lv.min()) if int(lv.min()) < 0 else int(lv.max())
+        raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
+                                   f"value of {bad} which is outside the valid range of [0, {n})",
+                                   op="sparse_softmax_cross_entropy")
+    shifted = a - a.max(axis=-1, keepdims=True)
+    e = xp.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
+    return (xp.log(total) - picked)[..., 0], e, total
+
+
 @op("SparseSoftmaxCrossEntropyWithLogits", exports=("nn",),
-    test=Test(samples=_sparse_xent_samples))
+    test=Test(samples=_sparse_xent_samples),
+    kernel=lambda labels, logits: _sparse_xent_parts(labels, logits)[0])
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
 
@@ -233,24 +258,13 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     if not labels._dtype.is_integer:
         raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be integers, got "
                         f"{labels._dtype.name}; use softmax_cross_entropy_with_logits for one-hot labels")
-    n = logits._value.shape[-1]
     if labels._value.shape != logits._value.shape[:-1]:
         raise InvalidArgumentError(
             f"sparse_softmax_cross_entropy_with_logits: labels shape {labels.shape} must be "
             f"logits shape {logits.shape} without its last axis", op="sparse_softmax_cross_entropy")
-    (lv,) = arrays("sparse_softmax_cross_entropy_with_logits", labels)
-    if lv.size and (int(lv.min()) < 0 or int(lv.max()) >= n):
-        bad = int(lv.min()) if int(lv.min()) < 0 else int(lv.max())
-        raise InvalidArgumentError(f"sparse_softmax_cross_entropy_with_logits: received a label "
-                                   f"value of {bad} which is outside the valid range of [0, {n})",
-                                   op="sparse_softmax_cross_entropy")
     lv, a = arrays(op, labels, logits)
-    xp = xp_of(a)
-    shifted = a - a.max(axis=-1, keepdims=True)
-    e = xp.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
-    picked = xp.take_along_axis(shifted, lv[..., None], axis=-1)
-    loss = wrap((xp.log(total) - picked)[..., 0])
+    loss, e, total = _sparse_xent_parts(lv, a)
+    loss = wrap(loss)
     if tapes:
         record(op, (logits,), loss, {"labels": labels, "probs": e / total, "label_values": lv})
     return loss
@@ -264,7 +278,9 @@ def _sparse_xent_grad(dy, inputs, loss, attrs):
         g = subtract(softmax(logits), one_hot(attrs["labels"], n, dtype=logits._dtype))
         return (multiply(g, expand_dims(dy, -1)),)
     (d,) = arrays("sparse_softmax_cross_entropy_with_logits", dy)   # first order: one kernel
-    hot = attrs["label_values"][..., None] == xp_of(probs).arange(n)
+    dev = backend.device_of(d)       # the backward pass may run on another device than the forward
+    probs, lv = backend.to_device(probs, dev), backend.to_device(attrs["label_values"], dev)
+    hot = lv[..., None] == xp_of(probs).arange(n)
     return (wrap((probs - hot) * d[..., None]),)
 
 

@@ -85,7 +85,11 @@ def _norm_samples(rng):
                    lambda a: _matrix_norm(a, m_ord, pair, m_keep))]
 
 
-@op("Mean", exports=("", "math"), kind=REDUCE, test=Test(np.mean))
+@op("Mean", exports=("", "math"), kind=REDUCE, test=Test(np.mean),
+    kernel=lambda a, axis=None, keepdims=False: a.mean(
+        axis=tuple(axis) if type(axis) is list else axis, keepdims=keepdims, dtype=a.dtype)
+    if a.dtype.kind == "f" and a.size else _mean_kernel(
+        a, normalize_axis("reduce_mean", axis, a.ndim), keepdims))
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over ``axis`` (``tf.reduce_mean``).
 

@@ -103,6 +103,7 @@ class OpDef:
     activation: bool = False
     tested_by: str = None        # internal ops checked through another op's tests
     composite: bool = False      # differentiable through the ops it calls, no rule of its own
+    kernel: object = None        # the computation alone, on arrays (see ``op``)
 
 
 OPS = {}             # name -> OpDef, in registration order
@@ -110,7 +111,7 @@ _BY_FN = {}          # id(function) -> OpDef
 
 
 def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activation=False,
-       tested_by=None):
+       tested_by=None, kernel=None):
     """Register the decorated function as op ``name`` (default: its own name).
 
     ``exports`` lists the namespaces it appears in: "" for ``d2l.X``, "math"
@@ -118,8 +119,12 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
     under another name too (".truediv" is ``d2l.truediv``). ``grad`` is the gradient
     function, ``NOT_DIFFERENTIABLE``, or ``COMPOSITE`` (the op is made of
     other recorded ops); a gradient function may also come later with
-    ``@gradient(name)``. The function itself is returned unchanged, so calling
-    an op costs nothing extra.
+    ``@gradient(name)``. ``kernel`` is the op's computation alone: called with
+    the op's arguments, NumPy/CuPy arrays in place of tensors, it returns the
+    output's array, with no checks, conversions or recording. ``d2l.function``
+    calls it where shapes and dtypes were checked while tracing (after checking
+    once that it gives the op's result). The function itself is returned
+    unchanged, so calling an op costs nothing extra.
 
     >>> from d2l_core.ops.registry import op, OPS, NOT_DIFFERENTIABLE
     >>> @op("Twice", exports=(), grad=NOT_DIFFERENTIABLE)
@@ -133,7 +138,7 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
             raise ValueError(f"op {key!r} is registered twice")
         entry = OpDef(key, fn, type, tuple(exports), kind, grad is not NOT_DIFFERENTIABLE,
                       grad if callable(grad) else None, test or Test(), activation, tested_by,
-                      grad is COMPOSITE)
+                      grad is COMPOSITE, kernel)
         OPS[key] = entry
         _BY_FN[id(fn)] = entry
         return fn

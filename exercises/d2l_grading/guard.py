@@ -181,6 +181,8 @@ def arm(shell=None):
     ['the guard was never armed']
     """
     import numpy  # noqa: F401  (the checker's and the tests' NumPy)
+    import numpy.ma  # noqa: F401  (np.unique and friends import it lazily; its import edits
+    #                               MaskedArray, which must not look like tampering)
     import d2l_core  # noqa: F401
     import d2l_core.selfcheck  # noqa: F401
     _state["shell"] = shell

@@ -142,6 +142,8 @@ class SandboxedKernelManager(AsyncKernelManager):
                        "process picks its own, so that the process limit of one (a fork bomb) "
                        "never starves kernels of another grading run on the same machine.")
     memory_mb = Integer(4096, config=True, help="Address-space limit of the kernel (MiB).")
+    stage_mb = Integer(200, config=True, help="Most data (MiB) copied from the submission's folder "
+                       "into the sandbox; a bigger folder stops grading of that notebook.")
     processes = Integer(256, config=True, help="Most processes and threads the sandbox user may have.")
     cpu_seconds = Integer(900, config=True, help="CPU time after which the kernel is killed.")
     file_mb = Integer(256, config=True, help="Largest file the kernel may write (MiB), and the size "
@@ -166,15 +168,46 @@ class SandboxedKernelManager(AsyncKernelManager):
         return self._private
 
     def _stage(self, cwd):
-        """Copy the submission's folder (without notebooks) to hand to the kernel."""
-        stage = os.path.join(self._private_folder(), "stage")
+        """Copy the submission's folder (without notebooks) to hand to the kernel.
+
+        A submission's folder holds a notebook and perhaps a data file or two.
+        Anything bigger (a kernel started in ``/tmp`` or a home folder, say)
+        is refused rather than copied: copying a folder that holds the stage
+        itself would never end.
+        """
+        private = self._private_folder()
+        stage = os.path.join(private, "stage")
         if os.path.isdir(stage):
             shutil.rmtree(stage)
-        if cwd and os.path.isdir(cwd):
-            shutil.copytree(cwd, stage, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
-        else:
+        if not (cwd and os.path.isdir(cwd)):
             os.makedirs(stage)
+            return stage
+        budget = [self.stage_mb * 2**20]
+        skip = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
+
+        def ignore(folder, names):
+            ignored = set(skip(folder, names))
+            for name in names:
+                path = os.path.join(folder, name)
+                if name in ignored:
+                    continue
+                if os.path.realpath(path) == os.path.realpath(private) or name.startswith("d2l-sb-"):
+                    ignored.add(name)           # our own private folders, never into themselves
+                elif os.path.isfile(path) and not os.path.islink(path):
+                    budget[0] -= os.path.getsize(path)
+                    if budget[0] < 0:
+                        raise SandboxUnavailable(
+                            f"the folder the kernel starts in, {cwd}, holds more than "
+                            f"{self.stage_mb} MiB; grade a submission from its own folder "
+                            "(submitted/<student>/<assignment>/), or raise "
+                            "c.SandboxedKernelManager.stage_mb")
+            return ignored
+
+        try:
+            shutil.copytree(cwd, stage, symlinks=True, ignore=ignore)
+        except SandboxUnavailable:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
         return stage
 
     async def _async_pre_start_kernel(self, **kw):

@@ -119,16 +119,29 @@ import matplotlib.pyplot as plt
 # ## 1.4 Programming with data: a first look
 #
 # Here is the kind of data the course learns from: handwritten digits from the
-# MNIST collection. The engine ships 5,000 of them, so this works offline. In
-# chapter 11 you will train a network that recognises them.
+# MNIST collection. `d2l.keras.datasets.mnist.load_data()` returns them as
+# NumPy arrays, as Keras does. With a network connection it would download all
+# 70,000 digits (11 MB); setting `D2L_OFFLINE=1` makes the engine use the 5,000
+# it ships instead, so this works offline, and it says so in a warning, which we
+# silence since we just said it ourselves. (TensorFlow ignores `D2L_OFFLINE`:
+# its `load_data()` always downloads the full collection.) In chapter 11 you
+# will train a network that recognises them.
 
 # %%
-from d2l_core.datasets import mnist
+import os
+import warnings
 
-(train_images, train_labels), (test_images, test_labels) = mnist.load_subset()
+os.environ['D2L_OFFLINE'] = '1'          # use the engine's 5,000 bundled digits
+warnings.filterwarnings('ignore', message='MNIST: offline')
+(train_images, train_labels), (test_images, test_labels) = d2l.keras.datasets.mnist.load_data()
 print(train_images.shape, train_images.dtype, train_labels[:16])
 
-# %%
+# %% [markdown]
+# The course draws its figures with helpers in `d2l.plot`. They are d2l_core
+# only; in TensorFlow you would write the matplotlib code yourself, e.g.
+# `plt.imshow(train_images[0], cmap='gray')` for one digit.
+
+# %% tags=["d2l-only"]
 d2l.plot.show_images(train_images[:16], labels=train_labels[:16], ncols=8)
 plt.show()
 
@@ -223,9 +236,10 @@ print(d2l.config.list_physical_devices('GPU'))
 # written as notebooks: you read an explanation, run the code right below it,
 # change a number and run it again.
 #
-# * **The left sidebar** holds the *file browser* (the course opens in
-#   `exercises/`; the chapters are in `notebooks/`), the list of *running
-#   kernels and terminals*, and a *table of contents* of the open notebook.
+# * **The left sidebar** holds the *file browser* (`./course open` opens this
+#   chapter, so it shows `notebooks/`, where the chapters are; the graded
+#   assignments are in `exercises/learner/`), the list of *running kernels and
+#   terminals*, and a *table of contents* of the open notebook.
 # * **Cells.** A notebook is a list of cells. *Code* cells run Python;
 #   *Markdown* cells hold text. Press **Shift+Enter** to run a cell and move to
 #   the next one. The number in `[ ]` at a cell's left says in which order cells
@@ -250,9 +264,10 @@ print(d2l.config.list_physical_devices('GPU'))
 # questions. `dir(module)` lists the names a module contains. Names that start
 # and end with two underscores (`__doc__`, `__name__`, ...) are Python's own
 # bookkeeping, and names starting with one underscore are internal, so we hide
-# both:
+# both. (TensorFlow's `tf.random` lists a few more names, samplers used to
+# train language models.)
 
-# %%
+# %% tags=["output-varies"]
 [name for name in dir(d2l.random) if not name.startswith('_')]
 
 # %% [markdown]
@@ -263,9 +278,10 @@ print(d2l.config.list_physical_devices('GPU'))
 #
 # To learn how one function works, ask `help()`. It prints the signature (the
 # arguments and their defaults) and the docstring, which in `d2l_core` always
-# ends with a short example you can run:
+# ends with a short example you can run. (TensorFlow's `help(tf.ones)` says the
+# same in other words, so its text differs.)
 
-# %%
+# %% tags=["output-varies"]
 help(d2l.ones)
 
 # %% [markdown]
@@ -303,11 +319,36 @@ d2l.ones([3, 4], d2l.int32)
 #
 # 1. An image is 32 × 32 pixels in colour. How many numbers does a network
 #    receive for it? And for a 28 × 28 grey MNIST digit?
+#    <details><summary>Answer</summary>
+#
+#    $32 \times 32 \times 3 = 3072$ (three colour channels), and
+#    $28 \times 28 = 784$.
+#    </details>
 # 2. Why would a network without the non-linear function $\sigma$ be no more
 #    powerful than a single layer? (Hint: what is $W_2 (W_1 \mathbf{x})$?)
+#    <details><summary>Answer</summary>
+#
+#    $W_2 (W_1 \mathbf{x}) = (W_2 W_1)\mathbf{x}$: two linear layers are one
+#    linear layer with the matrix $W_2 W_1$, and so is any stack of them.
+#    Only a non-linear $\sigma$ between them adds power.
+#    </details>
 # 3. Run `help(d2l.zeros)`. Which dtype does it use by default? Create a 2 × 5
 #    tensor of integer zeros.
+#    <details><summary>Answer</summary>
+#
+#    `float32`; `d2l.zeros([2, 5], d2l.int32)`.
+#    </details>
 # 4. Use `dir(d2l)` and a list comprehension to find every function whose name
 #    starts with `reduce_`.
+#    <details><summary>Answer</summary>
+#
+#    `[name for name in dir(d2l) if name.startswith('reduce_')]`.
+#    </details>
 # 5. Restart the kernel and run all cells. Does every output stay the same? Which
 #    ones may differ on another computer, and why?
+#    <details><summary>Answer</summary>
+#
+#    On the same computer, yes: the chapter uses no randomness. The versions
+#    and the devices may differ on another computer; that is why those cells
+#    say so.
+#    </details>

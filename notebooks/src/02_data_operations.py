@@ -70,20 +70,18 @@ X
 # %% [markdown]
 # Writing both lengths is redundant: once we ask for 4 columns, 12 elements
 # leave room for exactly 3 rows. Put `-1` for the one length you want the
-# engine to work out. Tensors also have a `reshape` method, so
-# `x.reshape((-1, 4))` is the same as `d2l.reshape(x, (-1, 4))`:
+# engine to work out. (NumPy arrays also have a `reshape` method; TensorFlow's
+# tensors have none, so always write the function `d2l.reshape`.)
 
 # %%
-x.reshape((-1, 4))
+d2l.reshape(x, (-1, 4))
 
 # %% [markdown]
-# If the numbers do not work out, the error says why:
+# If the numbers do not work out, the error says why. This cell is meant to
+# fail; read the last line of the message:
 
-# %%
-try:
-    d2l.reshape(x, (5, -1))
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+d2l.reshape(x, (5, -1))
 
 # %% [markdown]
 # Reshaping is cheap: no number is copied or changed, only the way they are
@@ -122,7 +120,7 @@ Y
 # but they are not the same numbers as the engine's: only the repeatability
 # carries over.)
 
-# %%
+# %% tags=["output-varies"]
 d2l.random.set_seed(0)
 d2l.random.normal(shape=[3, 4], mean=0, stddev=1)
 
@@ -183,13 +181,12 @@ X // Y
 # Functions such as `d2l.exp` apply to every element:
 # $\exp(Y)_{ij} = e^{y_{ij}}$. They need floating-point input, because
 # $e^{y}$ is almost never an integer. Asking for `exp` of an integer tensor is
-# an error, so we convert the dtype first with `d2l.cast`:
+# an error, so we convert the dtype first with `d2l.cast`. The engine raises
+# a `DTypeMismatchError`, a kind of `InvalidArgumentError` (the error
+# TensorFlow raises here), with a message that suggests the fix:
 
-# %%
-try:
-    d2l.exp(Y)
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+d2l.exp(Y)
 
 # %%
 Y = d2l.cast(Y, d2l.float32)
@@ -217,11 +214,8 @@ d2l.matmul(X, d2l.transpose(Y))
 # inner lengths clash, $(3 \times 4)(3 \times 4)$; the error says so and
 # suggests the fix:
 
-# %%
-try:
-    X @ Y
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+X @ Y
 
 # %% [markdown]
 # Each operator also has a function form, which is what TensorFlow code often
@@ -253,9 +247,11 @@ d2l.concat([X, Y], axis=0)
 d2l.concat([X, Y], axis=1)
 
 # %% [markdown]
-# The picture shows both results; the cells that came from `Y` are shaded orange.
+# The picture shows both results; the cells that came from `Y` are shaded
+# orange. (`d2l.plot` is d2l_core only; in TensorFlow you would draw with
+# matplotlib yourself, e.g. `plt.imshow(d2l.concat([X, Y], axis=0))`.)
 
-# %%
+# %% tags=["d2l-only"]
 d2l.plot.show_matrices(
     {'concat axis=0: (3+3, 4)': d2l.concat([X, Y], axis=0),
      'concat axis=1: (3, 4+4)': d2l.concat([X, Y], axis=1)},
@@ -321,11 +317,8 @@ d2l.sqrt(d2l.reduce_sum(X * X))     # the same, from the formula
 # NumPy quietly converts an integer array to floats when you add a float array.
 # TensorFlow, and therefore `d2l_core`, refuses:
 
-# %%
-try:
-    Y + X                 # Y is int32, X is now float32
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+Y + X                 # Y is int32, X is now float32
 
 # %% [markdown]
 # This is a deliberate design choice, for three reasons.
@@ -354,18 +347,17 @@ d2l.cast(Y, d2l.float32) + X
 
 # %%
 X_int = d2l.reshape(d2l.constant(range(12)), (3, 4))
-print(X_int + 1)
-try:
-    X_int + 1.5
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+X_int + 1
+
+# %% tags=["raises-exception"]
+X_int + 1.5
 
 # %% [markdown]
 # ## Summary
 #
 # * A tensor has a shape, a dtype and values. `d2l.constant(range(12))` makes
 #   an `int32` vector; Python floats become `float32`.
-# * `reshape` rearranges elements row by row; `-1` lets the engine infer one
+# * `d2l.reshape` rearranges elements row by row; `-1` lets the engine infer one
 #   length.
 # * `zeros`, `ones`, nested lists and `random.normal` create tensors; set a seed
 #   with `d2l.random.set_seed` to make random numbers repeatable.
@@ -380,16 +372,46 @@ except Exception as e:
 # ## Check yourself
 #
 # The graded exercises for this chapter are in
-# [`exercises/source/ch02_data/ch02_data.ipynb`](../exercises/source/ch02_data/ch02_data.ipynb).
+# [`exercises/learner/ch02_data/ch02_data.ipynb`](../exercises/learner/ch02_data/ch02_data.ipynb).
 # Before you open them, answer these:
 #
 # 1. How would you build a `(3, 4)` tensor holding 0 to 11 *column by column*,
 #    using only `reshape` and `transpose`?
+#    <details><summary>Answer</summary>
+#
+#    Fill 4 rows of 3 row by row, then swap rows and columns:
+#    `d2l.transpose(d2l.reshape(d2l.constant(range(12)), (4, 3)))`. Its first
+#    column is 0, 1, 2.
+#    </details>
 # 2. `A` has shape `(2, 3)` and `B` shape `(3, 4)`. Predict the shapes of
 #    `d2l.concat([A, A], axis=1)`, `d2l.matmul(A, B)` and
 #    `d2l.reduce_sum(B, axis=0)` before you run them.
+#    <details><summary>Answer</summary>
+#
+#    `(2, 6)` (lengths add along axis 1), `(2, 4)` (the inner 3s meet), and
+#    `(4,)` (axis 0 disappears).
+#    </details>
 # 3. How do you compute the length of every row of a matrix in one line,
 #    without a loop?
+#    <details><summary>Answer</summary>
+#
+#    `d2l.norm(X, axis=1)` for a float matrix `X` (or
+#    `d2l.sqrt(d2l.reduce_sum(X * X, axis=1))`): one number per row.
+#    </details>
 # 4. How do you count the positions where two tensors agree, as a Python `int`?
+#    <details><summary>Answer</summary>
+#
+#    `int(d2l.reduce_sum(d2l.cast(X == Y, d2l.int32)))`: the booleans become
+#    0s and 1s, their sum counts the `True`s, and `int()` makes it a Python
+#    number.
+#    </details>
 # 5. Why does `X_int + d2l.constant(1.5)` raise an error, and what are two ways
 #    to make it work?
+#    <details><summary>Answer</summary>
+#
+#    `d2l.constant(1.5)` is `float32` and `X_int` is `int32`, and TensorFlow
+#    never converts dtypes implicitly. Cast the integers,
+#    `d2l.cast(X_int, d2l.float32) + d2l.constant(1.5)`, or make the constant
+#    an integer on purpose, `X_int + d2l.constant(1)`, if dropping the `.5`
+#    is what you want.
+#    </details>

@@ -65,7 +65,9 @@ A + B
 # In the picture, each operand's own cells are solid and the copies are
 # hatched:
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.show_broadcast(A, B)
 plt.show()
 
@@ -123,7 +125,9 @@ X * 10
 row = d2l.constant([100., 200., 300., 400.])
 X + row
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.show_broadcast(X, row, names=('X', 'row'))
 plt.show()
 
@@ -145,7 +149,9 @@ X + column
 T, v = d2l.ones((2, 3, 1)), d2l.ones((4,))
 (T + v).shape
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.show_broadcast(T.shape, v.shape, names=('T', 'v'))
 plt.show()
 
@@ -183,13 +189,12 @@ print(column.nbytes, 'bytes hold all', stretched.size, 'values')
 # If some aligned pair of lengths differs and neither is 1, the operation fails.
 # The error names the operation, both shapes and the rule:
 
-# %%
-try:
-    X + d2l.ones((2, 4))
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+X + d2l.ones((2, 4))
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.show_broadcast(X.shape, (2, 4), names=('X', 'ones((2, 4))'))
 plt.show()
 
@@ -199,13 +204,10 @@ plt.show()
 # `axis=1` gives one maximum per row, but as a vector of shape `(3,)`, and a
 # vector lines up with the *columns*:
 
-# %%
+# %% tags=["raises-exception"]
 row_max = d2l.reduce_max(X, axis=1)
 print(row_max.shape)
-try:
-    X / row_max
-except Exception as e:
-    print(f'{type(e).__name__}: {e}')
+X / row_max
 
 # %% [markdown]
 # The shapes `(3, 4)` and `(3,)` line up as `(3, 4)` and `(1, 3)`, and 4 is not
@@ -261,16 +263,46 @@ print(v + d2l.reshape(c, (3,)))   # both (3,): elementwise, as intended
 # ## Check yourself
 #
 # The graded exercises for this chapter are in
-# [`exercises/source/ch03_broadcasting/ch03_broadcasting.ipynb`](../exercises/source/ch03_broadcasting/ch03_broadcasting.ipynb).
+# [`exercises/learner/ch03_broadcasting/ch03_broadcasting.ipynb`](../exercises/learner/ch03_broadcasting/ch03_broadcasting.ipynb).
 # Before you open them, answer these:
 #
 # 1. Predict the shape of `a + b` for shapes `(4,)` and `(3, 1)`, for `(2, 3, 1)`
 #    and `(3, 5)`, and for `(6, 1, 2)` and `(7, 1)`. Which of them fail?
+#    <details><summary>Answer</summary>
+#
+#    `(3, 4)`, `(2, 3, 5)` and `(6, 7, 2)`; none fails. Align the shapes on
+#    the right: every aligned pair is equal or contains a 1.
+#    </details>
 # 2. Write the rule of section 3.2 as steps a program could follow. What
 #    happens with a scalar, shape `()`?
+#    <details><summary>Answer</summary>
+#
+#    (1) Pad the shorter shape with 1s on the left until both have as many
+#    axes. (2) For each axis: equal lengths stay; a 1 stretches to the other
+#    length; anything else is an error. (3) The result has the larger length
+#    on every axis. A scalar pads to all 1s, so it broadcasts against any
+#    shape.
+#    </details>
 # 3. How would you subtract each *row's* mean from that row? What shape must
 #    the means have?
+#    <details><summary>Answer</summary>
+#
+#    `X - d2l.reduce_mean(X, axis=1, keepdims=True)`: the means must be a
+#    column, shape `(n, 1)`, so that each stretches along its own row.
+#    </details>
 # 4. Points `P` of shape `(n, d)` and `Q` of shape `(m, d)`: which shapes would
 #    make `P - Q` broadcast to `(n, m, d)`, all pairs of points at once?
+#    <details><summary>Answer</summary>
+#
+#    `(n, 1, d)` and `(1, m, d)` (or just `(m, d)`):
+#    `d2l.reshape(P, (n, 1, d)) - Q`, or `P[:, None, :] - Q`.
+#    </details>
 # 5. `X - d2l.reduce_mean(X, axis=1)` fails for a 2 × 3 matrix but runs for a
 #    3 × 3 one. Why, and is the 3 × 3 result right?
+#    <details><summary>Answer</summary>
+#
+#    The means have shape `(2,)` or `(3,)` and line up with the *columns*.
+#    With 3 columns and 2 means the lengths clash; with 3 of each it runs, but
+#    subtracts row $i$'s mean from column $i$: wrong. `keepdims=True` fixes
+#    both.
+#    </details>

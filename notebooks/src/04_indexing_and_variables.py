@@ -67,7 +67,9 @@ print(X[::2])         # rows 0 and 2
 # %% [markdown]
 # The shaded cells show what three of these expressions select:
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.show_matrices({'X[1:3]': X, 'X[:, 1]': X, 'X[1, 2]': X},
                        highlight=[(slice(1, 3),), (slice(None), 1), (1, 2)], fmt='{:.0f}')
 plt.show()
@@ -77,11 +79,8 @@ plt.show()
 #
 # Can we write into a tensor? NumPy would let us; the engine does not:
 
-# %%
-try:
-    X[1, 2] = 9
-except TypeError as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+X[1, 2] = 9
 
 # %% [markdown]
 # Immutability is a design decision, not a missing feature. When you compute
@@ -101,6 +100,7 @@ except TypeError as e:
 # %%
 X = d2l.Variable(X)
 X[1, 2].assign(9)
+X
 
 # %% [markdown]
 # A slice can be assigned a whole block. Here we set all of row 1 to 12; the
@@ -108,17 +108,17 @@ X[1, 2].assign(9)
 
 # %%
 X[1:2, :].assign(d2l.ones(X[1:2, :].shape, dtype=d2l.float32) * 12)
+X
 
 # %% [markdown]
 # A Variable keeps its shape and its dtype for life; `assign` checks both and
-# says what to do when they do not match:
+# says what to do when they do not match. Both cells are meant to fail:
 
-# %%
-for value in [d2l.ones((2, 2)), d2l.ones((3, 4), dtype=d2l.int32)]:
-    try:
-        X.assign(value)
-    except Exception as e:
-        print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+X.assign(d2l.ones((2, 2)))                     # the wrong shape
+
+# %% tags=["raises-exception"]
+X.assign(d2l.ones((3, 4), dtype=d2l.int32))    # the wrong dtype
 
 # %% [markdown]
 # ## 4.4 Memory: new objects and updated objects
@@ -145,7 +145,7 @@ id(Y) == before
 w = d2l.Variable([1., 2., 3.])
 model_params = [w]           # a model keeps references to its parameters
 w = w - 0.5                  # a new object; w is now a plain Tensor
-print(type(w).__name__, model_params[0] is w)
+print(isinstance(w, d2l.Variable), model_params[0] is w)
 print(model_params[0])       # the model still holds the old values
 
 # %% [markdown]
@@ -174,12 +174,12 @@ print(id(X) == before)
 X
 
 # %% [markdown]
-# A note on what "in place" means here. On a GPU, TensorFlow writes the new
-# values into the Variable's existing buffer. The engine keeps the *Variable
-# object* (and its `id`) the same, but stores each new value in a fresh NumPy
-# array, so that a tape which recorded the old value still sees it unchanged.
-# Either way, what matters for your code is the identity: every reference to the
-# Variable sees its new value.
+# A note on what "in place" means here. TensorFlow writes the new values into
+# the Variable's existing buffer, on the CPU as on a GPU. The engine keeps the
+# *Variable object* (and its `id`) the same, but stores each new value in a
+# fresh NumPy array, so that a tape which recorded the old value still sees it
+# unchanged. Either way, what matters for your code is the identity: every
+# reference to the Variable sees its new value.
 #
 # ## 4.5 NumPy round trips
 #
@@ -210,8 +210,11 @@ type(back), back.dtype
 d2l.constant(P, dtype=d2l.float32)
 
 # %% [markdown]
-# The conversions copy the numbers: changing the NumPy array afterwards does
-# not change the tensor, which stays immutable.
+# `np.array(t)` copies the numbers (NumPy's `np.array` always copies), so
+# changing that array afterwards does not change the tensor, which stays
+# immutable. `t.numpy()` is different: TensorFlow's documentation says its
+# result *may share memory* with the tensor. Treat it as read-only, and write
+# `np.array(t)` when you want an array of your own to change.
 
 # %%
 back[0, 0] = 100
@@ -233,22 +236,50 @@ print(D)
 #   `X.assign_add(Y)` update the same object. Parameters must be updated the
 #   second way.
 # * `d2l.constant(np_array)` keeps NumPy's dtype (`float64` by default);
-#   `np.array(t)` and `t.numpy()` return copies.
+#   `np.array(t)` returns a copy you may change; treat `t.numpy()` as
+#   read-only, since in TensorFlow it may share memory with the tensor.
 #
 # ## Check yourself
 #
 # The graded exercises for this chapter are in
-# [`exercises/source/ch04_indexing/ch04_indexing.ipynb`](../exercises/source/ch04_indexing/ch04_indexing.ipynb).
+# [`exercises/learner/ch04_indexing/ch04_indexing.ipynb`](../exercises/learner/ch04_indexing/ch04_indexing.ipynb).
 # Before you open them, answer these:
 #
 # 1. For a `(4, 5)` tensor, write one expression each for the second row, the
 #    last column as a vector, the last column as a `(4, 1)` column, and the
 #    bottom-right 2 × 2 block. Would they still work for a `(6, 7)` tensor?
+#    <details><summary>Answer</summary>
+#
+#    `X[1]`, `X[:, -1]`, `X[:, -1:]` and `X[-2:, -2:]`. With negative indices
+#    and open-ended slices none of them mentions 4 or 5, so all work for any
+#    2-D shape.
+#    </details>
 # 2. How would you set the first and last rows of a 2-D `Variable` to zero
 #    without creating a new Variable?
+#    <details><summary>Answer</summary>
+#
+#    Assign into slices: `v[0].assign(d2l.zeros_like(v[0]))` and
+#    `v[-1].assign(d2l.zeros_like(v[-1]))` (or `v[::n - 1]` for both rows of an
+#    `n`-row Variable at once).
+#    </details>
 # 3. After `v = d2l.Variable([1., 2., 3.])`, which of these keep `id(v)`:
 #    `v.assign(v * 2)`, `v = v * 2`, `v[0].assign(5.)`?
+#    <details><summary>Answer</summary>
+#
+#    `v.assign(v * 2)` and `v[0].assign(5.)` write into the same Variable.
+#    `v = v * 2` computes a new plain Tensor and moves the name `v` to it.
+#    </details>
 # 4. Write the update $w \leftarrow w - \eta g$ for a list of Variables and a
 #    list of gradients so that every Variable keeps its identity.
+#    <details><summary>Answer</summary>
+#
+#    `for w, g in zip(params, grads): w.assign_sub(lr * g)`.
+#    </details>
 # 5. A training loop uses `w = w - lr * g`. The first step works. What is `w`
 #    after it, and what will a gradient tape think of it in the second step?
+#    <details><summary>Answer</summary>
+#
+#    `w` is a plain Tensor, no longer a Variable. A tape watches Variables
+#    only, so in the second step `tape.gradient(loss, w)` is `None` (chapter
+#    5), and the model still holds the old Variable.
+#    </details>

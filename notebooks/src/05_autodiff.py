@@ -97,9 +97,11 @@ with d2l.GradientTape() as t:
 #
 # Before asking for the gradient, let us look at what the tape holds.
 # `t.records()` lists what it recorded, in the order it ran: for each
-# operation its name, its inputs and its output.
+# operation its name, its inputs and its output. `records()` is d2l_core only;
+# in TensorFlow you would write nothing like it, since TensorFlow's tape keeps
+# its records private (sections 5.4 and 5.5 are a look inside the engine).
 
-# %%
+# %% tags=["d2l-only"]
 [name for name, inputs, output in t.records()]
 
 # %% [markdown]
@@ -108,7 +110,9 @@ with d2l.GradientTape() as t:
 # arrows show data flowing forward. The blue box is the watched `x`, the grey
 # one the constant 2, the orange one the result `y`:
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.plot_tape(t, names={'x': x, 'y': y}, title='y = 2 xᵀx')
 plt.show()
 
@@ -121,6 +125,18 @@ plt.show()
 # towards the transposed copy, which `transpose` turns back into $2\mathbf{x}$.
 # Where two paths meet, at `x`, the gradients are added:
 # $2\mathbf{x} + 2\mathbf{x} = 4\mathbf{x}$.
+#
+# The same picture with `gradients_of=y` draws that walk: on every edge, in red,
+# the gradient it carries back towards the inputs (here the numbers themselves,
+# for $\mathbf{x} = (0, 1, 2, 3)^\top$). Follow the red labels from the orange
+# box leftwards: $1$, then $2$, then $2\mathbf{x} = (0, 2, 4, 6)$ along each of
+# the two edges that end at `x`. (d2l_core only: `plot_tape` and the tape's
+# `backward_walk()`, which lists these edge gradients, are the engine's teaching
+# tools; in TensorFlow you would compute each step's gradient yourself.)
+
+# %% tags=["d2l-only"]
+d2l.plot.plot_tape(t, names={'x': x, 'y': y}, gradients_of=y, title='The backward walk of t.gradient(y, x)')
+plt.show()
 
 # %%
 dy_dx = t.gradient(y, x)
@@ -132,9 +148,10 @@ bool(d2l.reduce_all(dy_dx == 4 * x))
 # %% [markdown]
 # ## 5.5 A tape answers once
 #
-# Look at the records again, now that the gradient is computed:
+# Look at the records again, now that the gradient is computed (d2l_core only;
+# in TensorFlow you would have no records to look at):
 
-# %%
+# %% tags=["d2l-only"]
 len(t.records())
 
 # %% [markdown]
@@ -142,13 +159,11 @@ len(t.records())
 # every recorded operation, and in a deep network those intermediate results
 # (the *activations*) take far more memory than the parameters. Most training
 # steps need one gradient, so a tape frees everything as soon as it has
-# answered. A second question is therefore an error:
+# answered. A second question is therefore an error (this cell is meant to
+# fail):
 
-# %%
-try:
-    t.gradient(y, x)
-except RuntimeError as e:
-    print(f'{type(e).__name__}: {e}')
+# %% tags=["raises-exception"]
+t.gradient(y, x)
 
 # %% [markdown]
 # ## 5.6 Persistent tapes
@@ -172,7 +187,7 @@ dz_dx, dy_dx
 
 # %% [markdown]
 # Why the warning? A tape that is still recording also records the operations
-# of the backward pass. That is sometimes what you want (section 5.9 uses it
+# of the backward pass. That is sometimes what you want (section 5.11 uses it
 # for second derivatives), but otherwise it wastes time and memory. Ask after
 # the block instead, and delete the tape when you are done so it can free its
 # records:
@@ -211,7 +226,9 @@ print(dy_dw)
 # In the graph, only `w` is blue. The tape recorded `a`, `b` and `c` as inputs
 # to operations, but it never tracked them:
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.plot_tape(tape, names={'a': a, 'b': b, 'c': c, 'w': w, 'y': y},
                    title='y = a w² + b w + c, watching only w')
 plt.show()
@@ -245,7 +262,99 @@ tape.gradient(y, [u, v])
 
 
 # %% [markdown]
-# ## 5.8 Gradients through Python control flow
+# ## 5.8 The gradient of a vector is the gradient of its sum
+#
+# So far every target `y` was a single number. When it is not, `gradient()`
+# does not return a Jacobian (one gradient per entry of `y`). It returns the
+# gradient of the **sum** of `y`'s entries, which again has the shape of the
+# source. For $\mathbf{y} = \mathbf{x}^2$ elementwise, $\sum_i x_i^2$ has the
+# gradient $2\mathbf{x}$:
+
+# %%
+x = d2l.Variable([1., 2., 3.])
+with d2l.GradientTape(persistent=True) as tape:
+    y = x * x                        # a vector: (1, 4, 9)
+    total = d2l.reduce_sum(y)        # one number: 14
+print(tape.gradient(y, x))           # the gradient of sum(y)...
+print(tape.gradient(total, x))       # ...is the gradient of total
+del tape
+
+# %% [markdown]
+# That is what training needs: a loss is a sum (or mean) over examples, and its
+# gradient is the sum of the examples' gradients. When you do want one gradient
+# per entry of `y`, ask for `tape.jacobian(y, x)`.
+#
+# ## 5.9 Five reasons for a `None` gradient
+#
+# `None` means "the tape found no path from this source to the target". When
+# you expected a number, one of these is usually the reason, and
+# `tape.gradient(..., unconnected_gradients='zero')` would only hide it.
+#
+# **1. A Variable replaced by a Tensor.** `x = x + 1` computes a new plain
+# Tensor and moves the name `x` to it (chapter 4). The tape watches Variables
+# by itself, but not Tensors, so the next step's gradient is `None`:
+
+# %%
+x = d2l.Variable(2.0)
+for step in range(2):
+    with d2l.GradientTape() as tape:
+        y = x * x
+    print(step, isinstance(x, d2l.Variable), tape.gradient(y, x))
+    x = x + 1                        # the bug: write x.assign_add(1.) instead
+
+# %% [markdown]
+# **2. A trip through NumPy.** The tape records engine operations only. A
+# value that leaves as a NumPy array and comes back is a new constant with no
+# history:
+
+# %%
+x = d2l.Variable(2.0)
+with d2l.GradientTape() as tape:
+    y = d2l.constant(np.square(x.numpy()))     # NumPy squares: not recorded
+print(tape.gradient(y, x))
+
+# %% [markdown]
+# **3. An integer dtype.** Gradients exist for floating-point values only.
+# Watching an integer tensor gives `None`, with a warning in the log:
+
+# %%
+n = d2l.constant(3)                  # int32
+with d2l.GradientTape() as tape:
+    tape.watch(n)
+    y = n * n
+print(tape.gradient(y, n))
+
+# %% [markdown]
+# **4. A stateful object in between.** Reading a Variable gives its current
+# value; the tape cannot see how that value came about. Here `x1` is
+# assigned `x0`, but the tape sees only `x1` being read, so `y` does not depend
+# on `x0` as far as the tape knows:
+
+# %%
+x0 = d2l.Variable(3.0)
+x1 = d2l.Variable(0.0)
+with d2l.GradientTape() as tape:
+    x1.assign_add(x0)                # x1 = x1 + x0, an update of state
+    y = x1 ** 2
+print(tape.gradient(y, x0))
+
+# %% [markdown]
+# **5. A source the target does not use.** Here `z` never enters the
+# computation, which is what section 5.7's unwatched `a` looked like too. When
+# a model has parts that some losses do not use, zeros are the right answer,
+# and `unconnected_gradients='zero'` asks for them:
+
+# %%
+x = d2l.Variable(2.0)
+z = d2l.Variable(5.0)
+with d2l.GradientTape(persistent=True) as tape:
+    y = x * x
+print(tape.gradient(y, [x, z]))
+print(tape.gradient(y, [x, z], unconnected_gradients='zero'))
+del tape
+
+# %% [markdown]
+# ## 5.10 Gradients through Python control flow
 #
 # The tape records the operations that actually run. A Python `if` or `while`
 # is not an operation, so it is never recorded, but it decides *which*
@@ -271,8 +380,7 @@ def f(a):
 # us check the tape's answer:
 
 # %%
-d2l.random.set_seed(0)
-a = d2l.random.normal(shape=[])
+a = d2l.constant(-0.75)
 with d2l.GradientTape() as t:
     t.watch(a)
     c = f(a)
@@ -282,7 +390,7 @@ print(d_grad)
 print(bool(d_grad == c / a))
 
 # %% [markdown]
-# ## 5.9 Higher-order derivatives
+# ## 5.11 Higher-order derivatives
 #
 # Each operation's backward step is itself written with engine operations. So
 # if `gradient()` runs while an *outer* tape is recording, the outer tape
@@ -316,6 +424,9 @@ with d2l.GradientTape() as outer:
     dys = inner.gradient(ys, xs)
 d2ys = outer.gradient(dys, xs)
 
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself, e.g. plt.plot(xs, ys, xs, dys, xs, d2ys).
 d2l.plot.plot_curves(xs, {'sin x': ys, "first derivative (tape)": dys,
                           "second derivative (tape)": d2ys}, 'x', 'value',
                      legend_loc='outside')
@@ -326,7 +437,7 @@ print(np.allclose(dys.numpy(), np.cos(xs.numpy()), atol=1e-6),
       np.allclose(d2ys.numpy(), -np.sin(xs.numpy()), atol=1e-6))
 
 # %% [markdown]
-# ## 5.10 Stopping gradients
+# ## 5.12 Stopping gradients
 #
 # Sometimes part of a computation should count as a constant: a target value
 # computed from the model itself, say, that must not be "trained". 
@@ -355,8 +466,12 @@ del t
 #   $\partial y / \partial x$ with the shape of `x`.
 # * Trainable Variables read inside the tape are tracked automatically;
 #   constants need `tape.watch(x)`. For anything untracked the gradient is
-#   `None` (or zeros with `unconnected_gradients='zero'`).
-# * The records form a computation graph (`d2l.plot.plot_tape`); where paths
+#   `None` (or zeros with `unconnected_gradients='zero'`). The usual causes:
+#   a Variable replaced by a Tensor, a trip through NumPy, an integer dtype, a
+#   stateful object in between, a source the target does not use.
+# * The gradient of a non-scalar target is the gradient of its sum.
+# * The records form a computation graph (drawn by the engine's
+#   `d2l.plot.plot_tape`); where paths
 #   meet, gradients add up.
 # * A tape frees its records after one `gradient()` call, to save memory. Use
 #   `persistent=True` to ask several times, ask outside the `with` block, and
@@ -371,16 +486,51 @@ del t
 # ## Check yourself
 #
 # The graded exercises for this chapter are in
-# [`exercises/source/ch05_autodiff/ch05_autodiff.ipynb`](../exercises/source/ch05_autodiff/ch05_autodiff.ipynb).
+# [`exercises/learner/ch05_autodiff/ch05_autodiff.ipynb`](../exercises/learner/ch05_autodiff/ch05_autodiff.ipynb).
 # Before you open them, answer these:
 #
 # 1. Derive $f'(x)$ for $f(x) = x e^{-x^2}$ by hand. How would you confirm it
 #    with a tape, for a constant tensor `x`?
+#    <details><summary>Answer</summary>
+#
+#    By the product and chain rules, $f'(x) = e^{-x^2} - 2x^2 e^{-x^2} =
+#    (1 - 2x^2)\,e^{-x^2}$. Watch `x` (it is a constant), compute
+#    `y = x * d2l.exp(-x**2)` inside the tape and compare `tape.gradient(y, x)`
+#    with the formula, e.g. with `np.allclose`.
+#    </details>
 # 2. Give four different reasons why `tape.gradient` might return `None`.
+#    <details><summary>Answer</summary>
+#
+#    Section 5.9: a Variable replaced by a Tensor (`x = x + 1`), a trip
+#    through NumPy, an integer dtype, a stateful object in between
+#    (`assign`), a source the target does not use (or a constant you forgot
+#    to `watch`).
+#    </details>
 # 3. Why does a non-persistent tape raise an error on its second `gradient()`
 #    call? What does `persistent=True` cost?
+#    <details><summary>Answer</summary>
+#
+#    It freed its records (every intermediate result) after the first call,
+#    to save memory, so it has nothing left to walk back through.
+#    `persistent=True` keeps them until the tape is deleted: memory for all
+#    intermediate results for as long as the tape lives.
+#    </details>
 # 4. How do two nested tapes compute a second derivative? What does the outer
 #    tape return when the function is linear, and what should the second
 #    derivative be then?
+#    <details><summary>Answer</summary>
+#
+#    The inner tape's `gradient()` runs while the outer tape records, so the
+#    backward pass is recorded too, and the outer tape differentiates it. For
+#    a linear function the first derivative is a constant that no longer
+#    depends on `x`, so the outer tape returns `None`; the second derivative
+#    is 0 (ask with `unconnected_gradients='zero'`).
+#    </details>
 # 5. In the graph of $y = 2\mathbf{x}^\top\mathbf{x}$, which two paths lead
 #    back to `x`, and what does each contribute to the gradient?
+#    <details><summary>Answer</summary>
+#
+#    One through the right operand of `matmul` and one through `transpose`
+#    into its left operand. Each contributes $2\mathbf{x}$, and the two add up
+#    to $4\mathbf{x}$.
+#    </details>

@@ -228,16 +228,14 @@ print(np.isclose(w_vec, w_np), np.isclose(b_vec, b_np))
 # First the data must become tensors. `data` holds float64 numbers (NumPy's
 # default), while `d2l.Variable(0.)` is float32 (the engine's default, as in
 # TensorFlow). Like TensorFlow, the engine never converts dtypes silently, so
-# mixing the two is an error, with a message that names the fix:
+# mixing the two is an error, with a message that names the fix (the cell is
+# meant to fail):
 
-# %%
+# %% tags=["raises-exception"]
 X = d2l.constant(data[:, 0])
 a = d2l.Variable(initial_value=0.)
 print(X.dtype, a.dtype)
-try:
-    a * X
-except TypeError as e:
-    print(f'{type(e).__name__}: {e}')
+a * X
 
 # %% [markdown]
 # So we convert to float32 first. Now the training loop. The model is
@@ -311,8 +309,13 @@ print(np.allclose([a.numpy(), b.numpy()], [w_np, b_np], atol=1e-4))
 
 # %%
 w_star, b_star = np.polyfit(data[:, 0], data[:, 1], deg=1)    # the least-squares line
+w_hist, b_hist = np.array(params).T                           # the tape run's parameters
+print(f'least squares: w* = {w_star:.4f}, b* = {b_star:.4f}')
+
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 steps = np.arange(1, num_epoch + 1)
-w_hist, b_hist = np.array(params).T
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
 d2l.plot.plot_curves(steps, {'NumPy, gradients by hand': losses_numpy,
                              'GradientTape + SGD': losses_tape},
@@ -323,7 +326,6 @@ d2l.plot.plot_curves(steps, {'|w - w*|': np.abs(w_hist - w_star), '|b - b*|': np
                      'step', 'distance to the least-squares fit', logy=True, ax=ax2,
                      title='w arrives at once, b slowly')
 plt.show()
-print(f'least squares: w* = {w_star:.4f}, b* = {b_star:.4f}')
 
 # %% [markdown]
 # The loss falls steeply for about five steps, while $w$ jumps from 0 to within
@@ -442,7 +444,9 @@ runs = {'mean, lr = 0.01': fit(mean_loss, 0.01),
 for name, losses in runs.items():
     print(f'{name:20s} MSE after 30 steps: {losses[-1]:.3g}')
 
-# %%
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself.
 d2l.plot.plot_curves(np.arange(1, 31), runs, 'step', 'loss (MSE)', logy=True,
                      title='Same model, same data, different step sizes',
                      legend_loc='outside')
@@ -479,23 +483,59 @@ plt.show()
 #   floor is the noise, a rising line is divergence: the step is too large for
 #   how the loss is scaled.
 #
-# In chapter 11 the same loop trains a network with over 200,000 parameters
-# that reads handwritten digits.
+# Chapter 7 makes this loop practical: it feeds the data in shuffled
+# minibatches, fits several features at once in matrix form, and compares
+# gradient descent with the exact least-squares solution. Chapter 11 brings the
+# next chapters together in a network with over 200,000 parameters that reads
+# handwritten digits.
 #
 # ## Check yourself
 #
 # The graded exercises for this chapter are in
-# [`exercises/source/ch06_linreg/ch06_linreg.ipynb`](../exercises/source/ch06_linreg/ch06_linreg.ipynb).
+# [`exercises/learner/ch06_linreg/ch06_linreg.ipynb`](../exercises/learner/ch06_linreg/ch06_linreg.ipynb).
 # Before you open them, answer these:
 #
 # 1. Derive $\partial \mathcal{L} / \partial w$ and $\partial \mathcal{L} / \partial b$
 #    for the loss $\frac{1}{n}\sum_i \frac{1}{2}(w x_i + b - y_i)^2$. How do they
 #    differ from the ones in section 6.3?
+#    <details><summary>Answer</summary>
+#
+#    $\partial \mathcal{L}/\partial w = \frac{1}{n}\sum_i (w x_i + b - y_i)\,x_i$
+#    and $\partial \mathcal{L}/\partial b = \frac{1}{n}\sum_i (w x_i + b - y_i)$:
+#    the $\frac{1}{2}$ cancels the 2 of the square, so both are half of section
+#    6.3's. The same step needs twice the learning rate.
+#    </details>
 # 2. If `y_pred` has shape `(100, 1)` and `y` has shape `(100,)`, what is the
 #    shape of `y_pred - y`, and what would `reduce_mean` of its square compute?
+#    <details><summary>Answer</summary>
+#
+#    `(100, 100)`, by broadcasting (chapter 3): every prediction minus every
+#    target. Its mean square averages all 10,000 pairs, which is not the
+#    MSE, and no error is raised. Reshape one of them first.
+#    </details>
 # 3. Why does the loss stop falling at about $0.01$? What floor would you expect
 #    with noise of standard deviation $0.5$?
+#    <details><summary>Answer</summary>
+#
+#    Even the true line misses each point by its noise, whose variance is
+#    $0.1^2 = 0.01$; no line predicts noise. With $\sigma = 0.5$ the floor is
+#    about $0.5^2 = 0.25$.
+#    </details>
 # 4. In section 6.7, why does a *smaller* learning rate diverge with the
 #    half-sum loss when a larger one converges with the mean?
+#    <details><summary>Answer</summary>
+#
+#    The half sum over 100 points is 50 times half the mean square, so its
+#    gradient is 50 times larger: $\eta = 10^{-3}$ on it steps like
+#    $\eta = 0.05$ on the mean, too far for inputs that reach $\pm 10$, so each
+#    step overshoots more than the last.
+#    </details>
 # 5. Our loops use all 100 points for every step. How would you change the
 #    tape version to update after every 10 points instead (minibatches)?
+#    <details><summary>Answer</summary>
+#
+#    Each epoch, shuffle the indices, then loop over them 10 at a time:
+#    compute the loss on `X[idx]`, `y[idx]` under the tape and call
+#    `apply_gradients` once per batch (10 updates per epoch). Chapter 7 does
+#    exactly this.
+#    </details>

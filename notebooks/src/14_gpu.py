@@ -66,6 +66,14 @@ print('CuPy installed:', d2l.test.is_built_with_cuda())
 # %%
 x = d2l.ones((2, 3))
 print(x.device)
+
+# %% [markdown]
+# `d2l.Device.parse` turns any spelling into the long form. It is d2l_core
+# only; in TensorFlow you would write
+# `tf.DeviceSpec.from_string(spelling).to_string()`, which gives the short
+# canonical form `/device:GPU:0`.
+
+# %% tags=["d2l-only"]
 for spelling in ['/cpu:0', 'CPU:0', '/gpu:0', '/device:GPU:0']:
     print(f'{spelling!r:16} -> {d2l.Device.parse(spelling).name}')
 
@@ -74,8 +82,9 @@ for spelling in ['/cpu:0', 'CPU:0', '/gpu:0', '/device:GPU:0']:
 #
 # `with d2l.device(name):` asks for a device, as `tf.device` does in
 # TensorFlow: tensors created inside the block are stored there, and
-# operations run there. Outside any such block, the engine creates new tensors
-# on the CPU, and an operation runs where its inputs live.
+# operations run there. Outside any such block they go to the *default
+# device*: GPU:0 when a GPU is visible, as in TensorFlow, and the CPU
+# otherwise. An operation first copies inputs that live elsewhere to its device.
 #
 # On the CPU a tensor's values are a NumPy array; on a GPU they are a CuPy
 # array in the graphics card's own memory. Copying between the two crosses the
@@ -92,13 +101,13 @@ print(b.device)
 # %% [markdown]
 # To see where each operation runs, turn on **device placement logging**. The
 # engine then prints one line per operation, to the error stream, as
-# TensorFlow does:
+# TensorFlow does (TensorFlow's lines look a little different):
 
 # %%
-d2l.config.set_log_device_placement(True)
+d2l.debugging.set_log_device_placement(True)
 with d2l.device('/cpu:0'):
     c = d2l.matmul(a, a) + 1.0
-d2l.config.set_log_device_placement(False)
+d2l.debugging.set_log_device_placement(False)
 
 # %% [markdown]
 # ## 14.3 No GPU? Soft placement
@@ -109,11 +118,17 @@ d2l.config.set_log_device_placement(False)
 # device you name is a preference, not a demand. It makes the same notebook
 # run on a GPU server and on a laptop without changes. The engine says once,
 # with a warning, that it fell back; we catch the warning here to print it
-# neatly (without the catching, JupyterLab shows it in red):
+# neatly (without the catching, JupyterLab shows it in red).
+#
+# Soft placement is on by default, so the first line below only restates it.
+# TensorFlow 2.21 needs that here: after `tf.debugging.set_log_device_placement`
+# it reports soft placement as on but no longer applies it, until you set it
+# again.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (with a GPU, this runs there and warns about nothing)
+d2l.config.set_soft_device_placement(True)     # the default (see above)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter('always')
     with d2l.device('/gpu:0'):
@@ -136,8 +151,10 @@ print(len(caught), 'warnings')
 # %% [markdown]
 # Soft placement is on by default in TensorFlow 2. When you *need* the GPU (a
 # benchmark, say, where silently measuring the CPU would be misleading), turn
-# it off. Asking for a missing GPU is then an `InvalidArgumentError`, which is
-# also a `ValueError`:
+# it off. Asking for a missing GPU is then an `InvalidArgumentError`. (The
+# engine's `InvalidArgumentError` is also a `ValueError`, TensorFlow's is not,
+# so catch it by its own name, `d2l.errors.InvalidArgumentError`, as
+# `tf.errors.InvalidArgumentError` in TensorFlow.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -148,7 +165,7 @@ try:
     with d2l.device('/gpu:0'):
         g = d2l.ones((2, 3))
     print('ran on', g.device)
-except ValueError as e:
+except d2l.errors.InvalidArgumentError as e:
     print(f'{type(e).__name__}: {e}')
 finally:
     d2l.config.set_soft_device_placement(True)
@@ -174,7 +191,7 @@ for soft in [False, True]:
     try:
         with v1.Session(graph=graph, config=config) as sess:
             print(f'allow_soft_placement={soft}: ran, result {sess.run(total)}')
-    except ValueError as e:
+    except v1.errors.InvalidArgumentError as e:
         print(f'allow_soft_placement={soft}: {type(e).__name__}: {e}')
 
 # %% [markdown]
@@ -291,6 +308,9 @@ title = ('CPU vs GPU' if has_gpu
 flops = {name: [2 * n**3 / t / 1e9 for n, t in zip(sizes, ts)]
          for name, ts in seconds.items()}
 
+# %% tags=["d2l-only"]
+# d2l_core only (d2l.plot draws the course's figures); in TensorFlow you would write
+# the matplotlib code yourself, e.g. ax1.loglog(sizes, seconds['CPU']).
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
 d2l.plot.plot_curves(sizes, {'CPU': np.array(seconds['CPU']) * 1e3,
                              gpu_label: np.array(seconds['GPU']) * 1e3},
@@ -331,17 +351,23 @@ plt.show()
 # | | without a GPU (or without CuPy) | with a CUDA GPU and CuPy |
 # |---|---|---|
 # | `d2l.config.list_physical_devices('GPU')` | `[]` | one entry per GPU |
-# | a new tensor, outside any `d2l.device` block | CPU (a NumPy array) | CPU (a NumPy array) |
+# | a new tensor or op, outside any `d2l.device` block | CPU (a NumPy array) | GPU:0 (a CuPy array), as in TensorFlow |
+# | the same, after `d2l.config.set_visible_devices([], 'GPU')` before the first op | CPU | CPU |
 # | a tensor or op inside `with d2l.device('/gpu:0')` | CPU, with one warning (soft placement) | GPU (a CuPy array) |
 # | the same, with soft placement turned off | `InvalidArgumentError` | GPU |
-# | an op whose inputs live on different devices | (everything is on the CPU) | runs on the GPU; the CPU input is copied over |
+# | an op whose inputs live on different devices | (everything is on the CPU) | runs on its device (GPU:0 outside any block); other inputs are copied over |
+# | the elements of a `d2l.data.Dataset` | CPU | CPU (as `tf.data`); the model's first op copies each batch to the GPU |
 # | `.numpy()`, `print(t)`, plotting | no copy | copies the values from the GPU to the host |
 # | graph mode: `graph.device('/gpu:0')` in a `v1.Session` | error, unless `ConfigProto(allow_soft_placement=True)` | GPU |
 #
-# One difference from TensorFlow is worth knowing. With a GPU present,
-# TensorFlow puts new tensors on the GPU by default; the engine keeps them on
-# the CPU until you ask for a GPU with `d2l.device`. Being explicit makes every
-# notebook in this course behave the same on every machine.
+# As in TensorFlow, a visible GPU is the default device: with CuPy and a GPU,
+# code outside any `d2l.device` block runs on GPU:0. To keep everything on the
+# CPU, wrap the code in `with d2l.device('/cpu:0'):`, start Python with
+# `CUDA_VISIBLE_DEVICES=""`, or call `d2l.config.set_visible_devices([], 'GPU')`
+# before the first operation. The engine starts its runtime at that first
+# operation, as TensorFlow does, and changing the visible devices afterwards
+# raises `RuntimeError: Visible devices cannot be modified after being
+# initialized`.
 #
 # ## 14.6 Installing CuPy
 #
@@ -366,8 +392,9 @@ plt.show()
 #
 # If the first is `True` but the second `False`, CuPy is installed but finds no
 # usable GPU or driver (`nvidia-smi` in a terminal shows what the driver
-# sees). Nothing else changes: every notebook runs as before, and code inside
-# `with d2l.device('/gpu:0')` now runs on the graphics card.
+# sees). Every notebook runs as before, now on the graphics card: new tensors
+# and operations go to GPU:0 unless a `with d2l.device('/cpu:0')` block says
+# otherwise.
 #
 # ## Summary
 #
@@ -378,12 +405,14 @@ plt.show()
 #   device. Without a GPU, soft placement runs them on the CPU with one
 #   warning; `d2l.config.set_soft_device_placement(False)` (or, in graph mode,
 #   a `ConfigProto` without `allow_soft_placement=True`) makes that an error.
-# * `d2l.config.set_log_device_placement(True)` prints where each operation runs.
+# * `d2l.debugging.set_log_device_placement(True)` prints where each operation runs.
 # * Time with care: warm up, repeat and keep the best, and wait for a GPU
 #   result before stopping the clock.
 # * Small operations cost a fixed overhead on any device; a GPU pays off for
 #   large matrix products, which is why training uses large batches.
-# * `pip install -e ".[gpu]"` adds CuPy; nothing else in the course changes.
+# * `pip install -e ".[gpu]"` adds CuPy; with a GPU, operations outside any
+#   `d2l.device` block then run on GPU:0, as in TensorFlow
+#   (`d2l.config.set_visible_devices([], 'GPU')`, before the first op, hides it).
 #
 # ## Check yourself
 #
@@ -392,14 +421,44 @@ plt.show()
 #
 # 1. Which part of `/job:localhost/replica:0/task:0/device:GPU:0` names the
 #    device, and what do the other parts describe?
+#    <details><summary>Answer</summary>
+#
+#    `device:GPU:0`, the first GPU. The job, replica and task name a machine
+#    in a cluster; they matter only for distributed training.
+#    </details>
 # 2. A colleague's notebook has `with d2l.device('/gpu:0'):` everywhere. What
 #    happens when you run it on your laptop without a GPU? What changes after
 #    `d2l.config.set_soft_device_placement(False)`?
+#    <details><summary>Answer</summary>
+#
+#    Soft placement runs everything on the CPU (the engine warns once). With
+#    soft placement off, the first tensor or op placed on `'/gpu:0'` raises
+#    an `InvalidArgumentError`.
+#    </details>
 # 3. Why does timing only `d2l.matmul(x, y)` on a GPU give a misleadingly small
 #    number? How does `matmul_seconds` avoid that?
+#    <details><summary>Answer</summary>
+#
+#    A GPU works asynchronously: the call only queues the work and returns
+#    before the product exists. `matmul_seconds` reads one number of the
+#    result back to the host (`z[0, 0].numpy()`), which has to wait for the
+#    product to finish.
+#    </details>
 # 4. An $n \times n$ matrix product needs $2n^3$ operations. If doubling $n$
 #    makes the time grow by a factor of 8, what does that say about the
 #    throughput? What does it mean when the time does *not* grow?
+#    <details><summary>Answer</summary>
+#
+#    The work grows by $2^3 = 8$ too, so the throughput stays the same: the
+#    device runs at its sustained speed. A time that does not grow means the
+#    fixed overhead per operation dominates, and the hardware mostly waits.
+#    </details>
 # 5. Change `sizes` to go up to 2048 and run the timing cells again. Where does
 #    your CPU's throughput level off? On a machine with a GPU, at which $n$ does
 #    the GPU overtake the CPU?
+#    <details><summary>Answer</summary>
+#
+#    It depends on the machine: that is the point of measuring. Typically
+#    the CPU levels off from a few hundred on; a GPU, with its larger launch
+#    overhead, overtakes it somewhere between $n = 128$ and $n = 512$.
+#    </details>

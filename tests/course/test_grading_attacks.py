@@ -133,7 +133,12 @@ def leak(result):
 get_ipython().events.register('post_run_cell', leak)
 """,
 }
-HONEST = {"solver": 10.0, "blank": 0.0}
+HONEST = {"solver": 17.0, "blank": 0.0, "unique": 17.0}   # ch02's auto-graded points
+# An honest answer that calls np.unique: NumPy imports numpy.ma lazily, which must not
+# look like tampering to the guard.
+UNIQUE_Q4 = """def count_matches(P, Q):
+    values, counts = np.unique(d2l.cast(d2l.equal(P, Q), d2l.int32).numpy(), return_counts=True)
+    return int(dict(zip(values.tolist(), counts.tolist())).get(1, 0))"""
 
 
 def _listener():
@@ -163,6 +168,11 @@ def graded(tmp_path_factory):
         release, source = c.release(A), source_nb(A)
         c.submit("solver", A, source)
         c.submit("blank", A, release)
+        unique = nbformat.from_dict(source)
+        for cell in unique.cells:
+            if grade_id(cell) == "q4":
+                cell.source = UNIQUE_Q4
+        c.submit("unique", A, unique)
         for name, code in ATTACKS.items():
             nb = nbformat.from_dict(release)
             for cell in nb.cells:
@@ -218,7 +228,8 @@ def test_tampering_is_flagged_in_gradebook_and_feedback(graded, attacker):
 def test_runtime_guard_zeroes_tampered_test_cells(graded):
     for attacker in ["checker", "methods", "numpy"]:
         meta = graded.autograded(attacker, A).metadata["d2l_grading"]
-        assert meta["tampered_cells"] == ["q1_tests", "q2_tests", "q3_tests", "q4_tests"], attacker
+        tests = [grade_id(c) for c in source_nb(A).cells if grade_id(c) and grade_id(c).endswith("_tests")]
+        assert meta["tampered_cells"] == tests, attacker
 
 
 def test_no_instructor_or_other_students_file_is_readable(graded):

@@ -1,5 +1,7 @@
 """The grading package's own examples, and its static checks on honest solutions."""
 import doctest
+import os
+import shutil
 import importlib
 import sys
 
@@ -41,3 +43,22 @@ def test_feedback_shows_expected_values_only_when_configured():
     assert verdict(cell, source) == "✘ q1 (sum) failed the hidden check: f() is 3\n    hint: add"
     assert verdict(cell, source, show_values=True).splitlines() == [
         "✘ q1 (sum) failed the hidden check: f() is 3", "    expected: 3", "    actual:   4", "    hint: add"]
+
+
+def test_staging_refuses_a_huge_folder_and_never_copies_itself(tmp_path):
+    from d2l_grading.sandbox import SandboxedKernelManager, SandboxUnavailable
+    manager = SandboxedKernelManager(stage_mb=1)
+    (tmp_path / "data.bin").write_bytes(b"0" * 2**19)
+    (tmp_path / "answer.ipynb").write_text("{}")
+    stage = manager._stage(str(tmp_path))
+    assert sorted(os.listdir(stage)) == ["data.bin"]      # notebooks stay out
+    (tmp_path / "more.bin").write_bytes(b"0" * 2**20)
+    with pytest.raises(SandboxUnavailable, match="holds more than 1 MiB"):
+        manager._stage(str(tmp_path))
+    # the sandboxes' own private folders (d2l-sb-*) are never copied into a stage
+    private = manager._private_folder()
+    (tmp_path / "more.bin").unlink()
+    (tmp_path / "d2l-sb-other").mkdir()
+    (tmp_path / "d2l-sb-other" / "x.bin").write_bytes(b"0" * 10)
+    assert "d2l-sb-other" not in os.listdir(manager._stage(str(tmp_path)))
+    shutil.rmtree(private, ignore_errors=True)

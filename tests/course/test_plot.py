@@ -328,3 +328,18 @@ def test_plot_curves_legend_outside():
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
     ax.figure.canvas.draw()
     assert legend.get_window_extent().x0 > ax.get_window_extent().x1   # right of the plot
+
+
+def test_plot_tape_draws_the_gradient_each_edge_carries_back():
+    x = d2l.constant([[1.], [2.]])
+    with d2l.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = 2. * d2l.matmul(d2l.transpose(x), x)
+    ax = plot.plot_tape(tape, names={"x": x, "y": y}, gradients_of=y)
+    red = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("←"))
+    # 1 at the target, 2 into multiply's output edge, 2x along both edges into x's uses
+    assert red == ["← 1", "← [2, 4]", "← [2, 4]", "← [2, 4]", "← [2]"]
+    # the edges into x add up to what gradient() returns: 2x + 2x
+    walk = tape.backward_walk(y)
+    into_x = [g for _, _, _, source, g in walk if source is x]
+    assert np.allclose(sum(g.numpy() for g in into_x), tape.gradient(y, x).numpy())

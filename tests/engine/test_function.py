@@ -125,7 +125,7 @@ def test_reduce_retracing_relaxes_shapes_after_the_first_retrace(capsys):
     g(tf.ones([2, 2], tf.int32))           # another rank: the shape relaxes to unknown
     g(tf.ones([3, 3], tf.int32))
     assert lines(capsys.readouterr().out) == [
-        'Tracing with Tensor("x:0", shape=<unknown>, dtype=int32)']
+        'Tracing with Tensor("x:0", dtype=int32)']
     assert g.experimental_get_tracing_count() == 3
 
 
@@ -473,8 +473,9 @@ def test_the_plan_folds_constants_merges_duplicates_and_drops_dead_nodes():
     cf = f.get_concrete_function(tf.TensorSpec([3]))
     assert f(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [5.0, 9.0, 13.0]
     assert cf.plan_stats == {"traced": 7, "folded": 2, "merged": 1, "dead": 1}
-    assert [line.split("=")[-1].split("(")[0].strip() for line in
-            cf.plan_source.splitlines()[1:] if "=" in line] == ["multiply", "add", "add"]
+    for source in (cf.plan_source, cf.eager_plan_source):     # raw kernels, and the ops
+        assert [line.split("#")[-1].strip() for line in source.splitlines()
+                if line.endswith(("Mul", "AddV2"))] == ["Mul", "AddV2", "AddV2"]
 
 
 def test_the_plan_keeps_random_draws_and_assignments_and_their_order():

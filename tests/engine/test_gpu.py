@@ -9,11 +9,14 @@ Every test here takes the ``device`` fixture and runs once per device:
 * ``gpu``: a real CUDA GPU through CuPy, when ``backend.gpu_count() > 0``;
   skipped otherwise.
 
-A parity test builds its inputs on the device, runs ops there (they run
-where their inputs live), and compares with the same computation on the CPU.
+A parity test builds its inputs on the device, runs ops there (inside
+``d2l.device``: with a visible GPU, ops with no scope run on GPU:0 whatever
+their inputs, as in TensorFlow), and compares with the same computation on the CPU.
 The last tests check the CPU-only behaviour: no CuPy means every GPU request
 falls back to the CPU with one warning per process.
 """
+import importlib.util
+import os
 import subprocess
 import sys
 import warnings
@@ -37,7 +40,10 @@ def device(request, monkeypatch):
         if backend.gpu_count() > 0:
             pytest.skip("a real GPU is here: the gpu runs cover it")
         fake_cupy.install(monkeypatch)
-    return "/cpu:0" if request.param == "cpu" else "/gpu:0"
+        with fake_cupy.as_default():      # visible as a real GPU is: the default device
+            yield "/gpu:0"
+        return
+    yield "/cpu:0" if request.param == "cpu" else "/gpu:0"
 
 
 def on(dev, *arrays):
@@ -71,9 +77,11 @@ def assert_same(got, want, dev, rtol=1e-5, atol=1e-6):
 
 
 def parity(dev, fn, *arrays, **tolerances):
-    """Run ``fn`` on tensors made on ``dev`` and on the CPU; the results must agree."""
-    want = fn(*on("/cpu:0", *arrays))
-    got = fn(*on(dev, *arrays))
+    """Run ``fn`` on ``dev`` and on the CPU, on tensors made there; the results must agree."""
+    with d2l.device("/cpu:0"):
+        want = fn(*on("/cpu:0", *arrays))
+    with d2l.device(dev):
+        got = fn(*on(dev, *arrays))
     assert_same(got, want, dev, **tolerances)
     return got
 
@@ -150,7 +158,8 @@ def test_seeded_random_numbers_are_the_same_on_every_device(device):
 def test_mixed_devices_copy_to_where_the_op_runs(device):
     (x,) = on(device, A)
     host = d2l.constant(B)
-    assert_on(x + host, device)                 # no scope: where the device input lives
+    # No scope: the default device (GPU:0 with a visible GPU, as in TensorFlow).
+    assert (x + host).device == backend.default_device().name
     with d2l.device("/cpu:0"):
         assert_on(x * host, "/cpu:0")           # a scope: where it says
     with d2l.device(device):
@@ -175,8 +184,9 @@ def test_tensor_protocols_work_on_device_tensors(device):
         t = d2l.constant(host)
     host[0] = 7.0                               # ... and constant() never aliases its input
     assert t.numpy().tolist() == [1.0, 1.0, 1.0]
-    assert_on(d2l.identity(x), device)
-    assert_on(d2l.constant(x), "/cpu:0")       # creation uses the current scope: none, the CPU
+    with d2l.device(device):
+        assert_on(d2l.identity(x), device)
+    assert d2l.constant(x) is x                # a tensor is already a constant: TF returns it
 
 
 # ------------------------------------------------------------------ gradients
@@ -343,9 +353,25 @@ def test_the_fallback_warning_points_at_the_callers_line(no_cupy):
     assert record[0].filename == __file__
 
 
-def test_importing_d2l_core_does_not_import_cupy():
-    code = ("import sys, d2l_core as d2l; d2l.ones((2,)) + 1; d2l.config.list_physical_devices('CPU'); "
-            "print('cupy' in sys.modules)")
+def test_cupy_is_imported_at_the_first_op_not_at_import():
+    """As TensorFlow starts CUDA at its first op: importing d2l_core and asking about the
+    CPU import nothing; the first op probes for a GPU (importing CuPy when it is installed),
+    because the default device depends on the answer. ``CUDA_VISIBLE_DEVICES=""`` hides
+    every GPU from CUDA: then there is nothing to import. (``set_visible_devices`` lists
+    the physical devices first, which probes, as TensorFlow's does.)"""
+    code = ("import sys, d2l_core as d2l; d2l.config.list_physical_devices('CPU'); "
+            "print('cupy' in sys.modules); d2l.ones((2,)) + 1; print('cupy' in sys.modules)")
+    hide = ("import d2l_core as d2l; d2l.config.set_visible_devices([], 'GPU'); "
+            "print(d2l.ones((2,)).device[-5:])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+    installed = importlib.util.find_spec("cupy") is not None    # (the stand-in does not count)
+    assert out.stdout.split() == ["False", str(installed)]
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    out = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["CPU:0"]

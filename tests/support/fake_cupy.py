@@ -19,7 +19,13 @@ show is whether a CuPy function exists or matches NumPy's signature:
 that needs a real GPU (the same suite runs there with ``gpu``).
 
 Install it with :func:`install` (pytest's ``monkeypatch``), which points
-``d2l_core.backend`` at it and says one GPU exists.
+``d2l_core.backend`` at it and says one GPU exists. The runtime has started
+by then with the CPU as its default device, so only ``d2l.device('/gpu:0')``
+scopes use the stand-in. Inside :func:`as_default` the runtime restarts and
+sees the stand-in as TensorFlow sees a visible GPU: ops and new tensors with
+no scope go to GPU:0 (the ``gpu_default`` fixture of ``tests/conftest.py``).
+Setting ``D2L_STAND_IN_GPU=1`` for a pytest run makes the stand-in the
+default device for the whole run (:func:`install_for_session`).
 """
 import contextlib
 import types
@@ -96,14 +102,16 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         inputs = _unwrap(inputs, where)
         if "out" in kwargs:
             kwargs["out"] = _unwrap(kwargs["out"], where)
-        result = getattr(ufunc, method)(*inputs, **kwargs)
+        with np.errstate(all="ignore"):      # CuPy computes inf and nan without a warning
+            result = getattr(ufunc, method)(*inputs, **kwargs)
         if method == "at":
             return None
         return _wrap(result)
 
     def __array_function__(self, func, types, args, kwargs):
         where = func.__name__
-        return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
+        with np.errstate(all="ignore"):
+            return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
 
     # -- the ndarray interface: forward, keep results on the device
     def __getattr__(self, name):
@@ -208,7 +216,8 @@ def _forward(name):
 
     def device_function(*args, **kwargs):
         # Results are device arrays: creation functions (zeros, arange, ...) included.
-        return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
+        with np.errstate(all="ignore"):
+            return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
     device_function.__name__ = name
     return device_function
 
@@ -255,7 +264,40 @@ module.__fake__ = True
 def install(monkeypatch):
     """Point d2l_core's backend at this fake with one visible GPU (undone after the test)."""
     from d2l_core import backend
+    backend.ensure_initialized()     # the real default device first: a scope must ask for the fake
     monkeypatch.setattr(backend, "_cupy", module)
     monkeypatch.setattr(backend, "_gpu_count", 1)
     monkeypatch.setattr(backend.placement, "warned_fallback", False, raising=False)
     return module
+
+
+@contextlib.contextmanager
+def as_default():
+    """Restart the runtime so that the installed GPU (stand-in or real) is the default device.
+
+    Undone on exit: the device stack and the runtime's state come back as they were.
+    """
+    from d2l_core import backend
+    saved_stack = list(backend.device_stack)
+    rt = backend.runtime
+    saved = (rt.initialized, rt.visible_gpus, rt.default)
+    backend.reset_runtime()
+    backend.device_stack.clear()
+    try:
+        yield
+    finally:
+        backend.device_stack[:] = saved_stack
+        rt.initialized, rt.visible_gpus, rt.default = saved
+
+
+def install_for_session():
+    """Make the stand-in the default GPU for a whole pytest run (``D2L_STAND_IN_GPU=1``).
+
+    Tests that silently assume the CPU then show up; tests that need the
+    CPU say so with ``with d2l.device('/CPU:0')``.
+    """
+    from d2l_core import backend
+    if backend.gpu_count() > 0:
+        return                           # a real GPU is already the default
+    backend._cupy, backend._gpu_count = module, 1
+    backend.reset_runtime()

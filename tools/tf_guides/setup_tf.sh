@@ -15,8 +15,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 d2lpy=${D2L_PYTHON:-$repo/.venv/bin/python}
 mkdir -p "$root"
+# The transfer test (tools/transfer) makes the same environment with fewer
+# packages; add the guides' extra ones to it when they are missing.
 if [ ! -x "$root/tf-2.21/bin/python" ]; then
   python3 -m venv "$root/tf-2.21"
+fi
+if ! "$root/tf-2.21/bin/python" -c "import tensorflow, matplotlib, pandas, seaborn, sklearn" 2>/dev/null; then
   "$root/tf-2.21/bin/pip" install -q tensorflow-cpu==2.21.0 matplotlib pandas seaborn scikit-learn
 fi
 if [ ! -d "$root/aux-py311" ]; then

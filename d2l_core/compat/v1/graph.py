@@ -206,7 +206,9 @@ class Tensor:
         return f"<tf.Tensor '{self.name}' shape={shape_str(self._shape)} dtype={self._dtype.name}>"
 
     def __str__(self):
-        return f'Tensor("{self.name}", shape={shape_str(self._shape)}, dtype={self._dtype.name})'
+        # TensorFlow leaves the shape out when not even the rank is known
+        shape = "" if self._shape.rank is None else f", shape={shape_str(self._shape)}"
+        return f'Tensor("{self.name}"{shape}, dtype={self._dtype.name})'
 
     __hash__ = object.__hash__
 

@@ -592,7 +592,7 @@ class Session:
 
     def _gpus(self):
         """How many GPUs this session may use (ConfigProto(device_count={'GPU': 0}) hides them)."""
-        n = backend.gpu_count()
+        n = backend.visible_gpu_count()
         if self._config is not None and "GPU" in self._config.device_count:
             n = min(n, int(self._config.device_count["GPU"]))
         return n
@@ -600,7 +600,8 @@ class Session:
     def _resolve(self, op):
         spec = op.device
         if not spec:
-            return None
+            # The default device (GPU:0 when visible), unless device_count hides the GPUs.
+            return backend.CPU if self._gpus() == 0 and backend.visible_gpu_count() > 0 else None
         dev = backend.Device.parse(spec)
         n = self._gpus()
         if dev.kind == "GPU" and dev.index >= n:
