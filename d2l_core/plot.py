@@ -1,8 +1,9 @@
 """Small plotting helpers for the course's chapters (matplotlib only).
 
 ``d2l.plot`` draws the pictures the notebooks talk about: the computation
-graph a ``GradientTape`` recorded or ``d2l.function`` traced, how broadcasting stretches shapes, small
-matrices with their values, grids of digits, and loss or timing curves.
+graph a ``GradientTape`` recorded or ``d2l.function`` traced, how
+broadcasting stretches shapes, small matrices with their values, grids of
+digits, and loss or timing curves.
 Every function draws a new figure (or on the ``ax`` you pass) and returns its
 Axes; in a notebook, end the cell with ``plt.show()`` to display it.
 
@@ -15,7 +16,10 @@ In the examples below, figures are closed again so nothing piles up:
 """
 import numpy as np
 
-__all__ = ["plot_tape", "plot_graph", "show_broadcast", "show_matrices", "show_images", "plot_curves"]
+from . import nest
+
+__all__ = ["plot_tape", "plot_graph", "show_broadcast", "show_matrices", "show_images",
+           "plot_curves"]
 
 # Colours shared by the figures (matplotlib's tab10 palette, softened).
 _BLUE, _ORANGE, _GREEN, _GREY = "#a6cee3", "#fdbf6f", "#b2df8a", "#e0e0e0"
@@ -235,7 +239,8 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
         if out not in label_of and op_name == "multiply" and len(in_ids) == 2 \
                 and in_ids[0] == in_ids[1] and in_ids[0] in label_of:
             label_of[out] = f"{label_of[in_ids[0]]}*{label_of[in_ids[0]]}"
-
+    carried = {(i, j): sent[(outs[0], j)] for i, (_, in_ids, outs) in enumerate(ops)
+               for j in range(len(in_ids)) if (outs[0], j) in sent}
     consumed = {k for _, in_ids, _ in ops for k in in_ids}
 
     def colour(n):
@@ -247,22 +252,27 @@ def plot_tape(tape_or_records, names=None, ax=None, title=None, collapse_reads=T
         return _ORANGE if n not in consumed else "white"
 
     return _draw(tensors, ops, level, lambda n: _tensor_label(tensors[n], label_of.get(n)),
-                 colour, lambda i: ops[i][0], ax, title)
+                 colour, lambda i: ops[i][0], ax, title, carried=carried,
+                 start=None if gradients_of is None else id(gradients_of))
 
 
-def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
+def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8, carried=None,
+          start=None):
     """Draw a layered graph: ``tensors`` (id -> object) as boxes with ``text(id)`` on
     ``colour(id)``, ``ops`` ((name, input ids, output ids)) as ovals with ``op_text(i)``,
-    in the columns ``level`` gives. Shared by ``plot_tape`` and ``plot_graph``."""
+    in the columns ``level`` gives. Shared by ``plot_tape`` and ``plot_graph``.
+
+    ``carried``: {(op index, input index): gradient} to write in red on those edges, the
+    backward walk that starts at tensor ``start`` (with 1)."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     plt = _pyplot()
+    carried_at = {}                               # edge number -> gradient it carries back
     nodes = list(tensors) + [("op", i) for i in range(len(ops))]
     edges = []                                    # (source, target) in data-flow order
-    carried = {}                                  # edge number -> gradient it carries back
     for i, (_, in_ids, outs) in enumerate(ops):
         for j, k in enumerate(in_ids):
-            if (outs[0], j) in sent:
-                carried[len(edges)] = sent[(outs[0], j)]
+            if carried and (i, j) in carried:
+                carried_at[len(edges)] = carried[(i, j)]
             edges.append((k, ("op", i)))
         edges += [(("op", i), out) for out in outs]
     # An edge that skips columns runs through placeholder ("dummy") nodes, one per
@@ -285,7 +295,7 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
         paths.append(chain)
 
     y = _place(nodes, level, preds, succs)
-    dx, dy = (1.0 if gradients_of is None else 1.45), 0.8   # column and row spacing (labels need room)
+    dx, dy = (1.45 if carried else 1.0), 0.8   # column and row spacing (labels need room)
     bw, bh = 0.8, 0.56         # node size
     n_cols = max(level.values()) + 1
     height = max(y.values())
@@ -305,8 +315,11 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
             ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.08, y0 - bh / 2 + 0.06), bw - 0.16,
                                         bh - 0.12, boxstyle="round,pad=0.06,rounding_size=0.22",
                                         fc=_OP, ec="0.35", lw=1, zorder=2))
-            ax.text(x0, y0, op_text(n[1]), ha="center", va="center", fontsize=op_fontsize,
-                    style="italic", zorder=3)
+            label = op_text(n[1])
+            lines = label.split("\n")
+            small = len(lines) > 2 or max(len(line) for line in lines) > 12
+            ax.text(x0, y0, label, ha="center", va="center", style="italic", zorder=3,
+                    fontsize=op_fontsize - 1 if small else op_fontsize)
             continue
         color = colour(n)
         ax.add_patch(FancyBboxPatch((x0 - bw / 2 + 0.04, y0 - bh / 2 + 0.04), bw - 0.08, bh - 0.08,
@@ -341,15 +354,15 @@ def _draw(tensors, ops, level, text, colour, op_text, ax, title, op_fontsize=8):
         ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=10,
                                      color="0.3", lw=1, shrinkA=0, shrinkB=0, zorder=1,
                                      connectionstyle=f"arc3,rad={rad}"))
-        if j in carried:        # the backward walk: what this edge sends back, on its longest segment
+        if j in carried_at:     # the backward walk: what this edge sends back, on its longest segment
             (xa, ya), (xb, yb) = max(zip(points, points[1:]),
                                      key=lambda seg: abs(seg[1][0] - seg[0][0]) + abs(seg[1][1] - seg[0][1]))
             bend = -rad * (xb - xa) / 2 if rad and (xb, yb) == points[-1] else 0.0
-            ax.text((xa + xb) / 2, (ya + yb) / 2 + bend + 0.13, _gradient_label(carried[j]),
+            ax.text((xa + xb) / 2, (ya + yb) / 2 + bend + 0.13, _gradient_label(carried_at[j]),
                     ha="center", va="bottom", fontsize=7, color=_RED, zorder=4,
                     bbox=dict(fc="white", ec="none", pad=0.3, alpha=0.85))
-    if gradients_of is not None:    # the walk starts with d target / d target = 1
-        key = id(gradients_of)
+    if start is not None:    # the walk starts with d target / d target = 1
+        key = start
         if key in pos:
             ax.text(pos[key][0], pos[key][1] - bh / 2 - 0.05, "← 1", ha="center", va="top",
                     fontsize=7, color=_RED)
@@ -391,7 +404,6 @@ def _is_graph_value(x):
 
 def _graph_records(graph):
     """(op label, inputs, outputs) for each node: the records ``_layout`` lays out."""
-    from d2l_core import nest
     records = []
     for node in graph.nodes:
         inputs = [x for x in nest.flatten((list(node.args), node.kwargs), sort_keys=False)
@@ -405,14 +417,20 @@ def _graph_records(graph):
 
 
 def _camel_lines(name, width=11):
-    """'GradientTapeStart' on two lines, 'GradientTape' and 'Start': long op types."""
+    """A long op type on up to three lines, broken between its words:
+    'GradientTapeStart' becomes 'Gradient', 'TapeStart'."""
     if len(name) <= width:
         return name
-    cuts = [i for i in range(1, len(name)) if name[i].isupper() or name[i - 1] == "_"]
-    if not cuts:
-        return name
-    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
-    return name[:cut] + "\n" + name[cut:]
+    cuts = [0] + [i for i in range(1, len(name))
+                  if (name[i].isupper() and not name[i - 1].isupper()) or name[i - 1] == "_"]
+    words = [name[a:b] for a, b in zip(cuts, cuts[1:] + [len(name)])]
+    limit = min(max(width, (len(name) + 1) // 2), width + 3)   # two lines, or more short ones
+    lines = [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + len(w) > limit:
+            lines.append("")
+        lines[-1] += w
+    return "\n".join(lines)
 
 
 def _shape_text(t):
@@ -465,7 +483,6 @@ def plot_graph(concrete_function, names=None, ax=None, title=None, collapse_read
     input_ids = {id(t) for t in graph.inputs}
     output_ids = set()
     if outputs is not None:
-        from d2l_core import nest
         flat = [t for t in nest.flatten(outputs, sort_keys=False) if id(t) in tensors]
         for i, t in enumerate(flat):
             output_ids.add(id(t))

@@ -154,7 +154,8 @@ class LambdaCallback(Callback):
         super().__init__()
         hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
                      on_train_batch_begin=on_batch_begin, on_train_batch_end=on_batch_end,
-                     on_train_begin=on_train_begin, on_train_end=on_train_end, **kwargs)
+                     on_train_begin=on_train_begin, on_train_end=on_train_end)
+        hooks.update(kwargs)        # TensorFlow's other hooks: on_train_batch_end=..., ...
         for name, fn in hooks.items():
             if fn is not None:
                 if not hasattr(Callback, name):

@@ -5,6 +5,13 @@ optimizer, loss and metrics, ``fit`` runs the training loop (a forward pass
 under a ``GradientTape``, the loss, ``apply_gradients``) with a progress bar,
 ``evaluate`` and ``predict`` run it on new data.
 
+As in TensorFlow, each batch's step (``train_step``, ``test_step``,
+``predict_step``, yours if you override them) runs traced by
+``d2l.function``: its Python code runs once per input signature, then each
+batch runs the compiled plan (``model.train_function``). Python loops
+between the steps (callbacks, the progress bar) stay Python. Compile with
+``run_eagerly=True`` to run the steps as plain Python, e.g. to debug them.
+
 >>> import d2l_core as d2l
 >>> from d2l_core import keras
 >>> from d2l_core.keras import layers

@@ -226,7 +226,7 @@ def test_callbacks_see_python_numbers_and_can_change_the_learning_rate():
 
         callbacks = [keras.callbacks.LambdaCallback(
             on_epoch_begin=on_epoch_begin,
-            on_batch_end=lambda batch, logs: seen.append(logs))]
+            on_train_batch_end=lambda batch, logs: seen.append(logs))]
         history, weights, _, _ = _train(model, callbacks=callbacks)
         return history, weights, seen
     eager, traced = run(True), run(False)
