@@ -452,10 +452,12 @@ print(running(d2l.constant(2.0)))
 # %% [markdown]
 # ## 13.6 A training step under `function`
 #
-# A `GradientTape` works inside a traced function as it does eagerly: the
-# tape's actions (start, record, `gradient`) become part of the graph, and
-# the plan replays them on every call. So the usual training step, decorated,
-# computes exactly the eager gradients. We check this by training one small
+# A `GradientTape` works inside a traced function as it does eagerly. While
+# tracing, the tape records the forward operations (symbolically), and
+# `tape.gradient` walks that record backwards with the same gradient rules
+# as in chapter 5; since those rules are written with operations, the
+# backward pass becomes more nodes of the graph. So the usual training step,
+# decorated, computes exactly the eager gradients. We check this by training one small
 # network twice from the same initial weights, once eagerly and once with
 # the step traced:
 
@@ -499,13 +501,16 @@ print('traces of the step:', traced_step.experimental_get_tracing_count())
 # captured, not passed in.
 #
 # Its graph shows where the tape went (*d2l_core only*, as above; in
-# TensorFlow you would open the graph in TensorBoard). The green
-# `tape` box is the `GradientTape`, made afresh by `GradientTapeStart` on
-# every call and closed by `GradientTapeStop` where the `with` block ends;
-# the forward pass runs along the top, from `X` to the loss (the orange
-# output); the `Gradient` node takes the tape, the loss and the four
-# Variables and produces the four gradients, and `apply_gradients` updates
-# the Variables with them. Everything the eager step does is there, as nodes.
+# TensorFlow you would open the graph in TensorBoard). The forward pass runs
+# from `X` (and the Variables' values, the grey boxes on the left) to the loss,
+# the orange output. From the loss on, the nodes are the backward pass the
+# tape built while tracing: `OnesLike` starts it with $\partial L/\partial L = 1$,
+# then come the gradients of `Mean`, `Square`, `Sub`, the two `MatMul`s
+# (`ReluGrad` is the gradient of `Relu`), and the sums over the batch for
+# the biases. `apply_gradients` takes the four gradients and updates the
+# four Variables. The green `tape` box, with `GradientTapeStart` and
+# `GradientTapeStop`, is all that is left of the tape object itself: its
+# work was done at trace time.
 
 # %% tags=["d2l-only"]
 d2l.plot.plot_graph(traced_step.get_concrete_function(X, Y),
@@ -514,8 +519,9 @@ plt.show()
 
 # %% [markdown]
 #
-# A tape *around* a call of a traced function works too: the plan runs
-# operations that the outer tape records, as eager code would. The gradient
+# A tape *around* a call of a traced function works too: when a tape is
+# recording, the plan calls the same operations as eager code, and the outer
+# tape records them. The gradient
 # through the traced loss is the eager gradient:
 
 # %%
@@ -737,14 +743,34 @@ print(f'traced step: {traced_time * 1e6:7.0f} µs   (eager / traced = {eager_tim
 #   times faster (7 to 13 times, in runs on the CPU this chapter was written
 #   on). On large tensors both spend their time in the same kernels and the
 #   gap closes.
-# * **In d2l_core**, the plan is Python that calls the *same* operations as
-#   eager code, each with the same per-op overhead, and the tape inside the
-#   step still records and backpropagates on every call. So a step that is
-#   nothing but necessary operations is no faster traced than eager (a call
-#   even adds a little: finding the trace that fits the arguments). The plan
-#   removes the Python *around* the operations, not the cost *of* them.
+# * **In d2l_core**, the plan is Python too, but cheaper Python. The checks
+#   every operation makes (dtypes, shapes, is a tape recording?) were made
+#   once, while tracing, for these fixed shapes, and the tape's backward pass
+#   became ordinary operations. So when all shapes are known and no tape is
+#   recording around the call, each line of the plan calls an operation's
+#   bare **kernel** on NumPy arrays, with no checks and no tensor wrapping.
+#   What is left per operation is the arithmetic and one line of Python:
+#   the traced step is a few times faster here, though it keeps more Python
+#   than TensorFlow's C++.
 #
-# What a plan does remove, it removes completely. Here is a function that,
+# *d2l_core only:* here are the first lines of the step's plan (TensorFlow
+# does not show you its compiled program; in TensorFlow you would look at
+# the graph in TensorBoard instead):
+
+# %% tags=["d2l-only"]
+print('\n'.join(traced_step.get_concrete_function(X, Y).plan_source.splitlines()[:14]))
+
+# %% [markdown]
+# The `if` at the top is the way back: when a tape is recording around the
+# call (or a device scope is open), the plan runs its eager twin, which calls
+# the full operations so that the tape sees them (13.6). Otherwise every
+# line works on arrays (`a0`, `a1`, ...): `array_of` takes the array out of a
+# tensor or a Variable, `matmul_kernel` multiplies two arrays, and arrays
+# become tensors again (`wrap`) only where the plan hands them on: to
+# `apply_gradients`, and as the result.
+#
+# A plan also removes whole operations, and what it removes, it removes
+# completely. Here is a function that,
 # on every call, builds a 64 × 64 smoothing matrix from scratch and applies
 # it. Only the last line depends on the input:
 
@@ -780,13 +806,14 @@ print(f'eager:  {eager_time * 1e6:6.1f} µs')
 print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / traced_time:.1f})')
 
 # %% [markdown]
-# Ten operations eagerly, one traced, and the time follows the count. The
+# Ten operations eagerly, one bare kernel traced, and the time follows. The
 # same goes for **dead code**, like the leftover `argmax` in 13.3: a value
 # nothing needs is never computed. And **duplicate** operations (the same op
-# on the same inputs, written twice) are merged into one. In short, tracing pays off in
-# d2l_core when a function does work that does not depend on its inputs, or
-# work whose result is not used; in TensorFlow it also removes the per-op
-# overhead itself, because the graph runs in C++.
+# on the same inputs, written twice) are merged into one. In short, tracing
+# pays off three ways: less work per operation (checks made once), fewer
+# operations (folding, dead code, duplicates), and no Python around the
+# operations; TensorFlow adds a fourth, no Python at all, because its graphs
+# run in C++.
 #
 # **Keras traces too.** `model.fit` (and `evaluate` and `predict`) wraps its
 # training step in a `function` by default, in TensorFlow's Keras as in the
@@ -823,10 +850,10 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #   into `d2l.cond` and `d2l.while_loop` nodes, which you can also write
 #   yourself; a variable used after an `if` on a tensor must be assigned in
 #   both branches.
-# * Tracing removes Python around operations, constant work (folding),
-#   unused work (dead code) and duplicates. Whether it removes the per-op
-#   overhead too depends on the runtime: TensorFlow runs graphs in C++,
-#   d2l_core's plan calls the eager operations.
+# * On small tensors an operation's time is mostly per-op overhead. Tracing
+#   removes the Python around operations, constant work (folding), unused
+#   work (dead code) and duplicates; d2l_core's plan also calls bare kernels
+#   once shapes are known, and TensorFlow runs its graphs in C++.
 #
 # ## Check yourself
 #
@@ -885,17 +912,19 @@ print(f'traced: {traced_time * 1e6:6.1f} µs   (eager / traced = {eager_time / t
 #    `self.v is not None` and reuse it, and the graph reads and assigns it.
 #    </details>
 #
-# 5. In d2l_core, your traced training step is no faster than the eager
-#    one. Where does the time go, and what kind of function does tracing
-#    make faster?
+# 5. A small model's eager training step takes 250 µs, although its
+#    arithmetic takes a few microseconds. Where does the time go, and what
+#    does a trace remove? Why does the plan go back to the eager operations
+#    when a tape is recording around the call?
 #
 #    <details><summary>Answer</summary>
 #
-#    In per-op overhead: d2l_core's plan calls the same operations as eager
-#    code, each with its Python checks, and a step made only of needed
-#    operations keeps all of them. A trace removes work that does not depend
-#    on the inputs (constant folding), work whose result is unused (dead
-#    code) and duplicated operations, and the Python code around the
-#    operations. In TensorFlow, the graph also runs without Python between
-#    operations, which is where its speedup on small steps comes from.
+#    In per-op overhead: Python calls, dtype and shape checks, the question
+#    whether a tape records, wrapping every result in a tensor. A trace
+#    makes the checks once, for fixed shapes, so the plan can call bare
+#    kernels on arrays; it also folds work that does not depend on the
+#    inputs, drops unused work and merges duplicates. (TensorFlow also runs
+#    the graph without Python.) A tape around the call must record each
+#    operation to differentiate through it, and bare kernels record nothing,
+#    so the plan then runs the eager operations.
 #    </details>
