@@ -2205,10 +2205,10 @@ class Function:
         return key, names, values, tensors
 
     def __call__(self, *args, **kwargs):
-        if _EagerSwitch.on:                                   # tf.config.run_functions_eagerly
-            return self.python_function(*args, **kwargs)
         if _state.graph is not None and not _state.depth:
             return self._traced_function()(*args, **kwargs)   # called while tracing: inline it
+        if _EagerSwitch.on:
+            return self.python_function(*args, **kwargs)     # run_functions_eagerly(True)
         fast = None
         if not kwargs and self._simple == len(args) and self.input_signature is None:
             # the common call, tensors by position: a flat key of the arrays' shapes and NumPy
