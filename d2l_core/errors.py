@@ -57,6 +57,14 @@ class DTypeMismatchError(InvalidArgumentError, TypeError):
     """Two inputs of one op have different dtypes; TensorFlow never promotes."""
 
 
+class SwappedArgumentsError(TypeError, ValueError):
+    """A Keras loss got a y_pred that is not a float tensor: y_true and y_pred swapped.
+
+    A TypeError (the dtype is wrong) and a ValueError (what TensorFlow raises
+    for the swapped call, from the shapes it then sees).
+    """
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """A Python operation that needs a tensor's value (``if t:``, ``for x in t``, ``bool(t)``)
     was applied to a symbolic tensor inside ``d2l.function`` (TensorFlow's error of that name)."""

@@ -23,7 +23,7 @@ array([0.  , 0.25], dtype=float32)
 """
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, SwappedArgumentsError
 from ..ops import array as _array
 from ..ops import math as _math
 from ..ops import nn as _nn
@@ -72,7 +72,7 @@ class Reduction:
 def _pred(op, y_pred):
     y_pred = convert_to_tensor(y_pred)
     if not y_pred.dtype.is_floating:
-        raise TypeError(f"{op}: y_pred (the model's output) must be a float tensor, got "
+        raise SwappedArgumentsError(f"{op}: y_pred (the model's output) must be a float tensor, got "
                         f"{y_pred.dtype.name}. Did you swap the arguments? Losses are called "
                         "as loss(y_true, y_pred)")
     return y_pred
