@@ -28,6 +28,9 @@
 # Every name is TensorFlow's (`import d2l_core as tf` works too).
 
 # %%
+import os
+import warnings
+
 import numpy as np
 import matplotlib.pyplot as plt
 import d2l_core as d2l
@@ -336,16 +339,21 @@ print('a plain call is the identity:', np.array_equal(drop(x).numpy(), x.numpy()
 # Now dropout at work. A network with 784 inputs overfits easily when it sees
 # only a few hundred examples, so we take 500 MNIST digits for training and
 # 1000 others for validation, from the 5,000-digit subset that ships with the
-# course (`data/mnist_subset.npz`; chapter 11 loads MNIST properly, with
-# `d2l.keras.datasets.mnist`). We also put 1000 test digits aside for
-# section 10.5.
+# engine (chapter 11 says more about the loader). We also put 1000 test digits
+# aside for section 10.5. d2l_core only: `D2L_OFFLINE` and the subset's
+# `SubsetWarning` are the engine's; in TensorFlow, `load_data()` downloads all
+# 70,000 digits, and `np.load('../data/mnist_subset.npz')` gives this subset.
+
+# %% tags=["d2l-only"]
+os.environ['D2L_OFFLINE'] = '1'       # use the bundled 5,000-digit subset
+warnings.simplefilter('ignore', d2l.keras.datasets.mnist.SubsetWarning)
 
 # %%
-with np.load('../data/mnist_subset.npz') as mnist:
-    images = (mnist['x_train'].reshape(-1, 784) / 255.).astype(np.float32)
-    labels = mnist['y_train'].astype(np.int32)
-    test_images = (mnist['x_test'].reshape(-1, 784) / 255.).astype(np.float32)
-    test_labels = mnist['y_test'].astype(np.int32)
+(x_train, y_train), (x_test, y_test) = d2l.keras.datasets.mnist.load_data()
+images = (x_train.reshape(-1, 784) / 255.).astype(np.float32)
+labels = y_train.astype(np.int32)
+test_images = (x_test.reshape(-1, 784) / 255.).astype(np.float32)
+test_labels = y_test.astype(np.int32)
 X_tr, y_tr = images[:500], labels[:500]
 X_va, y_va = images[2000:3000], labels[2000:3000]
 print(X_tr.shape, X_va.shape, test_images.shape, 'digits per class in training:', np.bincount(y_tr))
