@@ -9,6 +9,7 @@ and lint errors in the sources.
 """
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -97,3 +98,15 @@ def test_chapter_sources_pass_ruff():
     assert result.returncode == 0, (
         "ruff finds problems in the chapter sources (settings: [tool.ruff] in pyproject.toml):\n"
         + result.stdout + result.stderr)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_check_yourself_questions_have_answers_to_reveal(path):
+    text = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+    assert "## Check yourself" in text, f"{path.name} has no 'Check yourself' section"
+    part = text.split("## Check yourself", 1)[1]
+    questions = len(re.findall(r"^\d+\. ", part, re.MULTILINE))
+    answers = part.count("<details>")
+    assert questions and answers >= questions, (
+        f"{path.name}: {questions} check-yourself questions but {answers} answers; follow each "
+        "question with <details><summary>Answer</summary> ... </details>")
