@@ -46,6 +46,7 @@ so tracebacks point at your lines. What AutoGraph cannot turn into graph
 control flow raises an error naming the construct, its line and the fix.
 """
 import ast
+import builtins
 import copy
 import functools
 import inspect
@@ -59,6 +60,7 @@ import numpy as np
 from . import nest
 from .errors import NotSupportedError, OperatorNotAllowedInGraphError
 from .ops.array import identity, zeros
+from .ops.array import range as _tensor_range
 from .ops.array import shape as _shape
 from .ops.math import less, logical_and, logical_not, logical_or
 from .tensor import Tensor, Variable, convert_to_tensor
@@ -66,6 +68,14 @@ from .tensor_shape import TensorShape
 
 
 # ============================================================== values without a value
+
+def _range(*args):
+    """Python's ``range`` in converted code: over a tensor bound, ``d2l.range`` (so a ``for``
+    over it becomes a ``while_loop``), as TensorFlow's AutoGraph does."""
+    if any(isinstance(a, Tensor) for a in args):
+        return _tensor_range(*args)
+    return builtins.range(*args)
+
 
 class Undefined:
     """A variable's value where it has none: assigned later, or in one branch only.
@@ -188,7 +198,10 @@ class Runtime:
         return self.cond(test, body, orelse)
 
     def converted_call(self, fn):
-        """``fn`` converted when it is the user's own Python function, else ``fn`` itself."""
+        """``fn`` converted when it is the user's own Python function, else ``fn`` itself.
+        ``range`` becomes ``_range``: with a tensor bound it is ``d2l.range``, as in TF."""
+        if fn is builtins.range:
+            return _range
         return _converted_or_same(fn, self)
 
     def ld(self, value):

@@ -680,3 +680,24 @@ def test_a_break_on_a_tensor_in_a_python_loop_is_an_error():
 
     with pytest.raises(OperatorNotAllowedInGraphError, match=r"d2l.range\(n\)"):
         f(tf.constant(1.0))
+
+
+def test_for_over_python_range_of_a_tensor_becomes_a_tensor_loop():
+    @tf.function
+    def total(n):
+        s = tf.constant(0)
+        for i in range(n):          # TensorFlow's AutoGraph turns this range into tf.range
+            s += i
+        return s
+
+    assert int(total(tf.constant(5))) == 10
+    assert int(total(tf.constant(7))) == 21
+    assert total.experimental_get_tracing_count() == 1   # one graph serves every n
+
+    @tf.function
+    def unrolled(x):
+        for _ in range(3):          # a Python bound: unrolled while tracing, as before
+            x = x * 2.
+        return x
+
+    assert float(unrolled(tf.constant(1.))) == 8.
