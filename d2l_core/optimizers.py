@@ -255,7 +255,7 @@ class Optimizer:
             return self.iterations
         pairs = self._pairs(items)
         lr = self._current_lr()
-        step = int(self.iterations) + 1
+        step = int(array_of(self.iterations)) + 1
         scale = 1.0
         if self.global_clipnorm is not None:    # one factor for all: min(1, clip / global norm)
             norm = math.sqrt(sum(float((array_of(g) * array_of(g)).sum()) for g, _ in pairs))
@@ -263,9 +263,12 @@ class Optimizer:
                 scale = self.global_clipnorm / norm
         decay = None if not self.weight_decay else lr * float(self.weight_decay)
         for g, v in pairs:
-            w = array_of(v)
-            gv = backend.to_device(array_of(g), backend.device_of(w))
-            xp = xp_of(w)
+            w, gv = array_of(v), array_of(g)
+            if type(w) is np.ndarray and type(gv) in (np.ndarray, np.generic):
+                xp = np                         # the common CPU case: no device to check
+            else:
+                gv = backend.to_device(gv, backend.device_of(w))
+                xp = xp_of(w)
             if self.clipvalue is not None:
                 gv = xp.clip(gv, -self.clipvalue, self.clipvalue)
             if self.clipnorm is not None:
