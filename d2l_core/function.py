@@ -513,7 +513,8 @@ class FuncGraph:
         finally:
             _state.depth -= 1
             backend.device_stack[:] = devices
-        name = self.unique_name(entry.name)
+        given = kwargs.get("name")            # name='peak' names the node, as in TensorFlow
+        name = self.unique_name(given if isinstance(given, str) and given else entry.name)
         outputs = []
 
         def symbol(spec):

@@ -588,3 +588,14 @@ def test_while_loop_runs_until_cond_is_false_and_checks_shapes():
     with pytest.raises(ValueError, match="shape_invariants"):
         doubling(tf.constant([1.0]))
     assert tf.while_loop(lambda i: i < 3, lambda i: i + 1, 0) == 3        # eagerly: a loop
+
+
+def test_an_ops_name_argument_names_its_graph_node():
+    d2l = tf
+    @d2l.function
+    def f(x):
+        return d2l.reduce_max(x, name="peak") + d2l.reduce_max(x, name="peak")
+
+    graph = f.get_concrete_function(d2l.TensorSpec([3])).graph
+    names = [node.name for node in graph.nodes]
+    assert "peak" in names and "peak_1" in names      # unique, as TensorFlow makes them
