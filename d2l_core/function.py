@@ -90,6 +90,7 @@ from . import _recording, autodiff, backend, nest, stand_in
 from . import autograph as _autograph
 from .errors import OperatorNotAllowedInGraphError
 from .ops import random as random_ops
+from .ops.broadcast import sum_to
 from .ops import registry
 from .tensor import Tensor, Variable, array_of, convert_to_tensor, wrap
 from .tensor_shape import TensorShape
@@ -753,14 +754,7 @@ class FuncGraph:
         for x in _leaves((producer.args, producer.kwargs)):
             if type(x) is SymbolicTensor:
                 values[id(x)] = self.evaluate(x)
-        _state.depth += 1
-        try:
-            out = producer.fn(*_substitute(producer.args, values),
-                              **_substitute(producer.kwargs, values))
-        finally:
-            _state.depth -= 1
-        for o, v in zip(producer.outputs, _flat_tensors(out)):
-            self.constants[id(o)] = v
+        _fold(producer, values, self.constants)
         self.nodes.remove(producer)       # computed once, now: the plan need not compute it
         return self.constants[id(symbol)]
 
@@ -821,7 +815,6 @@ def _with_attrs(fn, entry, *args, **kwargs):
 
 def _run_time_grad(op, dy, inputs, output, attrs, keep):
     """Op's gradient rule, run when the plan runs: one gradient per kept input, of its shape."""
-    from .ops.broadcast import sum_to
     grads = op.grad(dy, inputs, output, attrs)
     out = []
     for g, k, x in zip(grads, keep, inputs):
@@ -850,6 +843,18 @@ def _run_recorded(entry, node, values):
         _recording.active[:] = saved
         backend.device_stack[:] = devices
     return out, catcher.records
+
+
+def _fold(node, values, into):
+    """Run ``node``'s op now, on ``values`` for its symbols, and put its outputs' values
+    ``into`` the given dict: a node computed once while compiling, not on every call."""
+    _state.depth += 1
+    try:
+        out = node.fn(*_substitute(node.args, values), **_substitute(node.kwargs, values))
+    finally:
+        _state.depth -= 1
+    for o, v in zip(node.outputs, _flat_tensors(out)):
+        into[id(o)] = v
 
 
 def x_graph(x):
@@ -1133,7 +1138,6 @@ def _static_shape(x):
 
 def _backprop(handle, targets, sources):
     """``GradientTape._backprop`` on symbols: the same loop, the same rules, static shapes."""
-    from .ops.broadcast import sum_to
     add, ones_like = registry.OPS["add"].fn, registry.OPS["ones_like"].fn
     keep = {id(x) for x in sources}
     grads = {}
@@ -1455,14 +1459,7 @@ class Plan:
                     and all(id(x) in constants and id(x) not in watched
                             for x in leaves if _is_symbol(x))
                     and not any(isinstance(x, Tensor) and not _is_symbol(x) for x in leaves)):
-                _state.depth += 1
-                try:
-                    out = node.fn(*_substitute(node.args, constants),
-                                  **_substitute(node.kwargs, constants))
-                finally:
-                    _state.depth -= 1
-                for o, v in zip(node.outputs, _flat_tensors(out)):
-                    constants[id(o)] = v
+                _fold(node, constants, constants)
                 stats["folded"] += 1
             else:
                 kept.append(node)

@@ -264,7 +264,7 @@ class Optimizer:
         decay = None if not self.weight_decay else lr * float(self.weight_decay)
         for g, v in pairs:
             w, gv = array_of(v), array_of(g)
-            if type(w) is np.ndarray and type(gv) in (np.ndarray, np.generic):
+            if type(w) is np.ndarray and type(gv) is np.ndarray:
                 xp = np                         # the common CPU case: no device to check
             else:
                 gv = backend.to_device(gv, backend.device_of(w))

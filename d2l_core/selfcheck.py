@@ -231,8 +231,8 @@ class Check:
 def _own_code(func, seen=None):
     """(name, code object) of ``func``, its nested code, and the notebook functions it calls.
 
-    A notebook's own functions are those defined in ``__main__`` (or the caller's
-    module); library functions are not followed.
+    The functions followed are those defined in the same module as ``func`` (a
+    notebook's ``__main__``); library functions are not followed.
     """
     seen = set() if seen is None else seen
     func = getattr(func, "__func__", func)
@@ -243,7 +243,7 @@ def _own_code(func, seen=None):
                 yield from _own_code(target, seen)
         return
     code = getattr(func, "__code__", None)
-    if code is None or id(code) in seen:
+    if code is None:
         return
     module = getattr(func, "__module__", None)
     stack = [code]

@@ -56,8 +56,7 @@ def holds_secrets(path):
     """Does a notebook or Python file carry nbgrader's solution or hidden-test markers?"""
     if path.suffix == ".ipynb":
         return any(SECRET_LINE.search(cell.source) for cell in nbformat.read(path, 4).cells)
-    return path.suffix == ".py" and path.name != "make_source.py" and bool(
-        SECRET_LINE.search(path.read_text(errors="ignore")))
+    return path.suffix == ".py" and bool(SECRET_LINE.search(path.read_text(errors="ignore")))
 
 HEADER = re.compile(
     r"^# %%(?P<markdown> \[markdown\])?"

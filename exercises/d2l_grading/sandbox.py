@@ -183,6 +183,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.makedirs(stage)
             return stage
         budget = [self.stage_mb * 2**20]
+        own = os.path.realpath(private)
         skip = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
 
         def ignore(folder, names):
@@ -191,7 +192,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                 path = os.path.join(folder, name)
                 if name in ignored:
                     continue
-                if os.path.realpath(path) == os.path.realpath(private) or name.startswith("d2l-sb-"):
+                if name.startswith("d2l-sb-") or os.path.realpath(path) == own:
                     ignored.add(name)           # our own private folders, never into themselves
                 elif os.path.isfile(path) and not os.path.islink(path):
                     budget[0] -= os.path.getsize(path)
