@@ -13,6 +13,13 @@ behaves like ``cupy.ndarray`` in the ways d2l_core's code can get wrong:
 * reductions and indexing return 0-d device arrays, never NumPy scalars;
 * it has ``__cuda_array_interface__`` and ``.device.id``.
 
+It also counts what a real GPU would pay for (:func:`counting`): kernel
+launches (every ufunc, every NumPy function or method whose result is new
+data, not a view) and host synchronisations (``get()``, ``float()``,
+``bool()``, ``int()``, ``item()``, and host-to-device copies, which wait for
+the device's queue as ``cudaMemcpy`` from pageable memory does). The
+launch-budget tests use it to keep a training step free of round trips.
+
 NumPy functions called on it dispatch through ``__array_ufunc__`` and
 ``__array_function__`` exactly as they dispatch to CuPy. What it cannot
 show is whether a CuPy function exists or matches NumPy's signature:
@@ -36,6 +43,61 @@ HOST_ERROR = ("Implicit conversion to a NumPy array is not allowed. "
               "Please use `.get()` to construct a NumPy array explicitly.")
 
 
+class Counts:
+    """Kernel launches and host synchronisations seen inside :func:`counting`."""
+
+    def __init__(self):
+        self.launches, self.syncs = 0, 0
+        self.launch_log, self.sync_log = [], []
+
+    def __repr__(self):
+        return f"Counts(launches={self.launches}, syncs={self.syncs})"
+
+
+_counts = None        # the active Counts, or None when nobody counts
+
+
+@contextlib.contextmanager
+def counting():
+    """Count kernel launches and host syncs on the stand-in inside the block.
+
+    >>> with counting() as c:
+    ...     _ = ndarray(np.ones(3)) * 2
+    >>> c.launches, c.syncs
+    (1, 0)
+    """
+    global _counts
+    outer, _counts = _counts, Counts()
+    try:
+        yield _counts
+    finally:
+        _counts = outer
+
+
+def _launch(what, result=None, inputs=()):
+    """Count one kernel launch, unless ``result`` is a view of an input (no work)."""
+    if _counts is None:
+        return
+    if isinstance(result, np.ndarray) and any(
+            isinstance(a, np.ndarray) and (a is result or np.may_share_memory(a, result))
+            for a in inputs):
+        return
+    if result is not None and not isinstance(result, (np.ndarray, np.generic, tuple, list)):
+        return                            # a Python value (a dtype, a shape): no device work
+    _counts.launches += 1
+    _counts.launch_log.append(what)
+
+
+def _sync(what):
+    if _counts is not None:
+        _counts.syncs += 1
+        _counts.sync_log.append(what)
+
+
+_NO_KERNEL = {"empty", "empty_like", "shape", "ndim", "size", "result_type", "can_cast",
+              "iscomplexobj", "isrealobj", "isscalar"}
+
+
 class _DeviceId:
     def __init__(self, i):
         self.id = i
@@ -56,6 +118,10 @@ def _unwrap(x, where):
     if isinstance(x, dict):
         return {k: _unwrap(v, where) for k, v in x.items()}
     return x
+
+
+def _arrays_in(args, kwargs):
+    return tuple(a for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray))
 
 
 def _wrap(x):
@@ -91,6 +157,7 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         return _DeviceId(0)
 
     def get(self, stream=None, order="C", out=None):
+        _sync("ndarray.get")
         return self._a.copy()
 
     def __array__(self, dtype=None, copy=None):
@@ -104,22 +171,33 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
             kwargs["out"] = _unwrap(kwargs["out"], where)
         with np.errstate(all="ignore"):      # CuPy computes inf and nan without a warning
             result = getattr(ufunc, method)(*inputs, **kwargs)
+        _launch(where)
         if method == "at":
             return None
         return _wrap(result)
 
     def __array_function__(self, func, types, args, kwargs):
         where = func.__name__
+        args, kwargs = _unwrap(args, where), _unwrap(kwargs, where)
         with np.errstate(all="ignore"):
-            return _wrap(func(*_unwrap(args, where), **_unwrap(kwargs, where)))
+            result = func(*args, **kwargs)
+        if where not in _NO_KERNEL:
+            _launch(where, result, _arrays_in(args, kwargs))
+        return _wrap(result)
 
     # -- the ndarray interface: forward, keep results on the device
     def __getattr__(self, name):
         value = getattr(self._a, name)
         if callable(value):
             def method(*args, **kwargs):
-                return _wrap(value(*_unwrap(args, f"ndarray.{name}"),
-                                   **_unwrap(kwargs, f"ndarray.{name}")))
+                args = _unwrap(args, f"ndarray.{name}")
+                kwargs = _unwrap(kwargs, f"ndarray.{name}")
+                result = value(*args, **kwargs)
+                if name == "tolist":
+                    _sync("ndarray.tolist")
+                else:
+                    _launch(f"ndarray.{name}", result, (self._a,) + _arrays_in(args, kwargs))
+                return _wrap(result)
             return method
         return _wrap(value)
 
@@ -148,10 +226,13 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         return ndarray(self._a.real)
 
     def __getitem__(self, key):
-        return _wrap(self._a[_unwrap(key, "indexing")])
+        result = self._a[_unwrap(key, "indexing")]
+        _launch("getitem", result, (self._a,))
+        return _wrap(result)
 
     def __setitem__(self, key, value):
         self._a[_unwrap(key, "indexing")] = _unwrap(value, "indexing")
+        _launch("setitem")
 
     def __len__(self):
         return len(self._a)
@@ -160,24 +241,30 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         return (_wrap(v) for v in self._a)
 
     def __bool__(self):
+        _sync("__bool__")
         return bool(self._a)
 
     def __int__(self):
+        _sync("__int__")
         return int(self._a)
 
     def __float__(self):
+        _sync("__float__")
         return float(self._a)
 
     def __index__(self):
+        _sync("__index__")
         return self._a.__index__()
 
     def item(self):
+        _sync("item")
         return self._a.item()
 
     def __repr__(self):
         return repr(self._a).replace("array(", "fake_cupy.array(")
 
     def __copy__(self):
+        _launch("copy")
         return ndarray(self._a.copy())
 
     def __deepcopy__(self, memo):
@@ -191,13 +278,20 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
 
 def asarray(a, dtype=None, order=None):
     if isinstance(a, ndarray):
-        return a if dtype is None or a.dtype == dtype else ndarray(a._a.astype(dtype))
+        if dtype is None or a.dtype == dtype:
+            return a
+        _launch("asarray(astype)")
+        return ndarray(a._a.astype(dtype))
+    _sync("asarray(host -> device)")
     return ndarray(np.array(a, dtype=dtype, order=order))   # a host -> device copy
 
 
 def array(a, dtype=None, copy=True, order="K", ndmin=0):
     if isinstance(a, ndarray):
         a = a._a
+        _launch("array")
+    else:
+        _sync("array(host -> device)")
     return ndarray(np.array(a, dtype=dtype, copy=copy, order=order, ndmin=ndmin))
 
 
@@ -216,10 +310,34 @@ def _forward(name):
 
     def device_function(*args, **kwargs):
         # Results are device arrays: creation functions (zeros, arange, ...) included.
+        args, kwargs = _unwrap(args, name), _unwrap(kwargs, name)
         with np.errstate(all="ignore"):
-            return _wrap(func(*_unwrap(args, name), **_unwrap(kwargs, name)))
+            result = func(*args, **kwargs)
+        if name not in _NO_KERNEL:
+            _launch(name, result, _arrays_in(args, kwargs))
+        return _wrap(result)
     device_function.__name__ = name
     return device_function
+
+
+class ElementwiseKernel:
+    """``cupy.ElementwiseKernel`` on the stand-in: the body's statements run as NumPy
+    expressions (d2l_core.fused reads them), counted as the one launch a GPU makes."""
+
+    def __init__(self, in_params, out_params, operation, name="kernel", preamble="", **kwargs):
+        from d2l_core.fused import Elementwise
+        self._kernel = Elementwise(name, in_params, out_params, operation)
+
+    def __call__(self, *args):
+        arrays = [_unwrap(a, self._kernel.name) for a in args]
+        saved, globals()["_counts"] = _counts, None      # the statements are one launch
+        try:
+            self._kernel.run_statements(np, arrays)
+        finally:
+            globals()["_counts"] = saved
+        _launch(self._kernel.name)
+        outs = args[len(self._kernel.inputs):]
+        return outs if len(outs) > 1 else outs[0]
 
 
 class _Cuda(types.SimpleNamespace):
@@ -257,6 +375,7 @@ module.asarray = asarray
 module.array = array
 module.asnumpy = asnumpy
 module.get_array_module = get_array_module
+module.ElementwiseKernel = ElementwiseKernel
 module.cuda = _Cuda(Device=_device_context, is_available=lambda: True, runtime=_Runtime())
 module.__fake__ = True
 
