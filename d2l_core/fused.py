@@ -116,7 +116,7 @@ class Elementwise:
         outs = args[len(self.inputs):]
         t = outs[0].dtype.type
         scope = {name: (t(v) if kind == "T" and not hasattr(v, "shape") else v)
-                 for (kind, name), v in zip(self.inputs + self.outputs, args)}
+                 for (kind, name), v in zip(self.inputs + self.outputs, args, strict=True)}
         scope.update(sqrt=xp.sqrt, exp=xp.exp, log=xp.log, maximum=xp.maximum,
                      minimum=xp.minimum, where=xp.where)
         out_names = {n for _, n in self.outputs}
@@ -155,7 +155,7 @@ class Elementwise:
         plain = [a.copy() for a in args[n_in:]]
         kernel(*args[:n_in], *fused)
         self.run_statements(cp, (*args[:n_in], *plain))
-        for a, b in zip(fused, plain):
+        for a, b in zip(fused, plain, strict=True):
             tol = 1e-5 if a.dtype.itemsize <= 4 else 1e-12
             if not bool(cp.allclose(a, b, rtol=tol, atol=tol, equal_nan=True)):
                 raise ValueError("its result differs from the unfused operations")
