@@ -73,7 +73,7 @@ LEAVES = {"errors", "_logging", "dtypes", "nest", "tensor_shape", "_version"}
 LAYERS = {
     # layer: (modules, layers it may import)
     "leaves": (LEAVES, set()),
-    "backend": ({"backend"}, {"leaves"}),
+    "backend": ({"backend", "fused"}, {"backend", "leaves"}),   # fused: NumPy/CuPy kernels
     "_recording": ({"_recording"}, {"leaves"}),
     "tensor": ({"tensor"}, {"backend", "_recording", "leaves"}),
     "ops": ({"ops", "ops.*"}, {"ops", "tensor", "backend", "_recording", "leaves"}),
