@@ -38,11 +38,12 @@ _TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?)|([A-Za-z_]\w*)|(<=|>=|=
 _STATEMENT = re.compile(r"^\s*(?:T\s+)?([A-Za-z_]\w*)\s*([-+*/]?=)\s*(.+?)\s*$", re.S)
 _FUNCTIONS = ("sqrt", "exp", "log", "maximum", "minimum", "where")
 
-# C definitions of the functions NumPy has and CUDA lacks (or spells otherwise).
+# C definitions of the functions NumPy has and CUDA lacks (or spells otherwise). CuPy puts
+# its ``typedef ... T;`` before the preamble, so the templates use other letters.
 _PREAMBLE = """
-template <typename T> __device__ T maximum(T a, T b) { return (a != a || a > b) ? a : b; }
-template <typename T> __device__ T minimum(T a, T b) { return (a != a || a < b) ? a : b; }
-template <typename T, typename U> __device__ T where(bool c, T a, U b) { return c ? a : (T)b; }
+template <typename V> __device__ V maximum(V a, V b) { return (a != a || a > b) ? a : b; }
+template <typename V> __device__ V minimum(V a, V b) { return (a != a || a < b) ? a : b; }
+template <typename V, typename W> __device__ V where(bool c, V a, W b) { return c ? a : (V)b; }
 """
 
 
@@ -137,8 +138,11 @@ class Elementwise:
             return self._gpu[key]
         kernel = None
         try:
+            # No fused multiply-add: each + and * rounds as NumPy's do, so the GPU's
+            # results are the CPU's to the bit wherever the body uses + - * / and sqrt.
             kernel = cp.ElementwiseKernel(self._in_spec, self._out_spec, self.c_body,
-                                          f"d2l_{self.name}", preamble=_PREAMBLE)
+                                          f"d2l_{self.name}", preamble=_PREAMBLE,
+                                          options=("--fmad=false",))
             if not getattr(cp, "__fake__", False):
                 self._verify(cp, kernel, args)
         except Exception as e:  # a compile error or a wrong result: use the unfused path
