@@ -28,6 +28,7 @@ if compiling fails or the results differ, a warning says so and that slower
 path is used from then on: a fused kernel can make a step faster, never wrong.
 """
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -45,6 +46,9 @@ template <typename V> __device__ V maximum(V a, V b) { return (a != a || a > b) 
 template <typename V> __device__ V minimum(V a, V b) { return (a != a || a < b) ? a : b; }
 template <typename V, typename W> __device__ V where(bool c, V a, W b) { return c ? a : (V)b; }
 """
+
+
+KERNELS = []          # every Elementwise made: tests compile each one's CUDA source
 
 
 def _params(spec):
@@ -67,6 +71,7 @@ class Elementwise:
 
     def __init__(self, name, inputs, outputs, body):
         self.name = name
+        self.defined_in = sys._getframe(1).f_globals.get("__name__")   # for the CUDA tests
         self.inputs, self.outputs = _params(inputs), _params(outputs)
         self._in_spec, self._out_spec = inputs, outputs
         statements = [s for s in body.split(";") if s.strip()]
@@ -84,8 +89,16 @@ class Elementwise:
             self.statements.append((target, assign, compile(expr, f"<{name}>", "eval")))
         self.c_body = ";\n".join(s.strip() for s in statements) + ";"
         self._gpu = {}         # dtype -> compiled kernel, or None where it failed its check
+        KERNELS.append(self)
 
     def _check(self, expr, known):
+        # Text both languages parse but read differently: ** (power / dereference),
+        # // (floor division / comment), and integer division (C truncates).
+        for pattern, why in ((r"\*\*|//", "'**' and '//' mean different things in C"),
+                             (r"(?<![\w.])\d+\s*/\s*\d+(?![\w.])",
+                              "C truncates integer division: write 1.0 / 2")):
+            if re.search(pattern, expr):
+                raise ValueError(f"fused kernel {self.name}: {why} ({expr.strip()!r})")
         pos = 0
         while pos < len(expr.rstrip()):
             m = _TOKEN.match(expr, pos)
