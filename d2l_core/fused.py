@@ -92,14 +92,7 @@ class Elementwise:
         KERNELS.append(self)
 
     def _check(self, expr, known):
-        # Text both languages parse but read differently: ** (power / dereference),
-        # // (floor division / comment), and integer division (C truncates).
-        for pattern, why in ((r"\*\*|//", "'**' and '//' mean different things in C"),
-                             (r"(?<![\w.])\d+\s*/\s*\d+(?![\w.])",
-                              "C truncates integer division: write 1.0 / 2")):
-            if re.search(pattern, expr):
-                raise ValueError(f"fused kernel {self.name}: {why} ({expr.strip()!r})")
-        pos = 0
+        tokens, pos = [], 0
         while pos < len(expr.rstrip()):
             m = _TOKEN.match(expr, pos)
             if m is None:
@@ -109,7 +102,17 @@ class Elementwise:
             if m.group(2) and m.group(2) not in known:
                 raise ValueError(f"fused kernel {self.name}: unknown name {m.group(2)!r}; declare "
                                  "it as an input or output, or assign it first")
+            tokens.append(m.group().strip())
             pos = m.end()
+        # Text both languages parse but read differently: ** (power / dereference),
+        # // (floor division / a comment) and the division of two integers (C truncates).
+        for a, b, c in zip(tokens, tokens[1:] + [""], tokens[2:] + ["", ""]):
+            if a == b and a in "*/":
+                raise ValueError(f"fused kernel {self.name}: '{a}{a}' means different things in "
+                                 f"Python and C; write x * x, or / ({expr.strip()!r})")
+            if b == "/" and a.isdigit() and c.isdigit():
+                raise ValueError(f"fused kernel {self.name}: C truncates {a} / {c} to an integer; "
+                                 f"write {a}.0 / {c} ({expr.strip()!r})")
 
     def __call__(self, *args):
         n_in = len(self.inputs)
