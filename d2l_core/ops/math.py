@@ -961,7 +961,9 @@ def _cast_grad(dy, inputs, y, attrs):
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clamp every element into [min, max] (``tf.clip_by_value``).
 
-    The gradient passes where ``min <= t <= max`` and is zero outside.
+    The gradient passes where ``min <= t <= max`` and is zero outside. As in
+    TensorFlow, it is max(min(t, max), min): bounds the wrong way round give
+    ``min`` everywhere, not an error (checking would stop a GPU to read the answer).
 
     >>> d2l.clip_by_value([-2.0, 0.5, 3.0], 0.0, 1.0).numpy()
     array([0. , 0.5, 1. ], dtype=float32)
@@ -970,11 +972,8 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     lo, _ = pair(clip_value_min, t, "clip_by_value")
     hi, _ = pair(clip_value_max, t, "clip_by_value")
     a, l, h = arrays("clip_by_value", t, lo, hi)
-    if (l > h).any():
-        raise InvalidArgumentError(f"clip_by_value: clip_value_min must be <= clip_value_max, "
-                                   f"got {l} > {h}", op="clip_by_value")
     try:
-        z = wrap(np.minimum(np.maximum(a, l), h))
+        z = wrap(np.maximum(np.minimum(a, h), l))
     except ValueError:
         broadcast_shape("clip_by_value", a.shape, l.shape)
         broadcast_shape("clip_by_value", a.shape, h.shape)
