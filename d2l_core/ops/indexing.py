@@ -9,6 +9,9 @@ scatters and ``gather_nd`` are each other's gradients, as in TensorFlow.
 
 Indices are checked as TensorFlow's CPU kernels check them: an index outside
 its axis (a negative one too) raises ``InvalidArgumentError`` naming the entry.
+On a GPU, ``gather`` and ``gather_nd`` follow TensorFlow's GPU kernels instead:
+an index out of range gives 0 there, with no error, because checking would
+stop the GPU until the host has read the answer.
 
 >>> import d2l_core as d2l
 >>> t = d2l.constant([[0, 5], [1, 6], [2, 7]])
@@ -20,14 +23,14 @@ import builtins
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, fused
 from ..errors import DTypeMismatchError, InvalidArgumentError, InvalidIndexError
 from ..tensor import Tensor, convert_to_tensor
 from ._op import (arrays, as_tensor, numbers_only, normalize_axis, record, shape_tuple, tapes, wrap,
                   xp_of)
 from .array import shape, take_grad, zeros_like
 from .broadcast import broadcast_to, reshape
-from .math import cast, divide, equal, multiply, negative
+from .math import cast, divide, equal, multiply, negative, where
 from .registry import (COMPOSITE, NOT_DIFFERENTIABLE, Sample, Test, distinct, gradient, op,
                        random_axis, random_index, random_shape, uniform)
 
@@ -117,6 +120,36 @@ def _check_rows(op, iv, dims, what, batch_dims=0):
         "allowed)", op=op)
 
 
+# One launch for both: ``ok`` where 0 <= i < n, and ``safe``, i there and 0 elsewhere.
+_in_range = fused.Elementwise("index_in_range", "T i, T n", "T safe, bool ok",
+                              "ok = (i >= 0) * (i < n); safe = where(ok, i, 0)")
+
+
+def _in_range_on_device(iv, dims):
+    """On a GPU: indices that are safe to use (0 where out of range) and where they were valid.
+
+    ``dims``: one length per coordinate on the last axis of ``iv`` (rows), or an int
+    (every element one index).
+    """
+    xp = xp_of(iv)
+    safe, ok = xp.empty_like(iv), xp.empty(iv.shape, bool)
+    if isinstance(dims, int):
+        _in_range(iv, dims, safe, ok)
+        return safe, ok
+    row_ok = xp.empty(iv.shape[:-1], bool)
+    for j, n in enumerate(dims):
+        _in_range(iv[..., j], n, safe[..., j], row_ok if j == 0 else ok[..., j])
+        if j:
+            xp.logical_and(row_ok, ok[..., j], out=row_ok)
+    return safe, row_ok
+
+
+def _zero_where_invalid(y, ok, shape):
+    """``y`` with 0 where ``ok`` (reshaped to broadcast) is False: recorded, so the
+    gradient is 0 there too."""
+    return where(wrap(ok.reshape(shape)), y, zeros_like(y))
+
+
 def _same_dtype_as(op, value, dtype, what):
     """``value`` as a Tensor of ``dtype``: Python values are converted, Tensors must match."""
     if isinstance(value, Tensor):
@@ -185,7 +218,13 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     _same_batch("gather", x, idx, b)
     a, iv = arrays("gather", x, idx)
     n = a.shape[ax]
-    if iv.size:
+    ok = None
+    if xp_of(iv) is not np:     # a GPU: TensorFlow's GPU kernel gives 0, checks nothing
+        iv, ok = _in_range_on_device(iv, n)
+        if n == 0:              # nothing to pick from: a 1-long axis of zeros to pick
+            a = xp_of(a).zeros(a.shape[:ax] + (1,) + a.shape[ax + 1:], a.dtype)
+            x = wrap(a)
+    elif iv.size:
         bad = (iv < 0) | (iv >= n)
         if bool(bad.any()):
             pos = np.unravel_index(int(bad.reshape(-1).argmax()), iv.shape)
@@ -199,7 +238,11 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     else:       # batch and middle axes by aranges, so every index array sits together up front
         index = (*_grid(xp_of(iv), a.shape[:ax], iv.ndim - b),
                  iv.reshape(iv.shape[:b] + (1,) * (ax - b) + iv.shape[b:]))
-    return _take("gather", x, a, index, accumulate=True)
+    y = _take("gather", x, a, index, accumulate=True)
+    if ok is not None:
+        y = _zero_where_invalid(y, ok, iv.shape[:b] + (1,) * (ax - b) + iv.shape[b:]
+                                + (1,) * (a.ndim - ax - 1))
+    return y
 
 
 # ================================================================ gather_nd
@@ -266,13 +309,23 @@ def gather_nd(params, indices, batch_dims=0, name=None):
         x = reshape(x, x._value.shape[:b] + (1,) + x._value.shape[b:])
     a, iv = arrays("gather_nd", x, idx)
     xp = xp_of(iv)
+    ok = None
     if k == 0:
         iv = xp.zeros(iv.shape[:-1] + (1,), iv.dtype)
+    elif xp is not np:          # a GPU: TensorFlow's GPU kernel gives 0, checks nothing
+        iv, ok = _in_range_on_device(iv, a.shape[b:b + k])
+        if 0 in a.shape[b:b + k]:
+            a = xp.zeros(a.shape[:b] + tuple(max(d, 1) for d in a.shape[b:b + k])
+                         + a.shape[b + k:], a.dtype)
+            x = wrap(a)
     else:
         _check_rows("gather_nd", iv, a.shape, "param shape", b)
     index = _grid(xp, a.shape[:b], iv.ndim - 1 - b) + tuple(iv[..., j]
                                                              for j in range(iv.shape[-1]))
-    return _take("gather_nd", x, a, index, accumulate=True)
+    y = _take("gather_nd", x, a, index, accumulate=True)
+    if ok is not None:
+        y = _zero_where_invalid(y, ok, ok.shape + (1,) * (a.ndim - b - k))
+    return y
 
 
 # ================================================================ scatters
