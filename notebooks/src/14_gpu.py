@@ -25,6 +25,7 @@
 # * explain *soft placement*, the fallback to the CPU when no GPU exists, and turn it off to get an error instead;
 # * time an operation properly: warm up first, repeat, and wait for the GPU to finish;
 # * read a CPU-versus-GPU timing curve and explain why small operations gain nothing from a GPU;
+# * keep a GPU busy: avoid reading values inside a training step, and explain why;
 # * say what runs where with and without a GPU, and install CuPy to use one.
 #
 # Every name is TensorFlow's (`import d2l_core as tf` works too).
@@ -346,7 +347,67 @@ plt.show()
 # deep learning on a GPU uses **large batches**: one big matrix product keeps
 # thousands of GPU cores busy, while many small ones mostly pay overhead.
 #
-# ## 14.5 What runs where
+# ## 14.5 Keeping a GPU busy: launches and round trips
+#
+# The timing experiment hints at how a GPU wants to be used. Every operation
+# on a GPU is a *kernel launch*: the host (the CPU running Python) puts a
+# small program in the GPU's queue and goes on at once. A training step of
+# chapter 9's network is a few dozen launches: the matrix products, the bias
+# additions, the ReLUs, the loss, their gradients and the optimizer's updates.
+# While the GPU works through the queue, Python is already preparing the next
+# launches, so the two run side by side.
+#
+# Two things break that rhythm.
+#
+# * **Round trips to the host.** `.numpy()`, `float(loss)`, `print(loss)` and
+#   `if loss < 0.1:` need the *value* of a tensor. On a GPU the host must then
+#   wait until everything queued before it has run, and only then can it
+#   queue more: the GPU sits idle while Python catches up. Once per epoch
+#   this costs nothing; once per step it can cost more than the step.
+# * **Many small launches.** Each launch costs the host several microseconds,
+#   whatever the size of the array. With small batches the GPU finishes a
+#   kernel faster than the host can launch the next one, and the launch rate
+#   is the speed limit. This is why the engine's optimizers update each
+#   variable with one *fused* kernel (Adam's ten arithmetic steps in one
+#   launch), as PyTorch's fused optimizers do.
+#
+# So a training loop on a GPU keeps its running totals as tensors and reads
+# them once per epoch. Keras's `fit` works that way; in a loop of your own,
+# write it like this (it runs anywhere, and on a GPU it never waits inside
+# the loop):
+
+# %%
+rng = np.random.default_rng(0)
+features = rng.normal(size=(512, 3)).astype(np.float32)
+targets = features @ np.array([[2.0], [-1.0], [0.5]], np.float32) + 0.3
+
+w = d2l.Variable(d2l.zeros((3, 1)))
+b = d2l.Variable(0.0)
+optimizer = d2l.keras.optimizers.SGD(learning_rate=0.1)
+batches = d2l.data.Dataset.from_tensor_slices((features, targets)).batch(64)
+
+for epoch in range(3):
+    total = d2l.constant(0.0)          # a tensor: adding to it queues work, nothing waits
+    for x, y in batches:
+        with d2l.GradientTape() as tape:
+            loss = d2l.reduce_mean((d2l.matmul(x, w) + b - y) ** 2)
+        grads = tape.gradient(loss, [w, b])
+        optimizer.apply_gradients(zip(grads, [w, b]))
+        total += loss
+    print(f'epoch {epoch}: mean loss {(total / 8).numpy():.4f}')   # one round trip per epoch
+
+# %% [markdown]
+# A few of TensorFlow's operations behave differently on a GPU for the same
+# reason: a check of the input's values would be a round trip. `d2l.gather`
+# with an index outside the tensor raises an `InvalidArgumentError` on the
+# CPU, but on a GPU it quietly returns 0 for that index; and
+# `d2l.nn.sparse_softmax_cross_entropy_with_logits` with a label outside
+# `[0, classes)` gives a NaN loss on a GPU instead of an error. The engine
+# follows TensorFlow in both, so when a GPU run gives zeros or NaNs you cannot
+# explain, run the same code on the CPU (`with d2l.device('/cpu:0'):`) to get
+# the error message.
+#
+# ## 14.6 What runs where
 #
 # | | without a GPU (or without CuPy) | with a CUDA GPU and CuPy |
 # |---|---|---|
@@ -369,7 +430,7 @@ plt.show()
 # raises `RuntimeError: Visible devices cannot be modified after being
 # initialized`.
 #
-# ## 14.6 Installing CuPy
+# ## 14.7 Installing CuPy
 #
 # The engine's GPU support is CuPy, an optional dependency. On a Linux machine
 # with an NVIDIA GPU and its CUDA driver, install the course with its `gpu`
@@ -410,6 +471,9 @@ plt.show()
 #   result before stopping the clock.
 # * Small operations cost a fixed overhead on any device; a GPU pays off for
 #   large matrix products, which is why training uses large batches.
+# * A GPU runs a queue of kernel launches while Python goes on. Reading a value
+#   (`.numpy()`, `float()`, `print`, `if`) makes the host wait for the queue:
+#   keep running totals as tensors and read them once per epoch.
 # * `pip install -e ".[gpu]"` adds CuPy; with a GPU, operations outside any
 #   `d2l.device` block then run on GPU:0, as in TensorFlow
 #   (`d2l.config.set_visible_devices([], 'GPU')`, before the first op, hides it).
@@ -461,4 +525,14 @@ plt.show()
 #    It depends on the machine: that is the point of measuring. Typically
 #    the CPU levels off from a few hundred on; a GPU, with its larger launch
 #    overhead, overtakes it somewhere between $n = 128$ and $n = 512$.
+#    </details>
+# 6. A training loop prints `float(loss)` after every step. Why is that slow on
+#    a GPU but not on the CPU? How does the loop in section 14.5 avoid it?
+#    <details><summary>Answer</summary>
+#
+#    `float(loss)` needs the loss's value, so the host waits until the GPU has
+#    run every queued kernel, and the GPU then waits for the host to queue the
+#    next step: the two stop working side by side. On the CPU the value is
+#    already there. The loop in 14.5 adds each loss to a tensor, which only
+#    queues an addition, and reads the total once per epoch.
 #    </details>
