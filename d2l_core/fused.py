@@ -63,16 +63,23 @@ def _params(spec):
 class Elementwise:
     """One fused elementwise kernel: ``inputs`` and ``outputs`` declared as CuPy declares them.
 
+    ``kind`` says which dtypes ``T`` may be, 'float' or 'int' (the tests compile
+    each kernel's CUDA for those).
+
     >>> axpy = Elementwise("axpy", "T x, T a", "T y", "y = y + a * x")
     >>> y = np.ones(3, np.float32)
     >>> axpy(np.arange(3, dtype=np.float32), 2.0, y)
     array([1., 3., 5.], dtype=float32)
     """
 
-    def __init__(self, name, inputs, outputs, body):
-        self.name = name
+    def __init__(self, name, inputs, outputs, body, kind="float"):
+        self.name, self.kind = name, kind     # kind of T: 'float' or 'int' (the CUDA tests)
         self.defined_in = sys._getframe(1).f_globals.get("__name__")   # for the CUDA tests
         self.inputs, self.outputs = _params(inputs), _params(outputs)
+        for _, n in self.inputs + self.outputs:
+            if n in ("i", "T") or n.startswith("_"):   # CuPy's loop index, type and internals
+                raise ValueError(f"fused kernel {name}: {n!r} is reserved in CuPy kernels; "
+                                 "choose another parameter name")
         self._in_spec, self._out_spec = inputs, outputs
         statements = [s for s in body.split(";") if s.strip()]
         self.statements = []

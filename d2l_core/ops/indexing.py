@@ -121,8 +121,9 @@ def _check_rows(op, iv, dims, what, batch_dims=0):
 
 
 # One launch for both: ``ok`` where 0 <= i < n, and ``safe``, i there and 0 elsewhere.
-_in_range = fused.Elementwise("index_in_range", "T i, T n", "T safe, bool ok",
-                              "ok = (i >= 0) * (i < n); safe = where(ok, i, 0)")
+_in_range = fused.Elementwise("index_in_range", "T index, T n", "T safe, bool ok",
+                              "ok = (index >= 0) * (index < n); safe = where(ok, index, 0)",
+                              kind="int")
 
 
 def _in_range_on_device(iv, dims):
