@@ -3,9 +3,9 @@
 ``d2l_core.fused`` kernels run as NumPy statements on the CPU, so the rest of
 the suite checks their arithmetic; what only a GPU would show is whether the
 same text is valid CUDA. NVIDIA's runtime compiler (NVRTC, the ``dev`` extra's
-``nvidia-cuda-nvrtc`` wheel) needs no GPU: this compiles each kernel for
-the dtypes its ``kind`` names (float32 and float64, or int32 and int64) inside a wrapper that binds the parameters as CuPy's
-``ElementwiseKernel`` does (inputs as ``const`` values, outputs as references,
+``nvidia-cuda-nvrtc`` wheel) needs no GPU: this compiles each kernel for the
+dtypes its ``kind`` names (float32 and float64, or int32 and int64) inside a
+wrapper that binds the parameters as CuPy's ``ElementwiseKernel`` does (inputs as ``const`` values, outputs as references,
 the ``T`` typedef before the preamble), with the options fused.py passes.
 """
 import ctypes
