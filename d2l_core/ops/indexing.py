@@ -9,9 +9,9 @@ scatters and ``gather_nd`` are each other's gradients, as in TensorFlow.
 
 Indices are checked as TensorFlow's CPU kernels check them: an index outside
 its axis (a negative one too) raises ``InvalidArgumentError`` naming the entry.
-On a GPU, ``gather`` and ``gather_nd`` follow TensorFlow's GPU kernels instead:
-an index out of range gives 0 there, with no error, because checking would
-stop the GPU until the host has read the answer.
+On a GPU they follow TensorFlow's GPU kernels instead, because checking would
+stop the GPU until the host has read the answer: ``gather`` and ``gather_nd``
+give 0 for an index out of range, and the scatters ignore such a row.
 
 >>> import d2l_core as d2l
 >>> t = d2l.constant([[0, 5], [1, 6], [2, 7]])
@@ -386,6 +386,27 @@ def _scatter_into(out, iv, uv, how):
         getattr(xp_of(out), _COMBINE[how]).at(out, index, uv)
 
 
+def _scattered(op, base, iv, uv, how):
+    """A new array: ``base`` with ``uv`` combined in at the rows of ``iv``.
+
+    On the CPU a row out of range raises TensorFlow's error. On a GPU it is
+    ignored, as TensorFlow's GPU kernels do (checking would be a host round trip):
+    such rows are sent to one extra slice past the end of axis 0, cut off after.
+    """
+    if xp_of(iv) is np:
+        _check_rows(op, iv, base.shape, "shape")
+        out = base.copy()
+        _scatter_into(out, iv, uv, how)
+        return out
+    xp = xp_of(iv)
+    safe, ok = _in_range_on_device(iv, base.shape[:iv.shape[-1]])
+    safe[..., 0] = xp.where(ok, safe[..., 0], base.shape[0])
+    out = xp.empty((base.shape[0] + 1,) + base.shape[1:], base.dtype)
+    out[:-1] = base
+    _scatter_into(out, safe, uv, how)
+    return out[:-1]
+
+
 @op("ScatterNd", test=Test(samples=_scatter_nd_samples))
 def scatter_nd(indices, updates, shape, name=None):
     """Zeros of ``shape`` with ``updates`` added at rows of coordinates (``tf.scatter_nd``).
@@ -400,10 +421,7 @@ def scatter_nd(indices, updates, shape, name=None):
     target = shape_tuple("scatter_nd", shape)
     _check_scatter("scatter_nd", idx, u, target, "shape")
     uv, iv = arrays("scatter_nd", u, idx)
-    _check_rows("scatter_nd", iv, target, "shape")
-    out = xp_of(uv).zeros(target, uv.dtype)
-    _scatter_into(out, iv, uv, "add")
-    y = wrap(out)
+    y = wrap(_scattered("scatter_nd", xp_of(uv).zeros(target, uv.dtype), iv, uv, "add"))
     if tapes:
         record("scatter_nd", (u,), y, {"indices": idx})
     return y
@@ -423,10 +441,7 @@ def _tensor_scatter(op, how, tensor, indices, updates):
     u = _same_dtype_as(op, updates, x._dtype, "updates")
     _check_scatter(op, idx, u, x.shape, "the tensor's shape")
     a, uv, iv = arrays(op, x, u, idx)
-    _check_rows(op, iv, a.shape, "shape")
-    out = a.copy()
-    _scatter_into(out, iv, uv, how)
-    y = wrap(out)
+    y = wrap(_scattered(op, a, iv, uv, how))
     if tapes:
         record(op, (x, u), y, {"indices": idx})
     return y

@@ -270,10 +270,10 @@ def fake_gpu(monkeypatch):
     fake_cupy.install(monkeypatch)
 
 
-def test_gather_on_a_gpu_gives_zero_for_an_index_out_of_range_as_tensorflow(fake_gpu):
+def test_indices_out_of_range_on_a_gpu_give_zero_or_are_ignored_as_tensorflow(fake_gpu):
     """TF's documented GPU semantics: gather and gather_nd store 0 for an out-of-range
-    index and raise nothing (checking would make the host wait for the GPU); the
-    gradient is 0 there too. No host sync happens for indices already on the GPU."""
+    index and the scatters ignore such a row, raising nothing (checking would make the
+    host wait for the GPU); gradients follow. No host sync for indices on the GPU."""
     with tf.device("/gpu:0"):
         x = tf.Variable([[1.0, 2.0, 3.0]])
         i = tf.constant([[0, 3], [-1, 2]])
@@ -287,9 +287,16 @@ def test_gather_on_a_gpu_gives_zero_for_an_index_out_of_range_as_tensorflow(fake
         assert counts.syncs == 0, counts.sync_log
         np.testing.assert_array_equal(z.numpy(), [2.0, 0.0, 0.0])
         assert "GPU" in z.device
-        # scatter_nd still checks (TF's GPU kernel would drop the row): an error, not a guess
-        with pytest.raises(InvalidArgumentError, match=r"indices\[0\] = \[7\] does not index"):
-            tf.scatter_nd([[7]], [1.0], [3])
+        # the scatters ignore a row out of range, gradients included
+        u = tf.Variable([1.0, 2.0, 3.0])
+        with tf.GradientTape() as tape:
+            s = tf.scatter_nd([[7], [1], [-1]], u, [3])
+            t = tf.tensor_scatter_nd_update(s, [[0], [3]], [5.0, 6.0])
+        np.testing.assert_array_equal(s.numpy(), [0.0, 2.0, 0.0])
+        np.testing.assert_array_equal(t.numpy(), [5.0, 2.0, 0.0])
+        np.testing.assert_array_equal(tape.gradient(t, u).numpy(), [0.0, 1.0, 0.0])
+        added = tf.tensor_scatter_nd_add(tf.ones((2, 2)), [[1, 0], [1, 2], [2, 0]], [1.0, 2.0, 3.0])
+        np.testing.assert_array_equal(added.numpy(), [[1.0, 1.0], [2.0, 1.0]])
         assert "GPU" in tf.repeat(x, 2).device and "GPU" in tf.pad(x, [[0, 0], [2, 2]], "SYMMETRIC").device
 
 
