@@ -375,3 +375,19 @@ def test_cupy_is_imported_at_the_first_op_not_at_import():
     out = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["CPU:0"]
+
+
+def test_the_stand_in_refuses_what_cupy_lacks():
+    """The stand-in serves only names CuPy has (tests/support/cupy_api.json, from CuPy
+    itself), so a GPU path that calls a NumPy-only function fails here, not on a GPU."""
+    a = fake_cupy.asarray(np.arange(3.0))
+    with pytest.raises(TypeError, match="no implementation found for 'numpy.insert'"):
+        np.insert(a, 0, 1.0)
+    with pytest.raises(AttributeError, match="geomspace"):
+        fake_cupy.module.geomspace
+    with pytest.raises(NotImplementedError, match="multiply.at"):
+        np.multiply.at(a, [0], 2.0)
+    with pytest.raises(AttributeError, match="ctypes"):
+        a.ctypes
+    np.add.at(a, [0, 0], 1.0)                                    # CuPy has this one
+    assert a.get().tolist() == [2.0, 1.0, 2.0]

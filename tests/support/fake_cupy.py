@@ -21,9 +21,12 @@ the device's queue as ``cudaMemcpy`` from pageable memory does). The
 launch-budget tests use it to keep a training step free of round trips.
 
 NumPy functions called on it dispatch through ``__array_ufunc__`` and
-``__array_function__`` exactly as they dispatch to CuPy. What it cannot
-show is whether a CuPy function exists or matches NumPy's signature:
-that needs a real GPU (the same suite runs there with ``gpu``).
+``__array_function__`` exactly as they dispatch to CuPy. Only names CuPy
+has are served: ``cupy_api.json`` (written by ``tools/cupy_api.py`` from
+CuPy itself) lists its functions, its ``ndarray`` attributes and the ufuncs
+whose ``.at`` works, and anything else fails as it would on a GPU. What it
+cannot show is whether a CuPy function matches NumPy's signature and results
+in every case: that needs a real GPU (the same suite runs there with ``gpu``).
 
 Install it with :func:`install` (pytest's ``monkeypatch``), which points
 ``d2l_core.backend`` at it and says one GPU exists. The runtime has started
@@ -35,9 +38,25 @@ Setting ``D2L_STAND_IN_GPU=1`` for a pytest run makes the stand-in the
 default device for the whole run (:func:`install_for_session`).
 """
 import contextlib
+import json
+import os
 import types
 
 import numpy as np
+
+with open(os.path.join(os.path.dirname(__file__), "cupy_api.json")) as _f:
+    CUPY_API = json.load(_f)
+_NAMES = {ns: frozenset(names) for ns, names in CUPY_API["namespaces"].items()}
+_NDARRAY = frozenset(CUPY_API["ndarray"])
+_UFUNC_AT = frozenset(CUPY_API["ufunc_at"])
+
+
+def _cupy_has(func):
+    """Whether CuPy implements the NumPy function ``func`` (in the same namespace)."""
+    for ns, module in (("linalg", np.linalg), ("fft", np.fft)):
+        if getattr(module, func.__name__, None) is func:
+            return func.__name__ in _NAMES[ns]
+    return func.__name__ in _NAMES[""]
 
 HOST_ERROR = ("Implicit conversion to a NumPy array is not allowed. "
               "Please use `.get()` to construct a NumPy array explicitly.")
@@ -166,6 +185,9 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
     # -- NumPy dispatch, as CuPy implements it
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         where = f"{ufunc.__name__}.{method}" if method != "__call__" else ufunc.__name__
+        if method == "at" and ufunc.__name__ not in _UFUNC_AT:
+            raise NotImplementedError(f"cupy.{ufunc.__name__}.at is not supported: CuPy "
+                                      f"{CUPY_API['cupy']} has .at for {sorted(_UFUNC_AT)} only")
         inputs = _unwrap(inputs, where)
         if "out" in kwargs:
             kwargs["out"] = _unwrap(kwargs["out"], where)
@@ -178,6 +200,10 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
 
     def __array_function__(self, func, types, args, kwargs):
         where = func.__name__
+        if not _cupy_has(func):
+            raise TypeError(f"no implementation found for 'numpy.{where}' on types that implement "
+                            "__array_function__: [<class 'cupy.ndarray'>] (CuPy "
+                            f"{CUPY_API['cupy']} has no cupy.{where})")
         args, kwargs = _unwrap(args, where), _unwrap(kwargs, where)
         with np.errstate(all="ignore"):
             result = func(*args, **kwargs)
@@ -187,6 +213,9 @@ class ndarray(np.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
 
     # -- the ndarray interface: forward, keep results on the device
     def __getattr__(self, name):
+        if name not in _NDARRAY:
+            raise AttributeError(f"'cupy.ndarray' object has no attribute {name!r} "
+                                 f"(CuPy {CUPY_API['cupy']})")
         value = getattr(self._a, name)
         if callable(value):
             def method(*args, **kwargs):
@@ -361,8 +390,9 @@ class _Module(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        if not hasattr(np, name):
-            raise AttributeError(f"fake_cupy has no attribute {name!r}")
+        if not hasattr(np, name) or name not in _NAMES[""]:
+            raise AttributeError(f"module 'cupy' has no attribute {name!r} (CuPy "
+                                 f"{CUPY_API['cupy']}; the stand-in serves CuPy's names only)")
         value = getattr(np, name)
         if callable(value) and not isinstance(value, type):
             return _forward(name)
