@@ -248,6 +248,8 @@ def run(show_log=False):
     info = h.machine_info(torch)
     info["counted on"] = ("d2l_core: tests/support/fake_cupy.py stand-in GPU (default device); "
                           "PyTorch: CPU, torch.profiler")
+    # counts, not timings: the "machine was busy" warning of write_results does not apply
+    info["clock"] = "none: these are counts, which no load on the process changes"
     info.update(info_extra)
     return info, sections
 
