@@ -73,7 +73,7 @@ def d2l_counts(opt_name, batch=BATCH):
     with fake_cupy.counting() as out["backward"]:
         grads = tape.gradient(loss, model.params)
     with fake_cupy.counting() as out["optimizer"]:
-        model.opt.apply_gradients(zip(grads, model.params))
+        model.opt.apply_gradients(zip(grads, model.params, strict=True))
     with fake_cupy.counting() as out["step"]:        # the whole step in one go, as a check
         model.step(x, y)
     return out

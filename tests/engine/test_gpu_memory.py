@@ -34,7 +34,7 @@ POOL_SLACK = 64 * 1024
 def mlp_params(sizes=SIZES, seed=0):
     rng = np.random.default_rng(seed)
     params = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
+    for fan_in, fan_out in zip(sizes, sizes[1:], strict=False):
         limit = np.sqrt(6 / (fan_in + fan_out))
         params += [rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32),
                    np.zeros(fan_out, np.float32)]
@@ -61,7 +61,7 @@ def make_step(optimizer, params):
         with d2l.GradientTape() as tape:
             loss = mlp_loss(params, x, y)
         grads = tape.gradient(loss, params)
-        optimizer.apply_gradients(zip(grads, params))
+        optimizer.apply_gradients(zip(grads, params, strict=True))
         return loss
     return step
 
@@ -81,7 +81,7 @@ def keras_step(optimizer, sizes=SIZES):
         with d2l.GradientTape() as tape:
             loss = loss_fn(y, model(x))
         grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return loss
     return step
 
