@@ -39,6 +39,7 @@ starts and before it stops, so it counts the work, not its launch.
 PyTorch is optional (its columns say "n/a" without a CUDA build of torch).
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -356,9 +357,13 @@ def keras_section(cp, torch, quick):
     labels = rng.integers(0, 10, rows_n).astype(np.uint8)
     x = images.astype(np.float32) / 255.0
     y = np.eye(10, dtype=np.float32)[labels]
-    out = {}
+    out, stand_in_launches = {}, {}
     for where, dev in (("CPU", "/cpu:0"), ("GPU", "/gpu:0")):
-        with d2l.device(dev):
+        counting = contextlib.nullcontext(None)
+        if is_stand_in(cp):                 # the CPU run must launch nothing on the (stand-in) GPU
+            import fake_cupy
+            counting = fake_cupy.counting()
+        with counting as counts, d2l.device(dev):
             d2l.random.set_seed(0)
             model = keras.Sequential([keras.layers.Flatten(input_shape=(28, 28)),
                                       keras.layers.Dense(256, activation="relu"),
@@ -370,6 +375,8 @@ def keras_section(cp, torch, quick):
             clock = _EpochClock(device_sync(cp))
             hist = model.fit(x, y, batch_size=batch, epochs=epochs, shuffle=False, verbose=0,
                              callbacks=[clock])
+        if counts is not None:
+            stand_in_launches[where] = counts.launches
         placed = model.trainable_variables[0].device
         out[where] = {"first": clock.times[0], "later": statistics.median(clock.times[1:]),
                       "loss": hist.history["loss"][-1], "placed": placed.rsplit("device:", 1)[-1]}
@@ -383,7 +390,14 @@ def keras_section(cp, torch, quick):
     header = [f"Keras fit, chapter 11 MLP, {rows_n:,} x 28 x 28, batch {batch}",
               "first epoch (traces)", f"later epochs (median of {epochs - 1})", "per step",
               "last loss", "variables on"]
-    return h.markdown_table(header, rows)
+    body = h.markdown_table(header, rows)
+    if stand_in_launches:
+        body += ("\n\n(--stand-in: launches on the stand-in GPU during each fit: " +
+                 ", ".join(f"{k} {v}" for k, v in stand_in_launches.items()) +
+                 "; the CPU fit must launch none.)")
+        if stand_in_launches["CPU"]:
+            raise AssertionError(f"the CPU fit launched {stand_in_launches['CPU']} kernels on the GPU")
+    return body
 
 
 def main(argv=None):
@@ -425,27 +439,38 @@ def main(argv=None):
             ("launches", "Kernels and host syncs per MLP train step (issue 17)", launches_section),
             ("keras", "Keras fit of the chapter-11 MNIST model, GPU vs CPU (issue 17)",
              keras_section)]
-    unknown = set(wanted) - {key for key, _, _ in plan}
+    by_key = {key: (title, run) for key, title, run in plan}
+    unknown = set(wanted) - set(by_key)
     if unknown:
         p.error(f"unknown sections: {', '.join(sorted(unknown))}")
     failed = []
-    for key, title, run in plan:
-        if key in wanted:
-            try:
-                body = run(cp, torch, args.quick)
-            except Exception as e:          # one broken section must not hide the others
-                import traceback
-                traceback.print_exc()
-                failed.append(key)
-                body = f"**failed**: {type(e).__name__}: {e}"
-            print(f"\n== {title}\n\n{body}\n")
-            sections.append((title, body))
-    detail = getattr(launches_section, "detail", None)
-    if detail and args.quick:
+    for key in wanted:                      # in the order asked for
+        title, run = by_key[key]
+        try:
+            body = run(cp, torch, args.quick)
+        except Exception as e:              # one broken section must not hide the others
+            import traceback
+            traceback.print_exc()
+            failed.append(key)
+            body = f"**failed**: {type(e).__name__}: {e}"
+        print(f"\n== {title}\n\n{body}\n", flush=True)
+        sections.append((title, body))
+        if not args.quick:                  # after every section: a time limit keeps what is done
+            record(info, sections)
+    if args.quick and getattr(launches_section, "detail", None):
         print("launches: the most frequent device events and sync calls per step:")
-        print(json.dumps(detail, indent=1)[:4000])
+        print(json.dumps(launches_section.detail, indent=1)[:4000])
     if not args.quick:
-        notes = """
+        print(f"(written to {os.path.relpath(os.path.join(h.RESULTS, 'gpu.md'))})")
+    if failed:
+        print(f"benchmarks/gpu.py: sections that failed: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+def record(info, sections):
+    """Write results/gpu.md (and the launch event names) with the sections done so far."""
+    notes = """
 Medians over interleaved repeats (see benchmarks/_harness.py), each timing
 bracketed by device synchronisation. The matmul target is d2l_core within 10%
 of raw CuPy (d2l_core's matmul is CuPy's plus the op's Python checks); the MLP
@@ -464,16 +489,11 @@ Keras fit (issue 17): wall-clock seconds per epoch, the GPU's queue drained
 at each epoch's start and end; the first epoch includes tracing the train step;
 the CPU run uses every core through NumPy's OpenBLAS.
 """
-        path = h.write_results("gpu", "d2l_core on a CUDA GPU (issues 4 and 17)", info, sections,
-                               notes)
-        print(f"(written to {os.path.relpath(path)})")
-        if detail:
-            with open(os.path.join(h.RESULTS, "gpu-launch-events.json"), "w") as f:
-                json.dump(detail, f, indent=1)
-    if failed:
-        print(f"benchmarks/gpu.py: sections that failed: {', '.join(failed)}")
-        return 1
-    return 0
+    h.write_results("gpu", "d2l_core on a CUDA GPU (issues 4 and 17)", info, sections, notes)
+    detail = getattr(launches_section, "detail", None)
+    if detail:
+        with open(os.path.join(h.RESULTS, "gpu-launch-events.json"), "w") as f:
+            json.dump(detail, f, indent=1)
 
 if __name__ == "__main__":
     sys.exit(main())
