@@ -115,6 +115,8 @@ def test_gpu_memory_is_flat_over_1000_training_steps(real_gpu, opt):
             cp.cuda.Device().synchronize()
             seen[i] = (pool.used_bytes(), pool.total_bytes())
     (used_100, total_100), (used_1000, total_1000) = seen[100], seen[1000]
+    print(f"\n{opt}: CuPy pool used/total bytes after step 100: {used_100}/{total_100}, "
+          f"after step 1000: {used_1000}/{total_1000}")
     assert abs(used_1000 - used_100) <= POOL_SLACK, (
         f"{opt}: CuPy pool used {used_100} bytes after step 100, {used_1000} after step 1000")
     assert total_1000 <= total_100 + POOL_SLACK, (
