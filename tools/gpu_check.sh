@@ -48,7 +48,8 @@ run() {
   local stage=$1 limit=$2; shift 2
   local t0=$(date +%s) rc
   echo; echo "===== $stage (limit ${limit}s): $*"
-  timeout -k 10 "$limit" "$@" 2>&1 | tee "$OUT/$stage.txt"
+  # SIGINT first: pytest then stops cleanly and still writes its summary and JUnit file
+  timeout -s INT -k 15 "$limit" "$@" 2>&1 | tee "$OUT/$stage.txt"
   rc=${PIPESTATUS[0]}
   local took=$(( $(date +%s) - t0 )) what
   case $rc in
@@ -120,6 +121,10 @@ if wanted suite; then
   has matplotlib || IGNORE=(--ignore=d2l_core/plot.py)
   run suite "$T_SUITE" "$PY" -m pytest -q tests/engine tests/properties tests/seeds d2l_core \
     "${XDIST[@]}" "${IGNORE[@]}" -p no:cacheprovider --junitxml="$OUT/suite.xml"
+  for dep in $MISSING; do
+    n=$(grep -c "No module named '$dep'\|import.*$dep" "$OUT/suite.txt" 2>/dev/null || true)
+    [ "${n:-0}" -gt 0 ] && note "suite    $n lines of its output mention the missing $dep: those failures are the image's"
+  done
 fi
 
 if wanted bench; then
