@@ -115,6 +115,10 @@ def test_gpu_memory_is_flat_over_1000_training_steps(real_gpu, opt):
             cp.cuda.Device().synchronize()
             seen[i] = (pool.used_bytes(), pool.total_bytes())
     (used_100, total_100), (used_1000, total_1000) = seen[100], seen[1000]
+    weights = sum(int(np.prod(p.shape)) * 4 for p in params)
+    assert used_100 >= weights, (
+        f"CuPy's default pool holds {used_100} bytes, less than the {weights} of the weights: "
+        "d2l_core allocates elsewhere (another allocator?); measure that allocator here instead")
     print(f"\n{opt}: CuPy pool used/total bytes after step 100: {used_100}/{total_100}, "
           f"after step 1000: {used_1000}/{total_1000}")
     assert abs(used_1000 - used_100) <= POOL_SLACK, (
