@@ -27,8 +27,8 @@ writes benchmarks/results/gpu.md:
               accuracy) at batch 512 on synthetic data of MNIST's shape (60,000 x
               28 x 28): seconds per epoch on the GPU and on the CPU (target: GPU faster)
 
-On a machine without a GPU, ``--stand-in`` runs the mlp, launches and keras
-sections on the CuPy stand-in of tests/support/fake_cupy.py (a pretend GPU
+On a machine without a GPU, ``--stand-in`` runs every section (matmul at 1024²,
+copies of 16 MiB) on the CuPy stand-in of tests/support/fake_cupy.py (a pretend GPU
 made of NumPy arrays), quickly and without writing results: it checks the code
 paths (placement, the profiler plumbing), not speed. That is how this file's
 sections are tried before a GPU session.
@@ -106,18 +106,27 @@ def torch_cuda(torch):
 
 def matmul_section(cp, torch, quick):
     import d2l_core as d2l
-    n = 4096
+    n = 1024 if is_stand_in(cp) else 4096      # the stand-in checks code paths, not speed
     flops = 2 * n ** 3
     rng = np.random.default_rng(0)
     an, bn = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
-    ca, cb = d2l.constant(an), d2l.constant(bn)
+    with d2l.device("/cpu:0"):           # a visible GPU is the default device: ask for the CPU
+        ca, cb = d2l.constant(an), d2l.constant(bn)
     with d2l.device("/gpu:0"):
         ga, gb = d2l.constant(an), d2l.constant(bn)
-    assert "GPU" in ga.device
+    assert "GPU" in ga.device and "CPU" in ca.device
+
+    def cpu_matmul():
+        with d2l.device("/cpu:0"):
+            return d2l.matmul(ca, cb)
+
+    def gpu_matmul():
+        with d2l.device("/gpu:0"):
+            return d2l.matmul(ga, gb)
     xa, xb = cp.asarray(an), cp.asarray(bn)
     sync_cp = device_sync(cp)
     rows = []
-    cpu = {"d2l_core": lambda: d2l.matmul(ca, cb), "NumPy": lambda: an @ bn}
+    cpu = {"d2l_core": cpu_matmul, "NumPy": lambda: an @ bn}
     if torch is not None:
         ta, tb = torch.from_numpy(an), torch.from_numpy(bn)
         cpu["PyTorch"] = lambda: ta @ tb
@@ -126,7 +135,7 @@ def matmul_section(cp, torch, quick):
     rows.append(["CPU", f"{gf['d2l_core']:.0f}", f"{gf['NumPy']:.0f} (NumPy)",
                  f"{gf['PyTorch']:.0f}" if "PyTorch" in gf else "n/a",
                  f"{gf['d2l_core'] / gf['NumPy']:.2f}", ""])
-    gpu = {"d2l_core": lambda: d2l.matmul(ga, gb), "CuPy": lambda: xa @ xb}
+    gpu = {"d2l_core": gpu_matmul, "CuPy": lambda: xa @ xb}
     sync = {"d2l_core": sync_cp, "CuPy": sync_cp}
     if torch_cuda(torch):
         ta, tb = torch.from_numpy(an).cuda(), torch.from_numpy(bn).cuda()
@@ -137,7 +146,7 @@ def matmul_section(cp, torch, quick):
     rows.append(["GPU", f"{gf['d2l_core']:.0f}", f"{gf['CuPy']:.0f} (CuPy)",
                  f"{gf['PyTorch']:.0f}" if "PyTorch" in gf else "n/a", f"{ratio:.2f}",
                  "yes" if ratio >= 0.9 else "**no**"])
-    header = ["4096x4096 float32 matmul", "d2l_core GFLOP/s", "raw GFLOP/s", "PyTorch GFLOP/s",
+    header = [f"{n}x{n} float32 matmul", "d2l_core GFLOP/s", "raw GFLOP/s", "PyTorch GFLOP/s",
               "d2l / raw", "within 10% of CuPy?"]
     return h.markdown_table(header, rows)
 
@@ -176,11 +185,13 @@ def mlp_section(cp, torch, quick):
 
 def copies_section(cp, torch, quick):
     import d2l_core as d2l
-    nbytes = 256 * 2 ** 20
+    nbytes = (16 if is_stand_in(cp) else 256) * 2 ** 20
     host = np.random.default_rng(0).random(nbytes // 4, dtype=np.float32)
-    t_host = d2l.constant(host)
+    with d2l.device("/cpu:0"):           # a visible GPU is the default device: ask for the CPU
+        t_host = d2l.constant(host)
     with d2l.device("/gpu:0"):
         t_dev = d2l.constant(host)
+    assert "CPU" in t_host.device and "GPU" in t_dev.device
     dev = cp.asarray(host)
     sync_cp = device_sync(cp)
 
@@ -207,7 +218,7 @@ def copies_section(cp, torch, quick):
         for name, stats in res.items():
             rows.append([direction, name, f"{nbytes / stats['median'] / 1e9:.1f}",
                          h.fmt_time(stats["median"])])
-    header = ["copy (256 MiB float32, pageable host memory)", "how", "GB/s", "median time"]
+    header = [f"copy ({nbytes >> 20} MiB float32, pageable host memory)", "how", "GB/s", "median time"]
     return h.markdown_table(header, rows)
 
 
@@ -404,8 +415,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="few repeats, print only (no results file)")
     p.add_argument("--only", default=None,
-                   help="comma-separated: matmul, mlp, copies, launches, keras (default: all; "
-                        "with --stand-in: mlp, launches, keras)")
+                   help="comma-separated, run in this order: matmul, mlp, copies, launches, "
+                        "keras (default: all)")
     p.add_argument("--threads", type=int, default=None,
                    help="PyTorch CPU threads for the CPU matmul row (default: all cores)")
     p.add_argument("--stand-in", action="store_true",
@@ -414,7 +425,7 @@ def main(argv=None):
     if args.stand_in:
         use_stand_in()
         args.quick = True
-        only = args.only or "mlp,launches,keras"
+        only = args.only or "matmul,mlp,copies,launches,keras"
     else:
         only = args.only or "matmul,mlp,copies,launches,keras"
         reason = gpu_or_reason()
