@@ -6,14 +6,14 @@
 #   STAGES="bench memory" bash tools/gpu_check.sh      # a re-run of some stages only
 #
 # Stages, in order, each under its own time limit (seconds, env overrides; total 465 s):
-#   smoke  (T_SMOKE=45)   d2l.ones(2).device must name GPU:0; the seed programs of tests/seeds
+#   smoke  (T_SMOKE=50)   d2l.ones(2).device must name GPU:0; the seed programs of tests/seeds
 #                         run as programs with default placement (tools/gpu_smoke.py)
 #   suite  (T_SUITE=210)  pytest tests/engine tests/properties tests/seeds d2l_core, default
 #                         placement (the GPU), -n 16 when pytest-xdist is there
 #   bench  (T_BENCH=150)  benchmarks/gpu.py, sections launches,keras,mlp,matmul,copies in that
 #                         order (results/gpu.md is rewritten after each, so a timeout keeps
 #                         the sections done)
-#   memory (T_MEMORY=60)  tests/engine/test_gpu_memory.py: CuPy's pool flat over 1,000 steps
+#   memory (T_MEMORY=55)  tests/engine/test_gpu_memory.py: CuPy's pool flat over 1,000 steps
 #
 # Written under $OUT: env.txt (versions, nvidia-smi), <stage>.txt (each stage's output),
 # suite.xml and memory.xml (JUnit), gpu.md and gpu-launch-events.json (the benchmark),
@@ -35,7 +35,7 @@ export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg
 PY=${PYTHON:-$(command -v python || command -v python3)}
 STAGES=${STAGES:-smoke suite bench memory}
-T_SMOKE=${T_SMOKE:-45} T_SUITE=${T_SUITE:-210} T_BENCH=${T_BENCH:-150} T_MEMORY=${T_MEMORY:-60}
+T_SMOKE=${T_SMOKE:-50} T_SUITE=${T_SUITE:-210} T_BENCH=${T_BENCH:-150} T_MEMORY=${T_MEMORY:-55}
 SUMMARY=$OUT/summary.txt
 : > "$SUMMARY"
 START=$(date +%s)
