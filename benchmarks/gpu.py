@@ -473,10 +473,10 @@ def main(argv=None):
         print(json.dumps(launches_section.detail, indent=1)[:4000])
     if not args.quick:
         print(f"(written to {os.path.relpath(os.path.join(h.RESULTS, 'gpu.md'))})")
-    if failed:
-        print(f"benchmarks/gpu.py: sections that failed: {', '.join(failed)}")
-        return 1
-    return 0
+    done = [k for k in wanted if k not in failed]
+    print(f"benchmarks/gpu.py: sections done: {', '.join(done) or 'none'}"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
 
 
 def record(info, sections):

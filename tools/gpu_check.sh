@@ -4,6 +4,8 @@
 #   bash tools/gpu_check.sh                  # from the repository root; writes under $OUT
 #   OUT=/tmp/gpu_check_out bash tools/gpu_check.sh     # anywhere else (no GPU: stages say so)
 #   STAGES="bench memory" bash tools/gpu_check.sh      # a re-run of some stages only
+#   STAND_IN=1 OUT=/tmp/gco bash tools/gpu_check.sh     # no GPU: the CuPy stand-in plays it
+#                                                       # (code paths only; nothing recorded)
 #
 # Stages, in order, each under its own time limit (seconds, env overrides; total 465 s):
 #   smoke  (T_SMOKE=50)   d2l.ones(2).device must name GPU:0; the seed programs of tests/seeds
@@ -35,6 +37,12 @@ export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg
 PY=${PYTHON:-$(command -v python || command -v python3)}
 STAGES=${STAGES:-smoke suite bench memory}
+STAND_IN=${STAND_IN:-0}
+SI=()
+if [ "$STAND_IN" = 1 ]; then
+  SI=(--stand-in)
+  export D2L_STAND_IN_GPU=1           # the suite: the stand-in is the default device
+fi
 T_SMOKE=${T_SMOKE:-50} T_SUITE=${T_SUITE:-210} T_BENCH=${T_BENCH:-150} T_MEMORY=${T_MEMORY:-55}
 SUMMARY=$OUT/summary.txt
 : > "$SUMMARY"
@@ -107,11 +115,12 @@ done
 GPU=$("$PY" -c "
 from d2l_core import backend
 print('yes' if backend.gpu_count() > 0 else 'no')" 2>/dev/null || echo "no")
+[ "$STAND_IN" = 1 ] && note "gpu      STAND-IN: tests/support/fake_cupy.py plays the GPU (code paths only)"
 [ "$GPU" = yes ] || note "gpu      ABSENT: no CUDA GPU visible to d2l_core (stages run anyway; GPU checks skip)"
 
 # ---------------------------------------------------------------- stages
 if wanted smoke; then
-  run smoke "$T_SMOKE" "$PY" tools/gpu_smoke.py
+  run smoke "$T_SMOKE" "$PY" tools/gpu_smoke.py "${SI[@]}"
 fi
 
 if wanted suite; then
@@ -128,7 +137,7 @@ if wanted suite; then
 fi
 
 if wanted bench; then
-  run bench "$T_BENCH" "$PY" benchmarks/gpu.py --only launches,keras,mlp,matmul,copies
+  run bench "$T_BENCH" "$PY" benchmarks/gpu.py --only launches,keras,mlp,matmul,copies "${SI[@]}"
   for f in benchmarks/results/gpu.md benchmarks/results/gpu-launch-events.json; do
     [ -f "$f" ] && [ "$f" -nt "$OUT/env.txt" ] && cp "$f" "$OUT/"
   done
