@@ -15,6 +15,9 @@ counted without a GPU:
   ufunc / NumPy function / method whose result is new data (views are free), one
   sync per ``get()``, ``float()``, ``int()``, ``bool()``, ``item()`` and per
   host-to-device copy (pageable ``cudaMemcpy`` waits for the queue).
+* CuPy by hand: ``workloads.NumpyMLP`` (gradients written out, the course's
+  "from scratch" MLP) with CuPy as its array module, counted the same way: the
+  floor for a step written op by op without fusing;
 * PyTorch: the same step (``workloads.TorchMLP``) on the CPU under
   ``torch.profiler``; its kernels are counted by the rule of :func:`torch_kernels`
   (leaf aten ops that do work; a ``_foreach_*`` / ``_fused_*`` op is one kernel).
@@ -77,6 +80,22 @@ def d2l_counts(opt_name, batch=BATCH):
     with fake_cupy.counting() as out["step"]:        # the whole step in one go, as a check
         model.step(x, y)
     return out
+
+
+def by_hand_counts(opt_name, batch=BATCH):
+    """fake_cupy.Counts for one step of the MLP written by hand with CuPy (workloads.NumpyMLP)."""
+    import fake_cupy
+    import workloads as w
+    cp = fake_cupy.module
+    update = {"SGD": lambda: w.numpy_sgd(0.1), "Adam": lambda: w.numpy_adam(1e-3)}[opt_name]()
+    model = w.NumpyMLP(w.mlp_init(), update, xp=cp)
+    xn, yn = w.mlp_data(batch)
+    x, y = cp.asarray(xn), cp.asarray(yn)
+    for _ in range(WARMUP):
+        model.step(x, y)
+    with fake_cupy.counting() as c:
+        model.step(x, y)
+    return c
 
 
 def use_stand_in():
@@ -219,14 +238,20 @@ def run(show_log=False):
             info_extra[f"{opt}: phases vs whole step"] = (
                 f"{total} vs {d['step']!r} (the split changes the counts)")
         tv = {label: torch_counts(torch, make) for label, (o, make) in variants.items() if o == opt}
+        hand = by_hand_counts(opt)
         header = ["phase", "d2l_core launches", "d2l_core host syncs"] + \
-                 [f"PyTorch {label} kernels" for label in tv]
+                 [f"PyTorch {label} kernels" for label in tv] + ["CuPy by hand launches / syncs"]
         rows = []
         for phase in PHASES:
-            rows.append([phase, d[phase].launches, d[phase].syncs] + [tv[v][phase][0] for v in tv])
+            rows.append([phase, d[phase].launches, d[phase].syncs] +
+                        [tv[v][phase][0] for v in tv] + [""])
         rows.append(["**step**", f"**{total['launches']}**", f"**{total['syncs']}**"] +
-                    [f"**{sum(tv[v][p][0] for p in PHASES)}**" for v in tv])
+                    [f"**{sum(tv[v][p][0] for p in PHASES)}**" for v in tv] +
+                    [f"**{hand.launches} / {hand.syncs}**"])
         body = h.markdown_table(header, rows)
+        body += f"\n\nCuPy by hand (workloads.NumpyMLP, the whole step): {_log_summary(hand.launch_log)}"
+        if hand.sync_log:
+            body += f"; syncs: {_log_summary(hand.sync_log)}"
         detail = [[phase, _log_summary(d[phase].launch_log), _log_summary(d[phase].sync_log)]
                   for phase in PHASES]
         body += "\n\nd2l_core, what launches and what syncs:\n\n" + h.markdown_table(
