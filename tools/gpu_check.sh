@@ -120,7 +120,7 @@ print('yes' if backend.gpu_count() > 0 else 'no')" 2>/dev/null || echo "no")
 
 # ---------------------------------------------------------------- stages
 if wanted smoke; then
-  run smoke "$T_SMOKE" "$PY" tools/gpu_smoke.py "${SI[@]}"
+  run smoke "$T_SMOKE" "$PY" tools/gpu_smoke.py ${SI[@]+"${SI[@]}"}
 fi
 
 if wanted suite; then
@@ -129,7 +129,7 @@ if wanted suite; then
   IGNORE=()
   has matplotlib || IGNORE=(--ignore=d2l_core/plot.py)
   run suite "$T_SUITE" "$PY" -m pytest -q tests/engine tests/properties tests/seeds d2l_core \
-    "${XDIST[@]}" "${IGNORE[@]}" -p no:cacheprovider --junitxml="$OUT/suite.xml"
+    ${XDIST[@]+"${XDIST[@]}"} ${IGNORE[@]+"${IGNORE[@]}"} -p no:cacheprovider --junitxml="$OUT/suite.xml"
   for dep in $MISSING; do
     n=$(grep -c "No module named '$dep'\|import.*$dep" "$OUT/suite.txt" 2>/dev/null || true)
     [ "${n:-0}" -gt 0 ] && note "suite    $n lines of its output mention the missing $dep: those failures are the image's"
@@ -137,7 +137,7 @@ if wanted suite; then
 fi
 
 if wanted bench; then
-  run bench "$T_BENCH" "$PY" benchmarks/gpu.py --only launches,keras,mlp,matmul,copies "${SI[@]}"
+  run bench "$T_BENCH" "$PY" benchmarks/gpu.py --only launches,keras,mlp,matmul,copies ${SI[@]+"${SI[@]}"}
   for f in benchmarks/results/gpu.md benchmarks/results/gpu-launch-events.json; do
     [ -f "$f" ] && [ "$f" -nt "$OUT/env.txt" ] && cp "$f" "$OUT/"
   done
