@@ -199,3 +199,33 @@ def test_a_kernel_failing_its_check_warns_once_and_gives_the_cpu_results(gpu_def
     assert len(messages) == 1 and "fused kernel adam does not work" in messages[0], messages
     for got, want in zip(gpu_vars, cpu_vars):
         np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE["float32"])
+
+
+def test_a_subclass_with_its_own_update_rule_is_not_fused(gpu_default):
+    """The kernel does Adam._update's arithmetic: a variant of the rule keeps its own."""
+    class HalfAdam(optimizers.Adam):
+        def _update(self, xp, w, g, slots, lr, step):
+            return super()._update(xp, w, g * 0.5, slots, lr, step)
+
+    opt = HalfAdam(0.1)
+    w = d2l.Variable([1.0, 2.0])
+    with fake_cupy.counting() as c:
+        opt.apply_gradients([(d2l.constant([1.0, -1.0]), w)])
+    assert "d2l_adam" not in c.launch_log
+    np.testing.assert_allclose(w.numpy(), [0.9, 2.1], rtol=1e-6)
+    assert optimizers.Adam(0.1)._has_fused() and not opt._has_fused()
+
+
+@pytest.mark.parametrize("clip", ["clipnorm", "global_clipnorm"])
+def test_variables_of_two_dtypes_share_the_global_norm(clip, gpu_default):
+    rng = np.random.default_rng(3)
+    start = [rng.standard_normal(4).astype(np.float32), rng.standard_normal(3)]
+    grads = [[rng.standard_normal(4).astype(np.float32) * 3, rng.standard_normal(3) * 3]
+             for _ in range(2)]
+    make = lambda: optimizers.SGD(0.1, **{clip: 1.0})     # noqa: E731
+    with d2l.device("/CPU:0"):
+        _, cpu_vars = train(make, start, grads)
+    _, gpu_vars = train(make, start, grads)
+    for got, want in zip(gpu_vars, cpu_vars):
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE["float32"])
