@@ -135,8 +135,9 @@ _PREPARE = ("T gc = minimum(maximum(g * scale, -clip), clip); "
             "T wd = where(decay == 0, w, w - decay * w); ")
 
 # min(1, clip / norm) from a sum of squares, on the device: no float() of the norm.
-_clip_scale = fused.Elementwise("clip_scale", "T squares, T clip", "T scale",
-                                "T norm = sqrt(squares); scale = where(norm > clip, clip / norm, 1.0)")
+_clip_scale = fused.Elementwise(
+    "clip_scale", "T squares, T clip", "T scale",
+    "T norm = sqrt(squares); scale = where(norm > clip, clip / norm, 1.0)")
 
 
 def _on_one_gpu(pairs):
@@ -214,8 +215,10 @@ class Optimizer:
         # The fused kernel does the arithmetic of the _update beside it: a subclass with
         # its own _update (a variant of the rule) takes the NumPy-style path.
         cls = type(self)
-        return cls._fused is not None and (
-            cls._fused.__qualname__.rpartition(".")[0] == cls._update.__qualname__.rpartition(".")[0])
+        if cls._fused is None:
+            return False
+        owner = cls._fused.__qualname__.rpartition(".")[0]
+        return cls._update.__qualname__.rpartition(".")[0] == owner
 
     def _steps_done(self):
         """The number of steps taken (``iterations``), without a host sync when it can."""
@@ -361,7 +364,7 @@ class Optimizer:
         scales = self._clip_scales(xp_of(grads[0]), grads)
         clip = math.inf if self.clipvalue is None else float(self.clipvalue)
         decay = 0.0 if not self.weight_decay else lr * float(self.weight_decay)
-        for (_, v), g, scale in zip(pairs, grads, scales):
+        for (_, v), g, scale in zip(pairs, grads, scales, strict=True):
             w = array_of(v)
             xp = xp_of(w)
             if getattr(scale, "dtype", w.dtype) != w.dtype:
@@ -371,7 +374,7 @@ class Optimizer:
             set_array(v, out)
 
     def _clip_scales(self, xp, grads):
-        """Each gradient's factor ``min(1, clip / norm)`` as 0-d device arrays (1.0: no clipping)."""
+        """Each gradient's factor min(1, clip / norm): 0-d device arrays (1.0: no clipping)."""
         if self.clipnorm is None and self.global_clipnorm is None:
             return [1.0] * len(grads)
         squares = xp.stack([xp.vdot(g, g) for g in grads])     # one reduction per gradient
@@ -477,7 +480,7 @@ class SGD(Optimizer):
 
 
 _ADAM_INPUTS = _INPUTS + ", T c1, T c2, T alpha, T eps"
-_ADAM = {   # the arithmetic of Adam._update; c1 = 1 - β₁ and c2 = 1 - β₂ as the CPU rounds them
+_ADAM = {   # Adam._update's arithmetic; c1 = 1 - β₁, c2 = 1 - β₂ (rounded as the CPU does)
     False: fused.Elementwise("adam", _ADAM_INPUTS, "T out, T m, T v", _PREPARE + """
         m = m + (gc - m) * c1;
         v = v + (gc * gc - v) * c2;

@@ -63,7 +63,7 @@ def train(make, start, grads, counts=None):
     for step_grads in grads:
         gs = [d2l.constant(g) for g in step_grads]
         with fake_cupy.counting() as c:
-            opt.apply_gradients(zip(gs, variables))
+            opt.apply_gradients(zip(gs, variables, strict=True))
         if counts is not None:
             counts.append(c)
     return opt, variables
@@ -96,10 +96,10 @@ def test_fused_step_matches_the_cpu_with_one_launch_per_variable(rule, clip, dec
     counts = []
     gpu_opt, gpu_vars = train(lambda: cls(**options), start, grads, counts)
 
-    for got, want in zip(gpu_vars, cpu_vars):
+    for got, want in zip(gpu_vars, cpu_vars, strict=True):
         assert "GPU:0" in got.device
         np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE[dtype])
-    for got, want in zip(gpu_opt.variables(), cpu_opt.variables()):
+    for got, want in zip(gpu_opt.variables(), cpu_opt.variables(), strict=True):
         np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE[dtype])
     assert int(gpu_opt.iterations) == STEPS and "GPU:0" in gpu_opt.iterations.device
 
@@ -197,7 +197,7 @@ def test_a_kernel_failing_its_check_warns_once_and_gives_the_cpu_results(gpu_def
         _, gpu_vars = train(make, start, grads)
     messages = [str(w.message) for w in caught if "fused kernel" in str(w.message)]
     assert len(messages) == 1 and "fused kernel adam does not work" in messages[0], messages
-    for got, want in zip(gpu_vars, cpu_vars):
+    for got, want in zip(gpu_vars, cpu_vars, strict=True):
         np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE["float32"])
 
 
@@ -226,6 +226,6 @@ def test_variables_of_two_dtypes_share_the_global_norm(clip, gpu_default):
     with d2l.device("/CPU:0"):
         _, cpu_vars = train(make, start, grads)
     _, gpu_vars = train(make, start, grads)
-    for got, want in zip(gpu_vars, cpu_vars):
+    for got, want in zip(gpu_vars, cpu_vars, strict=True):
         assert got.dtype == want.dtype
         np.testing.assert_allclose(got.numpy(), want.numpy(), **TOLERANCE["float32"])
