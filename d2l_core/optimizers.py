@@ -4,7 +4,8 @@ Every optimizer follows one loop: ``apply_gradients(zip(grads, variables))``
 updates each variable in place (its ``id()`` never changes) and counts a step
 in ``iterations``. Update arithmetic follows TensorFlow/Keras exactly,
 including where each ``epsilon`` sits. Updates run on the raw arrays of the
-variable's own device, outside any tape.
+variable's own device, outside any tape: on a GPU each rule's update is one
+fused kernel per variable (see "fused GPU updates" below), with no host sync.
 
 >>> import d2l_core as d2l
 >>> w = d2l.Variable(1.0)
@@ -17,7 +18,7 @@ import math
 
 import numpy as np
 
-from . import _logging, backend
+from . import _logging, backend, fused
 from .autodiff import GradientTape
 from .errors import InvalidArgumentError
 from .function import stateful
@@ -120,6 +121,33 @@ class schedules:  # noqa: N801  (keras.optimizers.schedules)
     InverseTimeDecay = InverseTimeDecay
 
 
+# ================================================================ fused GPU updates
+
+# On a GPU every operation is a kernel launch that costs the host microseconds, however
+# small the array; so each rule below also has one fused kernel (d2l_core.fused) doing
+# its whole update in one pass. Every kernel starts with these statements, Keras's options
+# with neutral values when unset: clipvalue (clip = inf), clipnorm or global_clipnorm
+# (scale = 1) and decoupled weight decay (decay = 0; `where` keeps w exact then, inf too).
+# Each statement repeats the CPU path's arithmetic in its order, so results agree to the bit
+# on the CPU stand-in (a GPU's sqrt and division round as NumPy's; fused.py turns off FMA).
+_INPUTS = "T g, T w, T scale, T clip, T decay"
+_PREPARE = ("T gc = minimum(maximum(g * scale, -clip), clip); "
+            "T wd = where(decay == 0, w, w - decay * w); ")
+
+# min(1, clip / norm) from a sum of squares, on the device: no float() of the norm.
+_clip_scale = fused.Elementwise(
+    "clip_scale", "T squares, T clip", "T scale",
+    "T norm = sqrt(squares); scale = where(norm > clip, clip / norm, 1.0)")
+
+
+def _on_one_gpu(pairs):
+    """Whether every variable lives on one GPU (then the fused kernels run)."""
+    arrays = [array_of(v) for _, v in pairs]
+    if any(type(a) is np.ndarray for a in arrays):
+        return False
+    return len({a.device.id for a in arrays}) == 1
+
+
 # ================================================================ the base class
 
 class Optimizer:
@@ -147,6 +175,9 @@ class Optimizer:
 
     _slot_names = ()
     _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
+    # A rule's fused GPU update, (g, w, scale, clip, decay, out, slots, lr, step) -> None,
+    # writing the new w into `out` and the slots in place; None: the NumPy-style path only.
+    _fused = None
 
     def __init__(self, learning_rate=0.001, name=None, **kwargs):
         unknown = set(kwargs) - {*self._CLIPS, "weight_decay"}
@@ -166,6 +197,10 @@ class Optimizer:
         self.weight_decay = kwargs.get("weight_decay")
         self.name = name or type(self).__name__
         self.iterations = Variable(np.int64(0), trainable=False, name="iteration")
+        # The step number as a Python int, beside the array it was read from (or set to):
+        # reading a GPU array is a host sync, so it is read again only if someone assigned
+        # ``iterations`` meanwhile (a restore, a user's assign).
+        self._step_array, self._step_count = array_of(self.iterations), 0
         self._slots = {}      # id(variable) -> (variable, {slot name: array})
 
     @property
@@ -176,11 +211,37 @@ class Optimizer:
     def lr(self, value):
         self.learning_rate = value
 
+    def _has_fused(self):
+        # The fused kernel does the arithmetic of the _update beside it: a subclass with
+        # its own _update (a variant of the rule) takes the NumPy-style path.
+        cls = type(self)
+        if cls._fused is None:
+            return False
+        owner = cls._fused.__qualname__.rpartition(".")[0]
+        return cls._update.__qualname__.rpartition(".")[0] == owner
+
+    def _steps_done(self):
+        """The number of steps taken (``iterations``), without a host sync when it can."""
+        array = array_of(self.iterations)
+        if array is not self._step_array:           # assigned from outside: read it once
+            self._step_array, self._step_count = array, int(array)
+        return self._step_count
+
+    def _count_step(self, step):
+        """Set ``iterations`` to ``step``: on a GPU, +1 on the device (no host -> device copy)."""
+        old = array_of(self.iterations)
+        if type(old) is np.ndarray:
+            new = np.asarray(step, dtype=np.int64)
+        else:
+            new = old + 1                               # one launch; 1 travels as a kernel argument
+        set_array(self.iterations, new)
+        self._step_array, self._step_count = new, step
+
     def _current_lr(self):
         # As in Keras: a schedule gets the step count; any other callable takes no arguments.
         lr = self.learning_rate
         if isinstance(lr, LearningRateSchedule):
-            lr = lr(int(self.iterations))
+            lr = lr(self._steps_done())
         elif callable(lr):
             lr = lr()
         return float(lr)
@@ -255,7 +316,16 @@ class Optimizer:
             return self.iterations
         pairs = self._pairs(items)
         lr = self._current_lr()
-        step = int(array_of(self.iterations)) + 1
+        step = self._steps_done() + 1
+        if self._has_fused() and _on_one_gpu(pairs):
+            self._apply_fused(pairs, lr, step)
+        else:
+            self._apply_numpy(pairs, lr, step)
+        self._count_step(step)
+        return self.iterations
+
+    def _apply_numpy(self, pairs, lr, step):
+        """The update with NumPy-style operations (the CPU's path, tuned for NumPy)."""
         scale = 1.0
         if self.global_clipnorm is not None:    # one factor for all: min(1, clip / global norm)
             norm = math.sqrt(sum(float((array_of(g) * array_of(g)).sum()) for g, _ in pairs))
@@ -279,13 +349,47 @@ class Optimizer:
                 gv = gv * scale
             if decay is not None:               # decoupled weight decay, before the update
                 w = w - decay * w
-            entry = self._slots.get(id(v))
-            if entry is None or entry[0] is not v:
-                entry = self._slots[id(v)] = (v, self._new_slots(xp, w))
-            new = self._update(xp, w, gv, entry[1], lr, step)
+            new = self._update(xp, w, gv, self._slots_of(v, xp, w), lr, step)
             set_array(v, new.astype(w.dtype, copy=False))
-        set_array(self.iterations, np.asarray(step, dtype=np.int64))
-        return self.iterations
+
+    def _apply_fused(self, pairs, lr, step):
+        """The update on a GPU: one fused kernel per variable (:attr:`_fused`), no host sync.
+
+        Each kernel also clips the gradient (``clipvalue``; ±inf when unset), scales it
+        (``clipnorm``/``global_clipnorm``: a 0-d array made on the device; 1 when unset)
+        and applies weight decay (0: none), so the arithmetic is the CPU path's, in one pass.
+        """
+        grads = [backend.to_device(array_of(g), backend.device_of(array_of(v)))
+                 for g, v in pairs]
+        scales = self._clip_scales(xp_of(grads[0]), grads)
+        clip = math.inf if self.clipvalue is None else float(self.clipvalue)
+        decay = 0.0 if not self.weight_decay else lr * float(self.weight_decay)
+        for (_, v), g, scale in zip(pairs, grads, scales, strict=True):
+            w = array_of(v)
+            xp = xp_of(w)
+            if getattr(scale, "dtype", w.dtype) != w.dtype:
+                scale = scale.astype(w.dtype)   # variables of several dtypes share one norm
+            out = xp.empty_like(w)              # a new array: tape snapshots share w's
+            self._fused(g, w, scale, clip, decay, out, self._slots_of(v, xp, w), lr, step)
+            set_array(v, out)
+
+    def _clip_scales(self, xp, grads):
+        """Each gradient's factor min(1, clip / norm): 0-d device arrays (1.0: no clipping)."""
+        if self.clipnorm is None and self.global_clipnorm is None:
+            return [1.0] * len(grads)
+        squares = xp.stack([xp.vdot(g, g) for g in grads])     # one reduction per gradient
+        if self.global_clipnorm is not None:                   # one norm for all of them
+            total = squares.sum()
+            scale = _clip_scale(total, self.global_clipnorm, xp.empty_like(total))
+            return [scale] * len(grads)
+        scales = _clip_scale(squares, self.clipnorm, xp.empty_like(squares))
+        return [scales[k, ...] for k in range(len(grads))]     # 0-d views, no copies
+
+    def _slots_of(self, v, xp, w):
+        entry = self._slots.get(id(v))
+        if entry is None or entry[0] is not v:
+            entry = self._slots[id(v)] = (v, self._new_slots(xp, w))
+        return entry[1]
 
     def _new_slots(self, xp, w):
         return {name: xp.zeros_like(w) for name in self._slot_names}
@@ -327,6 +431,18 @@ class Optimizer:
 
 # ================================================================ the rules
 
+def _sgd_kernel(name, slots, body):
+    return fused.Elementwise(name, _INPUTS + ", T lr, T momentum", "T out" + slots, _PREPARE + body)
+
+
+_SGD = {   # plain, momentum, nesterov: the arithmetic of SGD._update
+    "plain": _sgd_kernel("sgd", "", "out = wd - lr * gc"),
+    "momentum": _sgd_kernel("sgd_momentum", ", T v", "v = momentum * v - lr * gc; out = wd + v"),
+    "nesterov": _sgd_kernel("sgd_nesterov", ", T v",
+                            "v = momentum * v - lr * gc; out = wd + (momentum * v - lr * gc)"),
+}
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum.
 
@@ -354,6 +470,27 @@ class SGD(Optimizer):
             return xp.subtract(w, step, out=step) if step.ndim else w - step
         v = slots["momentum"] = self.momentum * slots["momentum"] - lr * g
         return w + (self.momentum * v - lr * g if self.nesterov else v)
+
+    def _fused(self, g, w, scale, clip, decay, out, slots, lr, step):
+        args = (g, w, scale, clip, decay, lr, self.momentum, out)
+        if not self.momentum:
+            _SGD["plain"](*args)
+        else:
+            _SGD["nesterov" if self.nesterov else "momentum"](*args, slots["momentum"])
+
+
+_ADAM_INPUTS = _INPUTS + ", T c1, T c2, T alpha, T eps"
+_ADAM = {   # Adam._update's arithmetic; c1 = 1 - β₁, c2 = 1 - β₂ (rounded as the CPU does)
+    False: fused.Elementwise("adam", _ADAM_INPUTS, "T out, T m, T v", _PREPARE + """
+        m = m + (gc - m) * c1;
+        v = v + (gc * gc - v) * c2;
+        out = wd - m * alpha / (sqrt(v) + eps)"""),
+    True: fused.Elementwise("adam_amsgrad", _ADAM_INPUTS, "T out, T m, T v, T vhat", _PREPARE + """
+        m = m + (gc - m) * c1;
+        v = v + (gc * gc - v) * c2;
+        vhat = maximum(vhat, v);
+        out = wd - m * alpha / (sqrt(vhat) + eps)"""),
+}
 
 
 class Adam(Optimizer):
@@ -399,6 +536,30 @@ class Adam(Optimizer):
         update /= t
         return xp.subtract(w, update, out=update)   # w - α·m / (√v + ε)
 
+    def _fused(self, g, w, scale, clip, decay, out, slots, lr, step):
+        b1, b2 = self.beta_1, self.beta_2
+        alpha = lr * math.sqrt(1 - b2 ** step) / (1 - b1 ** step)   # Python floats: no sync
+        extra = (slots["vhat"],) if self.amsgrad else ()
+        _ADAM[self.amsgrad](g, w, scale, clip, decay, 1 - b1, 1 - b2, alpha, self.epsilon,
+                            out, slots["m"], slots["v"], *extra)
+
+
+def _rmsprop_kernel(centered, momentum):
+    """The arithmetic of RMSprop._update, for one choice of its two options."""
+    name = "rmsprop" + ("_centered" if centered else "") + ("_momentum" if momentum else "")
+    slots = ", T s" + (", T a" if centered else "") + (", T p" if momentum else "")
+    body = (_PREPARE + "s = rho * s + c * gc * gc; T den = s + eps; "
+            + ("a = rho * a + c * gc; den = den - a * a; " if centered else "")
+            + "T inc = lr * gc / sqrt(den); "
+            + ("p = momentum * p + inc; inc = p; " if momentum else "")
+            + "out = wd - inc")
+    return fused.Elementwise(name, _INPUTS + ", T lr, T rho, T c, T eps, T momentum",
+                             "T out" + slots, body)
+
+
+_RMSPROP = {(centered, momentum): _rmsprop_kernel(centered, momentum)
+            for centered in (False, True) for momentum in (False, True)}
+
 
 class RMSprop(Optimizer):
     """RMSprop: divide the gradient by a moving root-mean-square of recent gradients.
@@ -433,6 +594,19 @@ class RMSprop(Optimizer):
             increment = slots["momentum"] = self.momentum * slots["momentum"] + increment
         return w - increment
 
+    def _fused(self, g, w, scale, clip, decay, out, slots, lr, step):
+        extra = ((slots["average_gradient"],) if self.centered else ()) + (
+            (slots["momentum"],) if self.momentum else ())
+        _RMSPROP[self.centered, bool(self.momentum)](
+            g, w, scale, clip, decay, lr, self.rho, 1 - self.rho, self.epsilon, self.momentum,
+            out, slots["velocity"], *extra)
+
+
+_ADAGRAD = fused.Elementwise(   # the arithmetic of Adagrad._update
+    "adagrad", _INPUTS + ", T lr, T eps", "T out, T acc", _PREPARE + """
+    acc = acc + gc * gc;
+    out = wd - lr * gc / sqrt(acc + eps)""")
+
 
 class Adagrad(Optimizer):
     """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
@@ -457,6 +631,9 @@ class Adagrad(Optimizer):
     def _update(self, xp, w, g, slots, lr, step):
         a = slots["accumulator"] = slots["accumulator"] + g * g
         return w - lr * g / xp.sqrt(a + self.epsilon)
+
+    def _fused(self, g, w, scale, clip, decay, out, slots, lr, step):
+        _ADAGRAD(g, w, scale, clip, decay, lr, self.epsilon, out, slots["accumulator"])
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
