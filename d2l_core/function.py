@@ -1507,29 +1507,36 @@ class Plan:
         # 4. the programs: one line per node; each value is dropped after its last use.
         #    The eager program calls the ops themselves (checks, placement, tape recording);
         #    the fast one calls the raw kernels of the ops that have one on arrays, and runs
-        #    whenever no tape records and no device scope is open (see _raw_nodes).
+        #    whenever no tape records and the call runs where it was compiled (see _raw_nodes).
         self.eager_source, self.eager_run = self._program(graph, nodes, outputs, real,
                                                           constants, set(), None)
         self.source, self.run = self.eager_source, self.eager_run
-        raw = _raw_nodes(nodes, real, constants)
+        self.device = _plan_device()       # None: the host; a Device: the default GPU
+        raw = _raw_nodes(nodes, real, constants, self.device)
         if raw:
             self.source, self.run = self._program(graph, nodes, outputs, real, constants, raw,
-                                                  self.eager_run)
+                                                  self.eager_run, self.device)
 
     @staticmethod
-    def _program(graph, nodes, outputs, real, constants, raw, eager):
+    def _program(graph, nodes, outputs, real, constants, raw, eager, home=None):
         """The source of a plan and the function it defines. Nodes in ``raw`` call their op's
-        kernel on arrays (names aN); the others the op itself on tensors (names sN)."""
+        kernel on arrays (names aN); the others the op itself on tensors (names sN). With
+        ``home`` a GPU, every array the kernels see lives there: constants are moved now,
+        once, and the plan steps aside for inputs that live elsewhere."""
         names = {"s": {}, "a": {}}         # form -> {id(symbol): local name}
         namespace, kernels, lines = {}, {}, []
         for i, x in enumerate(graph.inputs):
             names["s"][id(x)] = f"s{i}"
+        inputs = {id(x) for x in graph.inputs}
         counter = [len(graph.inputs)]
 
         def const(value):
             key = f"c{len(namespace)}"
             namespace[key] = value
             return key
+
+        def const_array(t):          # a tensor's array where the kernels run: moved once, here
+            return const(array_of(t) if home is None else _home_array(array_of(t), home))
 
         def symbol(x, form, pre):
             x = real(x)
@@ -1538,15 +1545,20 @@ class Plan:
                 return own[id(x)]
             if id(x) in constants:
                 value = constants[id(x)]
-                own[id(x)] = const(array_of(value) if form == "a" else value)
+                own[id(x)] = const_array(value) if form == "a" else const(value)
                 return own[id(x)]
             other = names["a" if form == "s" else "s"].get(id(x))
             if other is None:
                 raise RuntimeError(f"d2l.function: {x.name} is used before it is computed")
             own[id(x)] = f"{form}{other[1:]}"
+            # an input's array is where the plan runs (checked first); on a GPU an op's
+            # output is there as a rule, but an op may have left it on the host (text)
+            to_array = "array_of" if home is None or id(x) in inputs else "on_home"
             namespace.setdefault("wrap", wrap)
             namespace.setdefault("array_of", array_of)
-            pre.append(f"{own[id(x)]} = {'array_of' if form == 'a' else 'wrap'}({other})")
+            if home is not None:
+                namespace.setdefault("on_home", _on_home(home))
+            pre.append(f"{own[id(x)]} = {to_array if form == 'a' else 'wrap'}({other})")
             return own[id(x)]
 
         def render(x, form="s", pre=None):
@@ -1557,7 +1569,7 @@ class Plan:
                     t is float and math.isfinite(x)):
                 return repr(x)
             if form == "a" and isinstance(x, Tensor):
-                return const(array_of(x))
+                return const_array(x)
             if t is list:
                 return "[" + ", ".join(render(v, form, pre) for v in x) + "]"
             if t is tuple:
@@ -1591,10 +1603,23 @@ class Plan:
         returned = {id(real(x)) for x in _leaves(outputs) if _is_symbol(x)}
         args = ", ".join(names["s"][id(x)] for x in graph.inputs)
         lines.append(f"def plan({args}):")
-        if eager is not None:
+        if eager is not None and home is None:
             namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
                              _placement=backend.placement, _gpus=backend.gpu_count)
             lines.append("    if _active or _stack or _placement.log_device_placement or _gpus():")
+            lines.append(f"        return _eager({args})    # a tape records, or devices matter")
+        elif eager is not None:
+            # on the GPU: the default device alone on the stack, every input's array there
+            namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
+                             _placement=backend.placement, _home=[home],
+                             _gpu_array=backend._cupy.ndarray)
+            elsewhere = "".join(f" or type({names['s'][id(x)]}._value) is not _gpu_array"
+                                for x in graph.inputs if x.dtype.is_numeric or x.dtype.is_bool)
+            if backend.gpu_count() > 1:      # (which GPU: one more attribute per input)
+                elsewhere += "".join(f" or {names['s'][id(x)]}._value.device.id != {home.index}"
+                                     for x in graph.inputs if x.dtype.is_numeric or x.dtype.is_bool)
+            lines.append("    if _active or _stack != _home or _placement.log_device_placement"
+                         f"{elsewhere}:")
             lines.append(f"        return _eager({args})    # a tape records, or devices matter")
 
         def drop(ids):
@@ -1616,8 +1641,8 @@ class Plan:
                     [render(a, "a", pre) for a in node.args] +
                     [f"{k}={render(v, 'a', pre)}" for k, v in node.kwargs.items()
                      if k != "name"]) + ")"
-                if not node.outputs[0].shape.as_list():       # 0-d: NumPy gives a scalar
-                    call = f"{kernel(np.asarray, 'asarray')}({call})"
+                if not node.outputs[0].shape.as_list() and home is None:   # 0-d: NumPy
+                    call = f"{kernel(np.asarray, 'asarray')}({call})"   # gives a scalar (CuPy: no)
             else:
                 call = kernel(node.fn) + "(" + ", ".join(
                     [render(a, "s", pre) for a in node.args] +
@@ -1697,44 +1722,73 @@ def _unchanged_input(node, alias, constants):
     return None
 
 
-def _raw_nodes(nodes, real, constants):
+def _plan_device():
+    """Where a compiled plan's arrays live: None for the host (no GPU), the default device
+    when it is a GPU, False when there is none to choose (GPUs exist, the CPU is the
+    default: arrays may live on either, so only the eager plan runs)."""
+    if not backend.gpu_count():
+        return None
+    default = backend.default_device()
+    return default if default.kind == "GPU" else False
+
+
+def _home_array(array, home):
+    """``array`` on the plan's GPU ``home`` (moved once, while compiling; text stays put)."""
+    return backend.to_device(array, home)
+
+
+def _on_home(home):
+    """The array of an op's output, on ``home``: where eager ops would move it."""
+    def on_home(t):
+        return backend.to_device(t._value, home)
+    return on_home
+
+
+def _raw_nodes(nodes, real, constants, home=None):
     """Indices of the nodes the fast program runs as raw kernels on arrays.
 
     A node qualifies when its op declares a kernel (``registry.op(kernel=...)``), it has one
     output of a fully known shape, no device scope and no Variable among its arguments, and
     the kernel gives the eager op's result exactly (dtype, shape and every bit) on random
-    values of its inputs' shapes: checked here, once. Variable reads qualify too.
+    values of its inputs' shapes: checked here, once. Variable reads qualify too. With
+    ``home`` a GPU, the kernel must run on CuPy arrays (``gpu_kernel``), is checked there,
+    and a Variable read qualifies when the Variable lives there.
     """
     raw = set()
-    if backend.gpu_count() or any(n.type in _TAPE_STEPS for n in nodes):
+    if home is False or any(n.type in _TAPE_STEPS for n in nodes):
         return raw         # arrays may live on two devices, or a tape must see the ops: eager
     rng = np.random.default_rng(0)
-    saved = list(_recording.active)
+    saved, devices = list(_recording.active), list(backend.device_stack)
     _recording.active.clear()
+    if home is not None:
+        backend.device_stack[:] = [home]     # the ops are checked where the plan runs them
     _state.depth += 1
     try:
         for i, node in enumerate(nodes):
             if node.kind == "read":
-                raw.add(i)
+                if home is None or backend.device_of(array_of(node.args[0])) == home:
+                    raw.add(i)
                 continue
             entry = registry.lookup(node.fn) if node.kind == "op" else None
             if (entry is None or entry.kernel is None or node.device is not None
                     or not entry.test.deterministic or len(node.outputs) != 1
                     or not isinstance(node.structure, stand_in.Spec)
-                    or not node.outputs[0].shape.is_fully_defined()):
+                    or not node.outputs[0].shape.is_fully_defined()
+                    or (home is not None and not entry.gpu_kernel)):
                 continue
-            if _kernel_matches(entry, node, real, constants, rng):
+            if _kernel_matches(entry, node, real, constants, rng, home):
                 raw.add(i)
     finally:
         _state.depth -= 1
         _recording.active[:] = saved
+        backend.device_stack[:] = devices
     return raw
 
 
 _CHECKED = {}      # (op, kernel, its arguments, symbols as size-1 axes and dtype) -> verdict
 
 
-def _kernel_matches(entry, node, real, constants, rng):
+def _kernel_matches(entry, node, real, constants, rng, home=None):
     """True when ``entry.kernel`` gives the op's result on random values for ``node``'s
     arguments. The verdict is remembered per op and argument pattern (each symbol's rank,
     which of its axes are 1 as broadcasting sees them, and dtype), so a heavy op such as a
@@ -1744,25 +1798,26 @@ def _kernel_matches(entry, node, real, constants, rng):
         if type(x) is SymbolicTensor and id(x) not in constants:
             return ("spec", tuple(d == 1 for d in x.shape.as_list()), x.dtype.name)
         return x
-    key = (entry.name, entry.kernel, _cse_key(_map_leaves((node.args, node.kwargs), spec), {}))
+    key = (entry.name, entry.kernel, _cse_key(_map_leaves((node.args, node.kwargs), spec), {}),
+           home)
     if key[2] is not None and not any(isinstance(x, Tensor) or _is_symbol(x) for x in _leaves(
             _map_leaves((node.args, node.kwargs), spec))):
         verdict = _CHECKED.get(key)
         if verdict is None:
-            verdict = _CHECKED[key] = _kernel_check(entry, node, real, constants, rng)
+            verdict = _CHECKED[key] = _kernel_check(entry, node, real, constants, rng, home)
         return verdict
-    return _kernel_check(entry, node, real, constants, rng)
+    return _kernel_check(entry, node, real, constants, rng, home)
 
 
-def _kernel_check(entry, node, real, constants, rng):
+def _kernel_check(entry, node, real, constants, rng, home=None):
     # integers from -5 to 5; if the op itself refuses them, 0 and 1 (valid labels, indices)
-    verdict = _kernel_check_with(entry, node, real, constants, rng, -5, 6)
+    verdict = _kernel_check_with(entry, node, real, constants, rng, -5, 6, home)
     if verdict is None:
-        verdict = _kernel_check_with(entry, node, real, constants, rng, 0, 2)
+        verdict = _kernel_check_with(entry, node, real, constants, rng, 0, 2, home)
     return bool(verdict)
 
 
-def _kernel_check_with(entry, node, real, constants, rng, low, high):
+def _kernel_check_with(entry, node, real, constants, rng, low, high, home=None):
     tensors, arrays = {}, {}
     for x in _leaves((node.args, node.kwargs)):
         if isinstance(x, Variable):
@@ -1780,9 +1835,11 @@ def _kernel_check_with(entry, node, real, constants, rng, low, high):
                                rng.standard_normal(shape).astype(kind))
             else:
                 return False
+            if home is not None:       # the values the plan's kernels get: on the GPU
+                v = _home_array(v, home)
             tensors[id(x)], arrays[id(x)] = wrap(v), v
         elif isinstance(x, Tensor):
-            arrays[id(x)] = array_of(x)
+            arrays[id(x)] = array_of(x) if home is None else _home_array(array_of(x), home)
 
     def put(values):
         def one(x):
@@ -1801,8 +1858,13 @@ def _kernel_check_with(entry, node, real, constants, rng, low, high):
         return None
     try:
         args, kwargs = put(arrays)
-        got = np.asarray(entry.kernel(*args, **kwargs))
-    except Exception:        # noqa: BLE001  (the kernel cannot do what the op did)
+        got = entry.kernel(*args, **kwargs)
+        got = np.asarray(got) if home is None else got
+        if home is not None:       # both on the GPU, then compared on the host (a sync, once)
+            if type(got) is not type(want) or backend.device_of(got) != home:
+                return False
+            got, want = backend.to_numpy(got), backend.to_numpy(want)
+    except Exception:        # noqa: BLE001  (the kernel cannot do what the op did: NumPy-only)
         return False
     return (type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
             and np.array_equal(got, want, equal_nan=want.dtype.kind in "fc"))
