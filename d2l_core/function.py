@@ -29,7 +29,7 @@ np.float32(10.0)
 1
 >>> print(f.get_concrete_function(d2l.constant(1.0)).plan_source)
 def plan(s0):
-    if _active or _stack or _placement.log_device_placement or _gpus():
+    if _active or _stack != _scopes or _placement.log_device_placement or _elsewhere(s0):
         return _eager(s0)    # a tape records, or devices matter
     a0 = array_of(s0)
     a1 = asarray(multiply_kernel(a0, a0))  # Mul
@@ -72,7 +72,10 @@ How it works, in four parts:
   second autodiff. ``plan_source``, used when no tape records, calls each
   op's raw kernel (``registry.op(kernel=...)``) on arrays where the op has
   one: the checks were made once, while tracing, for these fixed shapes and
-  dtypes, and each kernel was checked against its op while compiling.
+  dtypes, and each kernel was checked against its op while compiling. It runs
+  where it was compiled: on the host, or on the default GPU (CuPy arrays,
+  constants moved there once, no wait for the GPU per call); under other
+  device scopes, or with an input on another device, the eager plan runs.
 """
 import builtins
 import contextlib
@@ -1444,6 +1447,9 @@ class Plan:
         constants = dict(graph.constants)
         alias = {}
         stats = {"traced": len(nodes), "folded": 0, "merged": 0, "dead": 0}
+        # where the compiled plan runs (see _plan_device): None, the host with no GPU
+        # anywhere; a Device: that of the scopes open now; False: the eager plan only
+        self.device, self.scopes = _plan_device()
 
         # 1. constant folding: pure ops on values known while tracing run once, now
         watched = {id(x) for n in nodes if n.fn is _RAW_TAPE["watch"]
@@ -1451,7 +1457,7 @@ class Plan:
         kept = []
         for node in nodes:
             leaves = list(_leaves((node.args, node.kwargs)))
-            value = _shape_only_value(node)
+            value = _shape_only_value(node, self.device)
             if value is not None:      # ones_like(x) of a known shape: a constant
                 constants[id(node.outputs[0])] = value
                 stats["folded"] += 1
@@ -1511,18 +1517,19 @@ class Plan:
         self.eager_source, self.eager_run = self._program(graph, nodes, outputs, real,
                                                           constants, set(), None)
         self.source, self.run = self.eager_source, self.eager_run
-        self.device = _plan_device()       # None: the host; a Device: the default GPU
         raw = _raw_nodes(nodes, real, constants, self.device)
         if raw:
             self.source, self.run = self._program(graph, nodes, outputs, real, constants, raw,
-                                                  self.eager_run, self.device)
+                                                  self.eager_run, self.device, self.scopes)
 
     @staticmethod
-    def _program(graph, nodes, outputs, real, constants, raw, eager, home=None):
+    def _program(graph, nodes, outputs, real, constants, raw, eager, home=None, scopes=()):
         """The source of a plan and the function it defines. Nodes in ``raw`` call their op's
         kernel on arrays (names aN); the others the op itself on tensors (names sN). With
-        ``home`` a GPU, every array the kernels see lives there: constants are moved now,
-        once, and the plan steps aside for inputs that live elsewhere."""
+        ``home`` a device, every array the kernels see lives there: constants are moved now,
+        once, and the plan steps aside for inputs that live elsewhere and when the device
+        scopes open differ from ``scopes``, those open while compiling."""
+        gpu = home is not None and home.kind == "GPU"
         names = {"s": {}, "a": {}}         # form -> {id(symbol): local name}
         namespace, kernels, lines = {}, {}, []
         for i, x in enumerate(graph.inputs):
@@ -1553,10 +1560,10 @@ class Plan:
             own[id(x)] = f"{form}{other[1:]}"
             # an input's array is where the plan runs (checked first); on a GPU an op's
             # output is there as a rule, but an op may have left it on the host (text)
-            to_array = "array_of" if home is None or id(x) in inputs else "on_home"
+            to_array = "array_of" if not gpu or id(x) in inputs else "on_home"
             namespace.setdefault("wrap", wrap)
             namespace.setdefault("array_of", array_of)
-            if home is not None:
+            if gpu:
                 namespace.setdefault("on_home", _on_home(home))
             pre.append(f"{own[id(x)]} = {to_array if form == 'a' else 'wrap'}({other})")
             return own[id(x)]
@@ -1603,23 +1610,12 @@ class Plan:
         returned = {id(real(x)) for x in _leaves(outputs) if _is_symbol(x)}
         args = ", ".join(names["s"][id(x)] for x in graph.inputs)
         lines.append(f"def plan({args}):")
-        if eager is not None and home is None:
+        if eager is not None:
             namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
-                             _placement=backend.placement, _gpus=backend.gpu_count)
-            lines.append("    if _active or _stack or _placement.log_device_placement or _gpus():")
-            lines.append(f"        return _eager({args})    # a tape records, or devices matter")
-        elif eager is not None:
-            # on the GPU: the default device alone on the stack, every input's array there
-            namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
-                             _placement=backend.placement, _home=[home],
-                             _gpu_array=backend._cupy.ndarray)
-            elsewhere = "".join(f" or type({names['s'][id(x)]}._value) is not _gpu_array"
-                                for x in graph.inputs if x.dtype.is_numeric or x.dtype.is_bool)
-            if backend.gpu_count() > 1:      # (which GPU: one more attribute per input)
-                elsewhere += "".join(f" or {names['s'][id(x)]}._value.device.id != {home.index}"
-                                     for x in graph.inputs if x.dtype.is_numeric or x.dtype.is_bool)
-            lines.append("    if _active or _stack != _home or _placement.log_device_placement"
-                         f"{elsewhere}:")
+                             _scopes=list(scopes), _placement=backend.placement,
+                             _elsewhere=_elsewhere(home, graph.inputs))
+            lines.append("    if _active or _stack != _scopes or _placement.log_device_placement "
+                         f"or _elsewhere({args}):")
             lines.append(f"        return _eager({args})    # a tape records, or devices matter")
 
         def drop(ids):
@@ -1641,7 +1637,7 @@ class Plan:
                     [render(a, "a", pre) for a in node.args] +
                     [f"{k}={render(v, 'a', pre)}" for k, v in node.kwargs.items()
                      if k != "name"]) + ")"
-                if not node.outputs[0].shape.as_list() and home is None:   # 0-d: NumPy
+                if not node.outputs[0].shape.as_list() and not gpu:   # 0-d: NumPy
                     call = f"{kernel(np.asarray, 'asarray')}({call})"   # gives a scalar (CuPy: no)
             else:
                 call = kernel(node.fn) + "(" + ", ".join(
@@ -1682,11 +1678,11 @@ class Plan:
         return source, namespace["plan"]
 
 
-def _shape_only_value(node):
+def _shape_only_value(node, home=None):
     """The value of ``ones_like(x)``/``zeros_like(x)`` (they read only x's shape and dtype)
-    when x's shape is known while tracing; else None."""
+    when x's shape is known while tracing, on the plan's device ``home``; else None."""
     if node.type not in ("OnesLike", "ZerosLike") or node.kind != "op" or node.device or \
-            backend.gpu_count():       # (a GPU: the value belongs on x's device, not the host)
+            home is False:        # (GPUs, but no device to put the value on)
         return None
     x = node.args[0] if node.args else node.kwargs.get("input")
     if type(x) is not SymbolicTensor or not x.shape.is_fully_defined() or not x.dtype.is_numeric:
@@ -1694,11 +1690,12 @@ def _shape_only_value(node):
     args = (wrap(np.zeros(x.shape.as_list(), x.dtype.np)),) + tuple(node.args[1:])
     _state.depth += 1
     try:
-        return node.fn(*args, **{k: v for k, v in node.kwargs.items() if k != "input"}) \
+        value = node.fn(*args, **{k: v for k, v in node.kwargs.items() if k != "input"}) \
             if node.args else node.fn(args[0], **{k: v for k, v in node.kwargs.items()
                                                    if k != "input"})
     finally:
         _state.depth -= 1
+    return value if home is None else wrap(_home_array(array_of(value), home))
 
 
 def _unchanged_input(node, alias, constants):
@@ -1723,13 +1720,37 @@ def _unchanged_input(node, alias, constants):
 
 
 def _plan_device():
-    """Where a compiled plan's arrays live: None for the host (no GPU), the default device
-    when it is a GPU, False when there is none to choose (GPUs exist, the CPU is the
-    default: arrays may live on either, so only the eager plan runs)."""
+    """Where a compiled plan's arrays live, and the device scopes it runs under.
+
+    ``(None, [])``: the host, with no GPU anywhere (no scope matters then). With a GPU:
+    the device of the scopes open now (the default GPU is the bottom one) and those
+    scopes; ``(False, [])`` when there is none (GPUs hidden): only the eager plan runs.
+    """
     if not backend.gpu_count():
-        return None
-    default = backend.default_device()
-    return default if default.kind == "GPU" else False
+        return None, []
+    home = backend.current_device()
+    return (home, list(backend.device_stack)) if home is not None else (False, [])
+
+
+def _elsewhere(home, inputs):
+    """``elsewhere(*tensors)``: whether an input's array is not on ``home`` (then the eager
+    plan runs: its ops move it, as eager ops do). Text stays on the host: not asked."""
+    if home is None:
+        return lambda *tensors: False        # no GPU: every array is on the host
+    kinds = [x.dtype.is_numeric or x.dtype.is_bool for x in inputs]
+    if home.kind == "CPU":
+        def elsewhere(*tensors):
+            return any(k and type(array_of(t)) is not np.ndarray
+                       for k, t in zip(kinds, tensors))
+        return elsewhere
+    gpu_array, index = backend.array_module(home).ndarray, home.index
+
+    def elsewhere(*tensors):            # (the array's type and device id: no sync)
+        for k, t in zip(kinds, tensors):
+            if k and (type(array_of(t)) is not gpu_array or array_of(t).device.id != index):
+                return True
+        return False
+    return elsewhere
 
 
 def _home_array(array, home):
@@ -1740,7 +1761,7 @@ def _home_array(array, home):
 def _on_home(home):
     """The array of an op's output, on ``home``: where eager ops would move it."""
     def on_home(t):
-        return backend.to_device(t._value, home)
+        return backend.to_device(array_of(t), home)
     return on_home
 
 
@@ -1758,10 +1779,8 @@ def _raw_nodes(nodes, real, constants, home=None):
     if home is False or any(n.type in _TAPE_STEPS for n in nodes):
         return raw         # arrays may live on two devices, or a tape must see the ops: eager
     rng = np.random.default_rng(0)
-    saved, devices = list(_recording.active), list(backend.device_stack)
-    _recording.active.clear()
-    if home is not None:
-        backend.device_stack[:] = [home]     # the ops are checked where the plan runs them
+    saved = list(_recording.active)     # (the ops are checked under the scopes open now,
+    _recording.active.clear()           # where the plan runs them)
     _state.depth += 1
     try:
         for i, node in enumerate(nodes):
@@ -1774,14 +1793,13 @@ def _raw_nodes(nodes, real, constants, home=None):
                     or not entry.test.deterministic or len(node.outputs) != 1
                     or not isinstance(node.structure, stand_in.Spec)
                     or not node.outputs[0].shape.is_fully_defined()
-                    or (home is not None and not entry.gpu_kernel)):
+                    or (home and home.kind == "GPU" and not entry.gpu_kernel)):
                 continue
             if _kernel_matches(entry, node, real, constants, rng, home):
                 raw.add(i)
     finally:
         _state.depth -= 1
         _recording.active[:] = saved
-        backend.device_stack[:] = devices
     return raw
 
 
@@ -1835,7 +1853,7 @@ def _kernel_check_with(entry, node, real, constants, rng, low, high, home=None):
                                rng.standard_normal(shape).astype(kind))
             else:
                 return False
-            if home is not None:       # the values the plan's kernels get: on the GPU
+            if home is not None:       # the values the plan's kernels get, where they run
                 v = _home_array(v, home)
             tensors[id(x)], arrays[id(x)] = wrap(v), v
         elif isinstance(x, Tensor):
@@ -1859,8 +1877,9 @@ def _kernel_check_with(entry, node, real, constants, rng, low, high, home=None):
     try:
         args, kwargs = put(arrays)
         got = entry.kernel(*args, **kwargs)
-        got = np.asarray(got) if home is None else got
-        if home is not None:       # both on the GPU, then compared on the host (a sync, once)
+        if home is None or home.kind == "CPU":
+            got = np.asarray(got)
+        else:                      # both on the GPU, then compared on the host (a sync, once)
             if type(got) is not type(want) or backend.device_of(got) != home:
                 return False
             got, want = backend.to_numpy(got), backend.to_numpy(want)
@@ -2147,7 +2166,8 @@ class ConcreteFunction:
     @property
     def eager_plan_source(self):
         """The plan that calls the ops themselves: what runs while a tape records the call
-        (or a device scope is open, or a GPU is visible). ``plan_source`` calls raw kernels."""
+        (or other device scopes are open, or an input lives on another device).
+        ``plan_source`` calls raw kernels."""
         return self._plan.eager_source
 
     @property
