@@ -1641,7 +1641,7 @@ class Plan:
                     call = f"{kernel(np.asarray, 'asarray')}({call})"   # gives a scalar (CuPy: no)
             else:
                 call = kernel(node.fn) + "(" + ", ".join(
-                    [render(a, "s", pre) for a in node.args] +
+                    [render(a, "s", pre) for a in (_numbers_on(node, home) if gpu else node.args)] +
                     [f"{k}={render(v, 's', pre)}" for k, v in node.kwargs.items()]) + ")"
             targets = []
             for o in node.outputs:
@@ -1717,6 +1717,32 @@ def _unchanged_input(node, alias, constants):
                 one.dtype is out.dtype and bool(np.all(array_of(one) == 1)):
             return x
     return None
+
+
+_NUMBER_OPERANDS = {"SelectV2": (1, 2), "AssignVariableOp": (0, 1),
+                    "AssignAddVariableOp": (0, 1), "AssignSubVariableOp": (0, 1)}
+
+
+def _numbers_on(node, home):
+    """``node.args`` with each Python float that meets a float tensor (``x * 0.5``,
+    ``v.assign_add(1.0)``, ``where(c, 0.0, x)``) made, once, into the tensor the op makes
+    of it on every call (``_convert_like``), on ``home``: no host-to-device copy per call."""
+    entry = registry.lookup(node.fn) if node.kind == "op" else None
+    operands = (0, 1) if entry is not None and entry.kind == registry.BINARY else \
+        _NUMBER_OPERANDS.get(node.type)
+    if operands is None or len(node.args) <= max(operands):
+        return node.args
+    args = list(node.args)
+    for i, j in (operands, operands[::-1]):
+        value, other = args[i], args[j]
+        dtype = other.dtype if _is_symbol(other) or isinstance(other, Tensor) else None
+        if type(value) is float and dtype is not None and dtype.is_floating and \
+                dtype.size >= 4 and abs(value) <= _FLOAT32_MAX:
+            args[i] = wrap(_home_array(np.array(value, dtype.np), home))
+    return tuple(args)
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _plan_device():
