@@ -1780,7 +1780,7 @@ def _elsewhere(home, inputs):
 
 
 def _home_array(array, home):
-    """``array`` on the plan's GPU ``home`` (moved once, while compiling; text stays put)."""
+    """``array`` on the plan's device ``home`` (moved once, while compiling; text stays put)."""
     return backend.to_device(array, home)
 
 
