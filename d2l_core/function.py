@@ -29,7 +29,7 @@ np.float32(10.0)
 1
 >>> print(f.get_concrete_function(d2l.constant(1.0)).plan_source)
 def plan(s0):
-    if _active or _stack != _scopes or _placement.log_device_placement or _elsewhere(s0):
+    if _active or _scoped or _placement.log_device_placement or _elsewhere(s0):
         return _eager(s0)    # a tape records, or devices matter
     a0 = array_of(s0)
     a1 = asarray(multiply_kernel(a0, a0))  # Mul
@@ -1611,11 +1611,10 @@ class Plan:
         args = ", ".join(names["s"][id(x)] for x in graph.inputs)
         lines.append(f"def plan({args}):")
         if eager is not None:
-            namespace.update(_eager=eager, _active=_recording.active, _stack=backend.device_stack,
-                             _scopes=list(scopes), _placement=backend.placement,
-                             _elsewhere=_elsewhere(home, graph.inputs))
-            lines.append("    if _active or _stack != _scopes or _placement.log_device_placement "
-                         f"or _elsewhere({args}):")
+            namespace.update(_eager=eager, _active=_recording.active, _scoped=_scoped(home, scopes),
+                             _placement=backend.placement, _elsewhere=_elsewhere(home, graph.inputs))
+            lines.append("    if _active or _scoped or _placement.log_device_placement or "
+                         f"_elsewhere({args}):")
             lines.append(f"        return _eager({args})    # a tape records, or devices matter")
 
         def drop(ids):
@@ -1758,11 +1757,30 @@ def _plan_device():
     return (home, list(backend.device_stack)) if home is not None else (False, [])
 
 
+class _ScopesDiffer:
+    """True while the device scopes open differ from ``scopes``, those a plan was compiled
+    under (the default GPU is the bottom one)."""
+    __slots__ = ("scopes",)
+
+    def __init__(self, scopes):
+        self.scopes = list(scopes)
+
+    def __bool__(self):
+        return backend.device_stack != self.scopes
+
+
+def _scoped(home, scopes):
+    """What a plan's ``_scoped`` is: with no GPU, the device stack itself (any scope open:
+    the eager plan, which places the ops), else whether the scopes changed since compiling."""
+    return backend.device_stack if home is None else _ScopesDiffer(scopes)
+
+
 def _elsewhere(home, inputs):
     """``elsewhere(*tensors)``: whether an input's array is not on ``home`` (then the eager
     plan runs: its ops move it, as eager ops do). Text stays on the host: not asked."""
-    if home is None:
-        return lambda *tensors: False        # no GPU: every array is on the host
+    if home is None:     # no GPU: every array is on the host. A lambda of the plan's own
+        # arity, so that the CPU plan's check is one plain call (no tuple of arguments)
+        return eval(f"lambda {', '.join(f's{i}' for i in range(len(inputs)))}: False")  # noqa: S307
     kinds = [x.dtype.is_numeric or x.dtype.is_bool for x in inputs]
     if home.kind == "CPU":
         def elsewhere(*tensors):
