@@ -1558,12 +1558,13 @@ class Plan:
             if other is None:
                 raise RuntimeError(f"d2l.function: {x.name} is used before it is computed")
             own[id(x)] = f"{form}{other[1:]}"
-            # an input's array is where the plan runs (checked first); on a GPU an op's
-            # output is there as a rule, but an op may have left it on the host (text)
-            to_array = "array_of" if not gpu or id(x) in inputs else "on_home"
+            # an input's array is where the plan runs (checked first); with a GPU, an op's
+            # output is there as a rule, but an op may have left it elsewhere (text on the
+            # host, a Variable on the GPU read under a CPU scope): moved, as ops move it
+            to_array = "array_of" if home is None or id(x) in inputs else "on_home"
             namespace.setdefault("wrap", wrap)
             namespace.setdefault("array_of", array_of)
-            if gpu:
+            if home is not None:
                 namespace.setdefault("on_home", _on_home(home))
             pre.append(f"{own[id(x)]} = {to_array if form == 'a' else 'wrap'}({other})")
             return own[id(x)]

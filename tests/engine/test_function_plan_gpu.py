@@ -206,6 +206,19 @@ def test_a_plan_compiled_under_a_cpu_scope_runs_compiled_there():
     assert stepped_aside.n == 1 and "GPU:0" in z.device
 
 
+def test_a_variable_on_the_gpu_meets_a_plan_compiled_under_a_cpu_scope():
+    v = tf.Variable([1.5, -2.0])
+    f = tf.function(lambda x: tf.exp(v.value() * x) + x)
+    with tf.device("/cpu:0"):
+        x = tf.constant([0.5, 0.25])
+        cf = f.get_concrete_function(x)
+        stepped_aside = _EagerCalls(cf)
+        y, want = f(x), tf.exp(v * x) + x
+    assert stepped_aside.n == 0 and "exp_kernel(" in cf.plan_source
+    assert "CPU:0" in y.device and "CPU:0" in want.device
+    _same(y.numpy(), want.numpy())
+
+
 def test_a_kernel_marked_cpu_only_runs_as_its_op_on_the_gpu(monkeypatch):
     from d2l_core.ops import registry
     monkeypatch.setattr(registry.OPS["tanh"], "gpu_kernel", False)
