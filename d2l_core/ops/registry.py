@@ -104,6 +104,7 @@ class OpDef:
     tested_by: str = None        # internal ops checked through another op's tests
     composite: bool = False      # differentiable through the ops it calls, no rule of its own
     kernel: object = None        # the computation alone, on arrays (see ``op``)
+    gpu_kernel: bool = True      # False: the kernel works on NumPy arrays only (see ``op``)
 
 
 OPS = {}             # name -> OpDef, in registration order
@@ -111,7 +112,7 @@ _BY_FN = {}          # id(function) -> OpDef
 
 
 def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activation=False,
-       tested_by=None, kernel=None):
+       tested_by=None, kernel=None, gpu_kernel=True):
     """Register the decorated function as op ``name`` (default: its own name).
 
     ``exports`` lists the namespaces it appears in: "" for ``d2l.X``, "math"
@@ -123,7 +124,9 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
     the op's arguments, NumPy/CuPy arrays in place of tensors, it returns the
     output's array, with no checks, conversions or recording. ``d2l.function``
     calls it where shapes and dtypes were checked while tracing (after checking
-    once that it gives the op's result). The function itself is returned
+    once that it gives the op's result), on CuPy arrays too when a GPU is the default
+    device, unless ``gpu_kernel=False`` says it uses NumPy-only code or reads values on
+    the host (a sync per call). The function itself is returned
     unchanged, so calling an op costs nothing extra.
 
     >>> from d2l_core.ops.registry import op, OPS, NOT_DIFFERENTIABLE
@@ -138,7 +141,7 @@ def op(type, exports=("",), kind=OTHER, grad=None, test=None, name=None, activat
             raise ValueError(f"op {key!r} is registered twice")
         entry = OpDef(key, fn, type, tuple(exports), kind, grad is not NOT_DIFFERENTIABLE,
                       grad if callable(grad) else None, test or Test(), activation, tested_by,
-                      grad is COMPOSITE, kernel)
+                      grad is COMPOSITE, kernel, gpu_kernel)
         OPS[key] = entry
         _BY_FN[id(fn)] = entry
         return fn
