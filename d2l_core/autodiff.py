@@ -24,7 +24,9 @@ import enum
 import functools
 import inspect
 
-from . import _logging, _recording, nest
+import numpy as np
+
+from . import _logging, _recording, backend, nest
 from .ops import array as _array
 from .ops import math as _math
 from .tensor import Tensor, Variable, array_of, convert_to_tensor, wrap
@@ -346,7 +348,11 @@ class GradientTape:
         for t, og in zip(targets, out_grads):
             if not t._dtype.is_differentiable:
                 continue
-            if og is None:
+            if og is None and t._value.ndim == 0 and type(t._value) is not np.ndarray:
+                # A scalar loss on a GPU: the seed 1 is a cached device constant, not a launch
+                one = np.ones((), t._value.dtype)
+                g = wrap(backend.scalar_to_device(one, backend.device_of(t._value)))
+            elif og is None:
                 g = _array.ones_like(t)
             else:
                 g = convert_to_tensor(og, None if isinstance(og, Tensor) else t._dtype)

@@ -343,3 +343,31 @@ def log_placement(op_name, dev):
     """Print where an op ran when ``log_device_placement`` is on (as TF does)."""
     if placement.log_device_placement:
         print(f"{op_name}: {dev.name}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- device constants
+
+_CONSTANTS = {}       # (key, device) -> device array; never written into (tensors are immutable)
+
+
+def device_constant(key, dev, make):
+    """A small array made on GPU ``dev`` once and reused: ``make()`` builds it on the host.
+
+    A Python number meeting a GPU tensor (``x / 2``), the gradient seed 1 and
+    ``arange(n)`` would otherwise be copied host -> device on every step, and
+    each copy waits for the GPU. Nothing writes into these arrays in place
+    (Variables copy what they are given), so sharing one is safe.
+    """
+    k = (key, dev.index)
+    array = _CONSTANTS.get(k)
+    if array is None:
+        if len(_CONSTANTS) > 1024:      # many distinct numbers: start again rather than grow
+            _CONSTANTS.clear()
+        array = _CONSTANTS[k] = to_device(make(), dev)
+    return array
+
+
+def scalar_to_device(value, dev):
+    """A 0-d host array on GPU ``dev``, from the cache: keyed by its bytes (so -0.0 and NaN
+    are told apart exactly) and dtype."""
+    return device_constant(("scalar", value.dtype.str, value.tobytes()), dev, lambda: value)

@@ -78,11 +78,15 @@ def _convert_like(value, dtype, op):
             f"{op}: cannot combine the Python {type(value).__name__} {value!r} with a tensor "
             f"of dtype {dtype.name}; TensorFlow never converts it implicitly. Hint: {fix}", op=op)
     if (type(value) is float or type(value) is int) and dtype.is_floating and dtype.size >= 4 \
-            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX and not device_stack:
+            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX:
         # The common case in gradients and user code (``1 - y``, ``x * 0.5``): a finite
         # Python number meets a float32/float64 tensor. np.array rounds it exactly as
         # convert_to_tensor would, without its general checks.
-        return wrap(np.array(value, dtype.np))
+        array = np.array(value, dtype.np)
+        dev = backend.current_device() if device_stack else None
+        if dev is not None and dev.kind == "GPU":   # its device copy, made once: no sync per use
+            array = backend.scalar_to_device(array, dev)
+        return wrap(array)
     return convert_to_tensor(value, dtype=dtype)
 
 
@@ -147,6 +151,10 @@ def arrays(op, *tensors):
         dev = backend.CPU      # an op on text runs on the host, as in TensorFlow (see host_arrays)
     if backend.placement.log_device_placement:
         backend.log_placement(op, dev)
+    if dev.kind == "GPU":   # a Python number's 0-d array: reuse its device copy (no sync)
+        return [backend.scalar_to_device(v, dev) if type(v) is NDARRAY and v.ndim == 0
+                and v.dtype.kind in "biuf" else backend.to_device(v, dev)
+                for v in (t._value for t in tensors)]
     return [backend.to_device(t._value, dev) for t in tensors]
 
 

@@ -6,7 +6,7 @@ array([0., 2.], dtype=float32)
 """
 import numpy as np
 
-from .. import backend
+from .. import backend, fused
 from ..errors import InvalidArgumentError
 from ._op import (arrays, as_tensor, check_dtype, numbers_only, normalize_axis, record, tapes, wrap,
                   xp_of)
@@ -105,6 +105,9 @@ def _relu_backward(dy, inputs, y, attrs):
     return (_relu_grad(dy, inputs[0]),)
 
 
+_relu_grad_kernel = fused.Elementwise("relu_grad", "T dy, T x", "T g", "g = dy * (x > 0)")
+
+
 @op("ReluGrad", exports=(), name="relu_grad", tested_by="relu", kernel=lambda a, b: a * (b > 0))
 def _relu_grad(dy, x):
     """dy · [x > 0] as one op (TensorFlow's ReluGrad), so the backward pass is one kernel.
@@ -115,7 +118,11 @@ def _relu_grad(dy, x):
     incoming gradient and none for ``x``, so higher derivatives still work.
     """
     a, b = arrays("relu_grad", dy, x)
-    g = wrap(a * (b > 0))
+    if type(a) is np.ndarray:
+        g = wrap(a * (b > 0))
+    else:                                 # on a GPU: one launch, not compare then multiply
+        g = wrap(_relu_grad_kernel(a, b, xp_of(a).empty(np.broadcast_shapes(a.shape, b.shape),
+                                                          a.dtype)))
     if tapes:
         record("relu_grad", (dy, x), g)
     return g
@@ -223,6 +230,37 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return negative(reduce_sum(multiply(labels, log_softmax(logits, axis)), axis=axis))
 
 
+# The GPU's sparse cross-entropy in three fused launches (and two sums and a max).
+# Labels outside [0, n) give NaN loss and gradient rows, as TensorFlow's GPU kernel
+# does: checking them would copy the labels' range to the host and wait for the GPU.
+_xent_labels = fused.Elementwise("xent_labels", "T label, T column, T n", "bool hot, bool ok",
+                                 "hot = label == column; ok = (label >= 0) * (label < n)",
+                                 kind="int")
+_xent_exp = fused.Elementwise("xent_exp", "T a, T top, bool hot", "T e, T picked",
+                              "T shifted = a - top; e = exp(shifted); "
+                              "picked = where(hot, shifted, 0)")
+_xent_loss = fused.Elementwise("xent_loss", "T total, T picked, bool ok, T nan", "T loss",
+                               "loss = where(ok, log(total) - picked, nan)")
+_xent_grad = fused.Elementwise("xent_grad", "T e, T total, bool hot, bool ok, T d, T nan",
+                               "T g", "g = where(ok, (e / total - hot) * d, nan)")
+
+
+def _sparse_xent_on_gpu(lv, a):
+    """The GPU's loss, and what its gradient reuses: the exponentials, their sums and the masks."""
+    xp, n = xp_of(a), a.shape[-1]
+    column = backend.device_constant(("arange", n, lv.dtype.str), backend.device_of(a),
+                                     lambda: np.arange(n, dtype=lv.dtype))
+    hot, ok = xp.empty(a.shape, bool), xp.empty(a.shape, bool)
+    _xent_labels(lv[..., None], column, n, hot, ok)
+    e, picked = xp.empty_like(a), xp.empty_like(a)
+    _xent_exp(a, a.max(axis=-1, keepdims=True), hot, e, picked)
+    total = e.sum(axis=-1, keepdims=True)
+    # The picked row holds one shifted logit and zeros: its sum is that logit exactly.
+    loss = xp.empty(total.shape, a.dtype)
+    _xent_loss(total, picked.sum(axis=-1, keepdims=True), ok[..., :1], np.nan, loss)
+    return loss[..., 0], {"e": e, "total": total, "hot": hot, "ok": ok[..., :1]}
+
+
 def _sparse_xent_parts(lv, a):
     """The loss's array, with the exponentials and their sums the gradient reuses."""
     xp = xp_of(a)
@@ -263,6 +301,12 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
             f"sparse_softmax_cross_entropy_with_logits: labels shape {labels.shape} must be "
             f"logits shape {logits.shape} without its last axis", op="sparse_softmax_cross_entropy")
     lv, a = arrays(op, labels, logits)
+    if type(a) is not np.ndarray and a.size:
+        loss, parts = _sparse_xent_on_gpu(lv, a)
+        loss = wrap(loss)
+        if tapes:
+            record(op, (logits,), loss, {"labels": labels, "gpu": parts})
+        return loss
     loss, e, total = _sparse_xent_parts(lv, a)
     loss = wrap(loss)
     if tapes:
@@ -273,12 +317,22 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
 @gradient("sparse_softmax_cross_entropy_with_logits")
 def _sparse_xent_grad(dy, inputs, loss, attrs):
     (logits,) = inputs
-    probs, n = attrs["probs"], attrs["probs"].shape[-1]
+    n = logits._value.shape[-1]
     if tapes:   # an outer tape records this backward pass: build it from d2l ops
         g = subtract(softmax(logits), one_hot(attrs["labels"], n, dtype=logits._dtype))
         return (multiply(g, expand_dims(dy, -1)),)
     (d,) = arrays("sparse_softmax_cross_entropy_with_logits", dy)   # first order: one kernel
     dev = backend.device_of(d)       # the backward pass may run on another device than the forward
+    if "gpu" in attrs:
+        parts = {k: backend.to_device(v, dev) for k, v in attrs["gpu"].items()}
+        e = parts["e"]
+        if type(e) is not np.ndarray:      # softmax - one_hot, times dy: one launch
+            g = xp_of(e).empty_like(e)
+            _xent_grad(e, parts["total"], parts["hot"], parts["ok"], d[..., None], np.nan, g)
+            return (wrap(g),)
+        return (wrap(np.where(parts["ok"], (e / parts["total"] - parts["hot"]) * d[..., None],
+                              np.nan)),)
+    probs = attrs["probs"]
     probs, lv = backend.to_device(probs, dev), backend.to_device(attrs["label_values"], dev)
     hot = lv[..., None] == xp_of(probs).arange(n)
     return (wrap((probs - hot) * d[..., None]),)
