@@ -247,11 +247,13 @@ _xent_grad = fused.Elementwise("xent_grad", "T e, T total, bool hot, bool ok, T 
 
 def _sparse_xent_on_gpu(lv, a):
     """The GPU's loss, and what its gradient reuses: the exponentials, their sums and the masks."""
-    xp, n = xp_of(a), a.shape[-1]
-    column = backend.device_constant(("arange", n, lv.dtype.str), backend.device_of(a),
+    xp, n, dev = xp_of(a), a.shape[-1], backend.device_of(a)
+    column = backend.device_constant(("arange", n, lv.dtype.str), dev,
                                      lambda: np.arange(n, dtype=lv.dtype))
+    # n as a 0-d array of the labels' dtype: the kernel's outputs are bool, not T
+    n_array = backend.scalar_to_device(np.array(n, lv.dtype), dev)
     hot, ok = xp.empty(a.shape, bool), xp.empty(a.shape, bool)
-    _xent_labels(lv[..., None], column, n, hot, ok)
+    _xent_labels(lv[..., None], column, n_array, hot, ok)
     e, picked = xp.empty_like(a), xp.empty_like(a)
     _xent_exp(a, a.max(axis=-1, keepdims=True), hot, e, picked)
     total = e.sum(axis=-1, keepdims=True)
