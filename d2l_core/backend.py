@@ -355,8 +355,8 @@ def device_constant(key, dev, make):
 
     A Python number meeting a GPU tensor (``x / 2``), the gradient seed 1 and
     ``arange(n)`` would otherwise be copied host -> device on every step, and
-    each copy waits for the GPU. Nothing writes into these arrays in place
-    (Variables copy what they are given), so sharing one is safe.
+    each copy waits for the GPU. Nothing writes into a tensor's array in place
+    (a Variable's assign rebinds it to a new array), so sharing one is safe.
     """
     k = (key, dev.index)
     array = _CONSTANTS.get(k)

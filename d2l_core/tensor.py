@@ -615,8 +615,6 @@ class Variable(Tensor):
                     f"was requested; cast it first: d2l.Variable(d2l.cast(t, d2l.{dtype.name}))",
                     op="Variable")
             array = backend.to_device(t._value, _target_device())
-            if array is t._value:   # a Variable owns its buffer: writing into it leaves t alone
-                array = array.copy()
         else:
             array = constant(initial_value, dtype=dtype)._value
         self._value = array

@@ -279,9 +279,16 @@ def _sparse_xent_parts(lv, a):
     return (xp.log(total) - picked)[..., 0], e, total
 
 
+def _sparse_xent_loss(lv, a):
+    """The loss's array, computed as the op computes it on ``a``'s device (the raw kernel)."""
+    if type(a) is not np.ndarray and a.size:
+        return _sparse_xent_on_gpu(lv, a)[0]
+    return _sparse_xent_parts(lv, a)[0]
+
+
 @op("SparseSoftmaxCrossEntropyWithLogits", exports=("nn",),
     test=Test(samples=_sparse_xent_samples),
-    kernel=lambda labels, logits: _sparse_xent_parts(labels, logits)[0])
+    kernel=lambda labels, logits: _sparse_xent_loss(labels, logits))
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy for integer class labels (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
 
