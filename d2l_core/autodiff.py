@@ -348,12 +348,12 @@ class GradientTape:
         for t, og in zip(targets, out_grads):
             if not t._dtype.is_differentiable:
                 continue
-            if og is None and t._value.ndim == 0 and type(t._value) is not np.ndarray:
-                # A scalar loss on a GPU: the seed 1 is a cached device constant, not a launch
-                one = np.ones((), t._value.dtype)
-                g = wrap(backend.scalar_to_device(one, backend.device_of(t._value)))
-            elif og is None:
-                g = _array.ones_like(t)
+            if og is None:
+                v = t._value
+                if type(v) is np.ndarray or v.ndim:
+                    g = _array.ones_like(t)
+                else:   # a scalar loss on a GPU: the seed 1 is a cached device constant
+                    g = wrap(backend.scalar_to_device(np.ones((), v.dtype), backend.device_of(v)))
             else:
                 g = convert_to_tensor(og, None if isinstance(og, Tensor) else t._dtype)
                 if g._value.shape != t._value.shape:

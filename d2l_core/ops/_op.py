@@ -83,9 +83,10 @@ def _convert_like(value, dtype, op):
         # Python number meets a float32/float64 tensor. np.array rounds it exactly as
         # convert_to_tensor would, without its general checks.
         array = np.array(value, dtype.np)
-        dev = backend.current_device() if device_stack else None
-        if dev is not None and dev.kind == "GPU":   # its device copy, made once: no sync per use
-            array = backend.scalar_to_device(array, dev)
+        if device_stack:
+            dev = backend.current_device()
+            if dev.kind == "GPU":   # its device copy, made once: no host -> device sync per use
+                array = backend.scalar_to_device(array, dev)
         return wrap(array)
     return convert_to_tensor(value, dtype=dtype)
 
