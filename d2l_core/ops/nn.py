@@ -295,6 +295,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     One fused op, as in TensorFlow: the loss is ln Σ exp(logits) - logits[label]
     (computed with the largest logit subtracted, so it never overflows), and its
     gradient with respect to the logits is softmax(logits) - one_hot(labels).
+    A label outside [0, n) is an error on the CPU; on a GPU, as in TensorFlow, its
+    loss and gradient rows are NaN (checking would make every step wait for the GPU).
 
     >>> d2l.nn.sparse_softmax_cross_entropy_with_logits([1], [[0.0, 0.0]]).numpy()
     array([0.6931472], dtype=float32)
