@@ -421,6 +421,21 @@ def _forward(name):
     return device_function
 
 
+def _rounded_like_a_gpu(name):
+    """NumPy's ``name``, rounded as the stand-in rounds the ufunc ``cupy.name`` (JITTER):
+    inside a fused kernel a GPU computes exp, log... with the same code as its ufuncs."""
+    func = getattr(np, name)
+
+    def call(*xs):
+        with np.errstate(all="ignore"):
+            return _jitter(func(*xs), name, xs, lambda cast: func(*[cast(x) for x in xs]))
+    return call
+
+
+_KERNEL_MATH = types.SimpleNamespace(**{n: _rounded_like_a_gpu(n) for n in
+                                        ("sqrt", "exp", "log", "maximum", "minimum", "where")})
+
+
 class ElementwiseKernel:
     """``cupy.ElementwiseKernel`` on the stand-in: the body's statements run as NumPy
     expressions (d2l_core.fused reads them), counted as the one launch a GPU makes."""
@@ -433,7 +448,7 @@ class ElementwiseKernel:
         arrays = [_unwrap(a, self._kernel.name) for a in args]
         saved, globals()["_counts"] = _counts, None      # the statements are one launch
         try:
-            self._kernel.run_statements(np, arrays)
+            self._kernel.run_statements(_KERNEL_MATH, arrays)
         finally:
             globals()["_counts"] = saved
         _launch(self._kernel.name)
