@@ -762,8 +762,9 @@ print('\n'.join(traced_step.get_concrete_function(X, Y).plan_source.splitlines()
 
 # %% [markdown]
 # The `if` at the top is the way back: when a tape is recording around the
-# call (or a device scope is open), the plan runs its eager twin, which calls
-# the full operations so that the tape sees them (13.6). Otherwise every
+# call (or the call would run on another device than the plan was compiled
+# for), the plan runs its eager twin, which calls the full operations so that
+# the tape sees them (13.6). Otherwise every
 # line works on arrays (`a0`, `a1`, ...): `array_of` takes the array out of a
 # tensor or a Variable, `matmul_kernel` multiplies two arrays, and arrays
 # become tensors again (`wrap`) only where the plan hands them on: to
