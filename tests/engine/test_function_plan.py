@@ -97,12 +97,18 @@ def _mlp_step(params, opt):
     return step
 
 
-@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
-def test_a_training_step_runs_kernels_and_matches_eager_to_the_bit(optimizer):
+def _mlp_case():
+    """A small MLP's initial weights and one batch (x, y) for ``_mlp_step``."""
     rng = np.random.default_rng(1)
     init = [rng.normal(0, 0.3, (6, 5)), np.zeros(5), rng.normal(0, 0.3, (5, 3)), np.zeros(3)]
     x = tf.constant(rng.normal(size=(8, 6)).astype(np.float32))
     y = tf.constant(rng.integers(0, 3, 8).astype(np.int32))
+    return init, x, y
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_a_training_step_runs_kernels_and_matches_eager_to_the_bit(optimizer):
+    init, x, y = _mlp_case()
     runs = []
     for traced in (False, True):
         params = [tf.Variable(p.astype(np.float32)) for p in init]

@@ -16,7 +16,7 @@ import fake_cupy
 from d2l_core import keras
 from d2l_core.keras import layers, losses
 
-from .test_function_plan import _chain, _mlp_step, _programs, _same
+from .test_function_plan import _chain, _mlp_case, _mlp_step, _programs, _same
 
 
 @pytest.fixture(autouse=True)
@@ -84,10 +84,7 @@ def test_the_chain_runs_compiled_on_the_gpu_and_gives_the_eager_bits():
 
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
 def test_a_training_step_runs_compiled_on_the_gpu_and_matches_eager(optimizer):
-    rng = np.random.default_rng(1)
-    init = [rng.normal(0, 0.3, (6, 5)), np.zeros(5), rng.normal(0, 0.3, (5, 3)), np.zeros(3)]
-    x = tf.constant(rng.normal(size=(8, 6)).astype(np.float32))
-    y = tf.constant(rng.integers(0, 3, 8).astype(np.int32))
+    init, x, y = _mlp_case()
     runs = []
     for traced in (False, True):
         params = [tf.Variable(p.astype(np.float32)) for p in init]
