@@ -38,7 +38,7 @@ def device(request, monkeypatch):
         pytest.skip(NO_GPU)
     if request.param == "fake-gpu":
         if backend.gpu_count() > 0:
-            pytest.skip("a real GPU is here: the gpu runs cover it")
+            pytest.skip("a GPU is here (real, or D2L_STAND_IN_GPU=1): the gpu runs cover it")
         fake_cupy.install(monkeypatch)
         with fake_cupy.as_default():      # visible as a real GPU is: the default device
             yield "/gpu:0"

@@ -186,7 +186,7 @@ def gpu(request, monkeypatch):
         pytest.skip("no CUDA GPU visible (CuPy missing or no device)")
     if request.param == "fake-gpu":
         if backend.gpu_count() > 0:
-            pytest.skip("a real GPU is here: the gpu runs cover it")
+            pytest.skip("a GPU is here (real, or D2L_STAND_IN_GPU=1): the gpu runs cover it")
         fake_cupy.install(monkeypatch)
     return "/gpu:0"
 
