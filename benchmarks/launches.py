@@ -13,8 +13,9 @@ counted without a GPU:
   (``tests/support/fake_cupy.py``) as the default device, and
   ``fake_cupy.counting()`` counts what a real GPU would pay for: one launch per
   ufunc / NumPy function / method whose result is new data (views are free), one
-  sync per ``get()``, ``float()``, ``int()``, ``bool()``, ``item()`` and per
-  host-to-device copy (pageable ``cudaMemcpy`` waits for the queue).
+  sync per ``get()``, ``float()``, ``int()``, ``bool()``, ``item()``, and one
+  upload per host-to-device copy (CuPy stages it through pinned memory and
+  copies asynchronously: a transfer, not a wait for the queue).
 * CuPy by hand: ``workloads.NumpyMLP`` (gradients written out, the course's
   "from scratch" MLP) with CuPy as its array module, counted the same way: the
   floor for a step written op by op without fusing;
@@ -233,29 +234,30 @@ def run(show_log=False):
     sections, info_extra = [], {}
     for opt in ("SGD", "Adam"):
         d = d2l_counts(opt)
-        total = {k: sum(d[p].__dict__[k] for p in PHASES) for k in ("launches", "syncs")}
+        total = {k: sum(d[p].__dict__[k] for p in PHASES) for k in ("launches", "syncs", "uploads")}
         if (total["launches"], total["syncs"]) != (d["step"].launches, d["step"].syncs):
             info_extra[f"{opt}: phases vs whole step"] = (
                 f"{total} vs {d['step']!r} (the split changes the counts)")
         tv = {label: torch_counts(torch, make) for label, (o, make) in variants.items() if o == opt}
         hand = by_hand_counts(opt)
-        header = ["phase", "d2l_core launches", "d2l_core host syncs"] + \
+        header = ["phase", "d2l_core launches", "d2l_core host syncs / uploads"] + \
                  [f"PyTorch {label} kernels" for label in tv] + ["CuPy by hand launches / syncs"]
         rows = []
         for phase in PHASES:
-            rows.append([phase, d[phase].launches, d[phase].syncs] +
+            rows.append([phase, d[phase].launches, f"{d[phase].syncs} / {d[phase].uploads}"] +
                         [tv[v][phase][0] for v in tv] + [""])
-        rows.append(["**step**", f"**{total['launches']}**", f"**{total['syncs']}**"] +
+        rows.append(["**step**", f"**{total['launches']}**",
+                     f"**{total['syncs']} / {total['uploads']}**"] +
                     [f"**{sum(tv[v][p][0] for p in PHASES)}**" for v in tv] +
                     [f"**{hand.launches} / {hand.syncs}**"])
         body = h.markdown_table(header, rows)
         body += f"\n\nCuPy by hand (workloads.NumpyMLP, the whole step): {_log_summary(hand.launch_log)}"
         if hand.sync_log:
             body += f"; syncs: {_log_summary(hand.sync_log)}"
-        detail = [[phase, _log_summary(d[phase].launch_log), _log_summary(d[phase].sync_log)]
-                  for phase in PHASES]
-        body += "\n\nd2l_core, what launches and what syncs:\n\n" + h.markdown_table(
-            ["phase", "launches (op×count)", "syncs"], detail)
+        detail = [[phase, _log_summary(d[phase].launch_log), _log_summary(d[phase].sync_log),
+                   _log_summary(d[phase].upload_log)] for phase in PHASES]
+        body += "\n\nd2l_core, what launches, syncs and uploads:\n\n" + h.markdown_table(
+            ["phase", "launches (op×count)", "syncs", "uploads"], detail)
         if tv:
             tdetail = [[label, phase, ", ".join(f"{k.removeprefix('aten::')}×{n}" if n > 1 else
                                                 k.removeprefix("aten::")
@@ -286,7 +288,7 @@ numbers above are those of the commit in the table.
 **d2l_core** counts come from `fake_cupy.counting()` (tests/support/fake_cupy.py):
 one launch per ufunc, NumPy function or array method whose result is new data
 (views and metadata are free, as on CuPy), one host sync per `get()`,
-`float()`/`int()`/`bool()`/`item()` on a device array and per host-to-device copy.
+`float()`/`int()`/`bool()`/`item()` on a device array, one upload per host-to-device copy.
 A fused `ElementwiseKernel` counts as one launch. The stand-in cannot see kernels
 that CuPy itself launches inside one call (a reduction that CuPy splits in two, a
 cuBLAS gemm that needs a workspace memset): the real count on a GPU can be a little

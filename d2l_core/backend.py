@@ -354,8 +354,8 @@ def device_constant(key, dev, make):
     """A small array made on GPU ``dev`` once and reused: ``make()`` builds it on the host.
 
     A Python number meeting a GPU tensor (``x / 2``), the gradient seed 1 and
-    ``arange(n)`` would otherwise be copied host -> device on every step, and
-    each copy waits for the GPU. Nothing writes into a tensor's array in place
+    ``arange(n)`` would otherwise be copied host -> device on every step: a
+    small transfer each time, for the same few numbers. Nothing writes into a tensor's array in place
     (a Variable's assign rebinds it to a new array), so sharing one is safe.
     """
     k = (key, dev.index)

@@ -532,7 +532,7 @@ def constant(value, dtype=None, shape=None, name=None):
                 "pass a single value to fill the shape, or matching values")
     if target.kind == "GPU" and array.ndim == 0 and array.dtype.kind in "biuf":
         # A number on a GPU (a metric's weight, ``v.assign_add(1.0)``): one device copy,
-        # made once and shared (tensors are immutable), so no host -> device sync per step
+        # made once and shared (tensors are immutable), so no host -> device copy per step
         return _wrap(backend.scalar_to_device(array, target))
     return _wrap(backend.to_device(array, target))
 

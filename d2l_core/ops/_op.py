@@ -85,7 +85,7 @@ def _convert_like(value, dtype, op):
         array = np.array(value, dtype.np)
         if device_stack:
             dev = backend.current_device()
-            if dev.kind == "GPU":   # its device copy, made once: no host -> device sync per use
+            if dev.kind == "GPU":   # its device copy, made once: no host -> device copy per use
                 array = backend.scalar_to_device(array, dev)
         return wrap(array)
     return convert_to_tensor(value, dtype=dtype)

@@ -1,9 +1,9 @@
 """An eager training step on a GPU: no host syncs and a fixed number of kernel launches (issue 17).
 
-On a GPU each kernel launch costs the host microseconds and each host sync
-(``.get()``, ``float()`` of a device array, a host -> device copy) waits for
-every queued kernel. The CuPy stand-in counts both (``fake_cupy.counting``),
-so these budgets hold without a GPU. A budget that grows is a regression; one
+On a GPU each kernel launch costs the host microseconds, each host sync
+(``.get()``, ``float()`` of a device array) waits for every queued kernel,
+and each upload (a host -> device copy) is a transfer. The CuPy stand-in
+counts all three (``fake_cupy.counting``), so these budgets hold without a GPU. A budget that grows is a regression; one
 that shrinks should be lowered here.
 """
 import sys
@@ -61,6 +61,7 @@ def test_mlp_step_has_no_syncs_and_a_launch_budget(gpu_default, make, update):
     _stand_in()
     c, loss = _mlp_step_counts(make())
     assert c.syncs == 0, c.sync_log
+    assert c.uploads == 0, c.upload_log
     assert c.launches == FORWARD + BACKWARD + update, c.launch_log
     assert "GPU" in loss.device
     np.testing.assert_allclose(loss.numpy(), _cpu_loss(make()), rtol=1e-6)
@@ -82,6 +83,7 @@ def test_keras_train_step_has_no_syncs(gpu_default):
     with fake_cupy.counting() as c:
         logs = model.train_step((x, y))
     assert c.syncs == 0, c.sync_log
+    assert c.uploads == 0, c.upload_log
     # the MLP step + the loss tracker's update (multiply, 2 adds) and result (equal, 2 where,
     # divide); Dense's bias add and relu are two launches each, as in the MLP
     assert c.launches <= FORWARD + BACKWARD + SGD_UPDATE + 7, c.launch_log
@@ -127,6 +129,7 @@ def test_python_numbers_on_the_gpu_are_copied_once(gpu_default):
     with fake_cupy.counting() as c:
         y = x / 3 + 0.5
     assert c.syncs == 0, c.sync_log
+    assert c.uploads == 0, c.upload_log
     assert c.launches == 2, c.launch_log
     np.testing.assert_array_equal(y.numpy(), np.ones(4, np.float32) / 3 + np.float32(0.5))
 

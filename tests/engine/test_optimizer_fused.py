@@ -105,7 +105,7 @@ def test_fused_step_matches_the_cpu_with_one_launch_per_variable(rule, clip, dec
 
     if on_stand_in():
         for c in counts[1:]:                              # the first also makes the slots
-            assert c.syncs == 0, c.sync_log
+            assert c.syncs == c.uploads == 0, (c.sync_log, c.upload_log)
             assert c.launches == expected_launches(options, len(SHAPES)), c.launch_log
         assert counts[0].syncs == 0, counts[0].sync_log
 
@@ -125,7 +125,7 @@ def test_mlp_step_costs_one_launch_per_variable_and_no_sync(name, make, launches
     counts = []
     train(make, start, grads, counts)
     for c in counts:
-        assert c.syncs == 0, c.sync_log
+        assert c.syncs == c.uploads == 0, (c.sync_log, c.upload_log)
     for c in counts[1:]:
         assert c.launches == launches, c.launch_log
         assert c.launch_log.count(f"d2l_{name.lower()}") == len(shapes)
@@ -146,7 +146,7 @@ def test_schedules_get_the_step_number_and_an_outside_assign_is_read_once(gpu_de
         for _ in range(3):
             opt.apply_gradients([(g, w)])
     assert seen == [0, 1, 2]
-    assert c.syncs == 0, c.sync_log
+    assert c.syncs == c.uploads == 0, (c.sync_log, c.upload_log)
     opt.iterations.assign(10)                     # a restore, say: the counter is read again
     with fake_cupy.counting() as c:
         opt.apply_gradients([(g, w)])

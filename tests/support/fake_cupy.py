@@ -18,16 +18,18 @@ operations whose last bits differ between a GPU and NumPy (transcendental
 functions, matrix products, sums and other reductions) move by one unit in
 the last place at some elements, chosen from a hash of the inputs (so the
 same inputs still give the same result); elements that a wider computation
-gives exactly were never rounded, and stay, as a GPU gets them exactly too. Tests that expect NumPy's bits
-there fail on the CPU as they would on a GPU; + - * / and sqrt stay exact,
-as they are on a GPU.
+gives exactly were never rounded, and stay, as a GPU gets them exactly too.
+Tests that expect NumPy's bits there fail on the CPU as they would on a GPU;
++ - * / and sqrt stay exact, as they are on a GPU.
 
 It also counts what a real GPU would pay for (:func:`counting`): kernel
 launches (every ufunc, every NumPy function or method whose result is new
-data, not a view) and host synchronisations (``get()``, ``float()``,
-``bool()``, ``int()``, ``item()``, and host-to-device copies, which wait for
-the device's queue as ``cudaMemcpy`` from pageable memory does). The
-launch-budget tests use it to keep a training step free of round trips.
+data, not a view), host synchronisations (``get()``, ``float()``,
+``bool()``, ``int()``, ``item()``: the host waits for the device's queue)
+and uploads (host-to-device copies: ``cupy.asarray`` stages them through
+pinned memory and copies asynchronously, so they do not wait for the queue,
+but each is a transfer). The launch-budget tests use it to keep a training
+step free of round trips.
 
 NumPy functions called on it dispatch through ``__array_ufunc__`` and
 ``__array_function__`` exactly as they dispatch to CuPy. Only names CuPy
@@ -124,14 +126,14 @@ HOST_ERROR = ("Implicit conversion to a NumPy array is not allowed. "
 
 
 class Counts:
-    """Kernel launches and host synchronisations seen inside :func:`counting`."""
+    """Kernel launches, host synchronisations and uploads seen inside :func:`counting`."""
 
     def __init__(self):
-        self.launches, self.syncs = 0, 0
-        self.launch_log, self.sync_log = [], []
+        self.launches, self.syncs, self.uploads = 0, 0, 0
+        self.launch_log, self.sync_log, self.upload_log = [], [], []
 
     def __repr__(self):
-        return f"Counts(launches={self.launches}, syncs={self.syncs})"
+        return f"Counts(launches={self.launches}, syncs={self.syncs}, uploads={self.uploads})"
 
 
 _counts = None        # the active Counts, or None when nobody counts
@@ -166,6 +168,12 @@ def _launch(what, result=None, inputs=()):
         return                            # a Python value (a dtype, a shape): no device work
     _counts.launches += 1
     _counts.launch_log.append(what)
+
+
+def _upload(what):
+    if _counts is not None:
+        _counts.uploads += 1
+        _counts.upload_log.append(what)
 
 
 def _sync(what):
@@ -389,7 +397,7 @@ def asarray(a, dtype=None, order=None):
             return a
         _launch("asarray(astype)")
         return ndarray(a._a.astype(dtype))
-    _sync("asarray(host -> device)")
+    _upload("asarray(host -> device)")
     return ndarray(np.array(a, dtype=dtype, order=order))   # a host -> device copy
 
 
@@ -398,7 +406,7 @@ def array(a, dtype=None, copy=True, order="K", ndmin=0):
         a = a._a
         _launch("array")
     else:
-        _sync("array(host -> device)")
+        _upload("array(host -> device)")
     return ndarray(np.array(a, dtype=dtype, copy=copy, order=order, ndmin=ndmin))
 
 
