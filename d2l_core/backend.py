@@ -355,8 +355,9 @@ def device_constant(key, dev, make):
 
     A Python number meeting a GPU tensor (``x / 2``), the gradient seed 1 and
     ``arange(n)`` would otherwise be copied host -> device on every step: a
-    small transfer each time, for the same few numbers. Nothing writes into a tensor's array in place
-    (a Variable's assign rebinds it to a new array), so sharing one is safe.
+    small transfer each time, for the same few numbers. Nothing writes into a
+    tensor's array in place (a Variable's assign rebinds it to a new array), so
+    sharing one is safe.
     """
     k = (key, dev.index)
     array = _CONSTANTS.get(k)

@@ -152,7 +152,7 @@ def arrays(op, *tensors):
         dev = backend.CPU      # an op on text runs on the host, as in TensorFlow (see host_arrays)
     if backend.placement.log_device_placement:
         backend.log_placement(op, dev)
-    if dev.kind == "GPU":   # a Python number's 0-d array: reuse its device copy (no sync)
+    if dev.kind == "GPU":   # a Python number's 0-d array: reuse its device copy (no upload)
         return [backend.scalar_to_device(v, dev) if type(v) is NDARRAY and v.ndim == 0
                 and v.dtype.kind in "biuf" else backend.to_device(v, dev)
                 for v in (t._value for t in tensors)]
