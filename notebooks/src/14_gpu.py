@@ -387,14 +387,15 @@ optimizer = d2l.keras.optimizers.SGD(learning_rate=0.1)
 batches = d2l.data.Dataset.from_tensor_slices((features, targets)).batch(64)
 
 for epoch in range(3):
-    total = d2l.constant(0.0)          # a tensor: adding to it queues work, nothing waits
+    total, steps = d2l.constant(0.0), 0    # total: a tensor, so adding to it queues work
     for x, y in batches:
         with d2l.GradientTape() as tape:
             loss = d2l.reduce_mean((d2l.matmul(x, w) + b - y) ** 2)
         grads = tape.gradient(loss, [w, b])
         optimizer.apply_gradients(zip(grads, [w, b]))
-        total += loss
-    print(f'epoch {epoch}: mean loss {(total / 8).numpy():.4f}')   # one round trip per epoch
+        total += loss                      # no value is read here: nothing waits
+        steps += 1
+    print(f'epoch {epoch}: mean loss {(total / steps).numpy():.4f}')   # one round trip per epoch
 
 # %% [markdown]
 # A few of TensorFlow's operations behave differently on a GPU for the same
