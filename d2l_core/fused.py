@@ -144,15 +144,16 @@ class Elementwise:
         scope.update(sqrt=xp.sqrt, exp=xp.exp, log=xp.log, maximum=xp.maximum,
                      minimum=xp.minimum, where=xp.where)
         out_names = {n for _, n in self.outputs}
-        for target, assign, code in self.statements:
-            value = eval(code, {"__builtins__": {}}, scope)  # noqa: S307  (checked arithmetic)
-            if assign != "=":
-                value = {"+=": xp.add, "-=": xp.subtract, "*=": xp.multiply,
-                         "/=": xp.divide}[assign](scope[target], value)
-            if target in out_names:
-                scope[target][...] = value
-            else:
-                scope[target] = value
+        with np.errstate(all="ignore"):        # a GPU computes inf and nan without a word
+            for target, assign, code in self.statements:
+                value = eval(code, {"__builtins__": {}}, scope)  # noqa: S307  (checked arithmetic)
+                if assign != "=":
+                    value = {"+=": xp.add, "-=": xp.subtract, "*=": xp.multiply,
+                             "/=": xp.divide}[assign](scope[target], value)
+                if target in out_names:
+                    scope[target][...] = value
+                else:
+                    scope[target] = value
         return outs if len(outs) > 1 else outs[0]
 
     def _compiled(self, cp, args):

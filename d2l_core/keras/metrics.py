@@ -145,12 +145,6 @@ def _matched_weights(name, values, sample_weight):
     return w
 
 
-def _divide_or_zero(total, count):
-    """total / count, and 0 before anything was counted (Keras's ``divide_no_nan``)."""
-    empty = _math.equal(count, 0.0)
-    return _math.where(empty, 0.0, _math.divide(total, _math.where(empty, 1.0, count)))
-
-
 class Mean(Metric):
     """The (weighted) mean of everything given so far.
 
@@ -181,7 +175,7 @@ class Mean(Metric):
         self.count.assign_add(_sum(w))
 
     def result(self):
-        return _divide_or_zero(self.total, self.count)
+        return _math.divide_no_nan(self.total, self.count)   # 0 before anything was counted
 
 
 class Sum(Metric):

@@ -11,10 +11,10 @@ gradient back to its input's shape.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, fused
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..tensor import Tensor
-from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast_shape,
+from ._op import (NDARRAY, device_stack, placement, arrays, as_tensor, broadcast_shape, xp_of,
                   check_dtype, host_arrays, needs, numbers_only, pair, record, tapes, wrap)
 from .array import ones_like, zeros_like
 from .registry import (BINARY, BOOLS, COMPOSITE, INTS, NOT_DIFFERENTIABLE, NUMBERS, OTHER,
@@ -256,6 +256,45 @@ def _divide_grad(dz, inputs, z, attrs):
 
 
 truediv = divide     # tf.truediv: the same op
+
+
+# One launch on a GPU for the three operations of x / y with 0 where y == 0.
+_div_no_nan = fused.Elementwise("div_no_nan", "T a, T b", "T out", "out = where(b == 0, 0, a / b)")
+
+
+def _div_no_nan_kernel(a, b):
+    out = xp_of(a).empty(np.broadcast_shapes(a.shape, b.shape), a.dtype)
+    if a.dtype.kind == "c":        # complex: NumPy-style operations (no fused complex kernel)
+        out[...] = np.where(b == 0, 0, np.true_divide(a, np.where(b == 0, 1, b)))
+        return out
+    return _div_no_nan(a, b, out)
+
+
+@op("DivNoNan", exports=("math",), kind=BINARY, kernel=_div_no_nan_kernel,
+    test=Test(lambda x, y: np.where(y == 0, 0, np.true_divide(x, y)), domain=away_from_zero()))
+def divide_no_nan(x, y, name=None):
+    """``x / y``, and 0 wherever ``y`` is 0, even where ``x`` is 0, inf or nan (``tf.math.divide_no_nan``).
+
+    For averages that may be empty: a mean of nothing is 0, not nan. Integers
+    are converted to floats first, as by ``divide``. The gradient is 0 where
+    ``y`` is 0.
+
+    >>> d2l.math.divide_no_nan([3.0, 3.0, 0.0], [2.0, 0.0, 0.0]).numpy()
+    array([1.5, 0. , 0. ], dtype=float32)
+    """
+    x, y = pair(x, y, "divide_no_nan")
+    numbers_only("divide_no_nan", x)
+    target = _true_div_dtype.get(x._dtype)
+    if target is not None:
+        x, y = cast(x, target), cast(y, target)
+    return _binary("divide_no_nan", x, y, _div_no_nan_kernel)
+
+
+@gradient("divide_no_nan")
+def _divide_no_nan_grad(dz, inputs, z, attrs):
+    x, y = inputs        # TensorFlow's rule: 0 wherever y is 0, for both inputs
+    return (divide_no_nan(dz, y) if needs(x) else None,
+            multiply(dz, divide_no_nan(divide_no_nan(negative(x), y), y)) if needs(y) else None)
 
 
 def _int_zero_check(op, x, y):
