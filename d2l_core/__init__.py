@@ -47,8 +47,6 @@ newaxis = None
 
 # Out of scope: namespaces that explain themselves (d2l_core/unsupported.py), and a clear
 # error for every other TensorFlow name d2l_core does not have.
-import difflib as _difflib
-
 from . import unsupported as _unsupported
 globals().update({_ns: _unsupported.Unsupported(_ns) for _ns in _unsupported.FEATURES
                   if _ns not in globals()})     # d2l.sparse has a few ops: it is a module
@@ -59,8 +57,4 @@ def __getattr__(name):
         raise _unsupported.not_supported(name, _unsupported.CLASSES[name])
     if name.startswith("_"):            # __path__, __wrapped__, _repr_html_: tools ask these
         raise AttributeError(f"module 'd2l_core' has no attribute '{name}'")
-    close = _difflib.get_close_matches(name, [n for n in globals() if n[0] != "_"], 1, 0.75)
-    raise errors.UnknownNameError(
-        f"d2l_core has no tf.{name}: it is not part of the TensorFlow subset this course "
-        "teaches; see README.md (\"A short tour of d2l_core\") or dir(d2l_core) for what it "
-        "provides" + (f". Did you mean tf.{close[0]}?" if close else ""))
+    raise _unsupported.unknown_name("", name, globals())

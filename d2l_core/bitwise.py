@@ -9,3 +9,7 @@ array([4, 2], dtype=int32)
 from .ops.registry import exported as _exported
 
 globals().update(_exported("bitwise"))     # every op whose registry entry exports it here
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("bitwise", globals())     # a missing name: a clear error

@@ -9,3 +9,7 @@ array([ 68, 117,  99, 107], dtype=uint8)
 from .ops.registry import exported as _exported
 
 globals().update(_exported("io"))     # every op whose registry entry exports it here
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("io", globals())     # a missing name: a clear error

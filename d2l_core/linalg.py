@@ -9,3 +9,7 @@ np.float32(5.0)
 from .ops.registry import exported as _exported
 
 globals().update(_exported("linalg"))     # every op whose registry entry exports it here
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("linalg", globals())     # a missing name: a clear error

@@ -10,3 +10,7 @@ np.float32(1.0)
 from .ops.registry import exported as _exported
 
 globals().update(_exported("math"))     # every op whose registry entry exports it here
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("math", globals())     # a missing name: a clear error

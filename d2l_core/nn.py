@@ -9,3 +9,7 @@ array([0.5, 0.5], dtype=float32)
 from .ops.registry import exported as _exported
 
 globals().update(_exported("nn"))     # every op whose registry entry exports it here
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("nn", globals())     # a missing name: a clear error

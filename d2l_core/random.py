@@ -26,3 +26,7 @@ experimental.__dict__.update(
     Algorithm=Algorithm, Generator=Generator, create_rng_state=create_rng_state,
     get_global_generator=get_global_generator, set_global_generator=set_global_generator,
     stateless_split=split, stateless_fold_in=fold_in)  # noqa: F821  (registry exports)
+
+from .unsupported import namespace_getattr as _namespace_getattr  # noqa: E402
+
+__getattr__ = _namespace_getattr("random", globals())     # a missing name: a clear error

@@ -14,9 +14,10 @@ any public name inside raises ``errors.NotSupportedError`` (a
 ...     print(str(e).split(':')[0])
 d2l_core does not provide tf.saved_model.save
 """
+import difflib
 import types
 
-from .errors import NotSupportedError
+from .errors import NotSupportedError, UnknownNameError
 
 # namespace: (the feature, in words; what to use instead)
 FEATURES = {
@@ -86,3 +87,33 @@ class Unsupported(types.ModuleType):
 
     def __call__(self, *args, **kwargs):
         raise not_supported(self._feature, self._feature)
+
+
+def unknown_name(namespace, name, known):
+    """The error for ``tf.<namespace>.<name>`` when d2l_core has no such name.
+
+    An ``UnknownNameError`` (an AttributeError) saying what is missing, where to
+    look, and the closest name ``known`` has, if one is close.
+
+    >>> print(unknown_name('math', 'expp', ['exp', 'log']))
+    d2l_core has no tf.math.expp: it is not part of the TensorFlow subset this course \
+teaches; see README.md ("A short tour of d2l_core") or dir(d2l_core.math) for what it \
+provides. Did you mean tf.math.exp?
+    """
+    prefix = f"{namespace}." if namespace else ""
+    close = difflib.get_close_matches(name, [n for n in known if n[0] != "_"], 1, 0.75)
+    return UnknownNameError(
+        f"d2l_core has no tf.{prefix}{name}: it is not part of the TensorFlow subset this "
+        "course teaches; see README.md (\"A short tour of d2l_core\") or "
+        f"dir(d2l_core{'.' + namespace if namespace else ''}) for what it provides"
+        + (f". Did you mean tf.{prefix}{close[0]}?" if close else ""))
+
+
+def namespace_getattr(namespace, module_globals):
+    """A module ``__getattr__`` for namespace ``namespace`` (``d2l.math``, ...): a missing
+    public name raises :func:`unknown_name`'s error, not a bare AttributeError."""
+    def __getattr__(name):
+        if name.startswith("_"):        # __path__, __wrapped__: tools ask these
+            raise AttributeError(f"module 'd2l_core.{namespace}' has no attribute '{name}'")
+        raise unknown_name(namespace, name, module_globals)
+    return __getattr__

@@ -871,6 +871,28 @@ def logical_not(x, name=None):
     return _unary("logical_not", x, np.logical_not)
 
 
+def _float_test(tf_type, name, kernel, what):
+    """``tf.math.is_nan`` and friends: which elements of a float tensor are ``what``."""
+    def test_values(x, name=None):
+        x = as_tensor(x)
+        check_dtype(name_, x, lambda d: d.is_floating, "a floating-point",
+                    "d2l.cast(x, d2l.float32) (only floats can be nan or inf)")
+        return _unary(name_, x, kernel)
+    name_ = name
+    test_values.__name__ = name
+    test_values.__doc__ = (f"True where ``x`` is {what} (``tf.math.{name}``); ``x`` must be "
+                           "floating-point.\n\n"
+                           f"    >>> d2l.math.{name}([1.0, float('nan'), float('inf')]).numpy()\n"
+                           f"    {kernel(np.array([1.0, np.nan, np.inf]))!r}\n")
+    return op(tf_type, exports=("math",), kind=UNARY, grad=NOT_DIFFERENTIABLE,
+              test=Test(kernel))(test_values)
+
+
+is_nan = _float_test("IsNan", "is_nan", np.isnan, "nan (not a number)")
+is_inf = _float_test("IsInf", "is_inf", np.isinf, "+inf or -inf")
+is_finite = _float_test("IsFinite", "is_finite", np.isfinite, "finite (neither nan nor inf)")
+
+
 def _bitwise(op_name, kernel, tf_type):
     def bitwise(x, y, name=None):
         x, y = pair(x, y, op_name)

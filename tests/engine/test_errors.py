@@ -491,3 +491,26 @@ def test_clip_by_value_with_reversed_bounds_is_not_an_error_as_in_tensorflow():
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 0.0, 0.0])
     np.testing.assert_array_equal(d2l.clip_by_value([1.0, 5.0, -3.0], [2.0, 0.0, 0.0], 0.0).numpy(),
                                   [2.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("namespace, name, hint", [
+    ("math", "expp", "tf.math.exp"), ("nn", "gelu", None), ("linalg", "lu", None),
+    ("random", "stateless_gamma", None), ("strings", "lowerr", "tf.strings.lower"),
+])
+def test_a_name_missing_from_a_namespace_says_so_not_a_bare_attribute_error(namespace, name, hint):
+    module = getattr(d2l, namespace)
+    with pytest.raises(errors.UnknownNameError, match=rf"d2l_core has no tf\.{namespace}\.{name}") as info:
+        getattr(module, name)
+    assert f"dir(d2l_core.{namespace})" in str(info.value)
+    if hint:
+        assert f"Did you mean {hint}?" in str(info.value)
+    assert not hasattr(module, name) and getattr(module, "__wrapped__", None) is None
+
+
+def test_is_nan_is_inf_is_finite_follow_tensorflow():
+    x = d2l.constant([1.0, float("nan"), float("inf"), -float("inf")])
+    assert d2l.math.is_nan(x).numpy().tolist() == [False, True, False, False]
+    assert d2l.math.is_inf(x).numpy().tolist() == [False, False, True, True]
+    assert d2l.math.is_finite(x).numpy().tolist() == [True, False, False, False]
+    with pytest.raises(TypeError, match="is_nan: expected a floating-point tensor, got dtype int32"):
+        d2l.math.is_nan([1, 2])
