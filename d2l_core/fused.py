@@ -70,6 +70,12 @@ class Elementwise:
     >>> y = np.ones(3, np.float32)
     >>> axpy(np.arange(3, dtype=np.float32), 2.0, y)
     array([1., 3., 5.], dtype=float32)
+
+    Given only the inputs, it makes the outputs (their broadcast shape), as CuPy does:
+
+    >>> double = Elementwise("double", "T x", "T y", "y = x + x")
+    >>> double(np.arange(3.0))
+    array([0., 2., 4.])
     """
 
     def __init__(self, name, inputs, outputs, body, kind="float"):
@@ -123,9 +129,12 @@ class Elementwise:
 
     def __call__(self, *args):
         n_in = len(self.inputs)
+        if len(args) == n_in:            # outputs not given: new ones, as CuPy makes them
+            args = args + self._new_outputs(args)
         if len(args) != n_in + len(self.outputs):
             raise TypeError(f"fused kernel {self.name}: takes {n_in + len(self.outputs)} "
-                            f"arguments ({self._in_spec}; {self._out_spec}), got {len(args)}")
+                            f"arguments ({self._in_spec}; {self._out_spec}), got {len(args)}; "
+                            f"or just the {n_in} inputs, to get new outputs")
         outs = args[n_in:]
         xp = backend.xp_of(outs[0])
         if xp is not np and hasattr(xp, "ElementwiseKernel"):
@@ -135,10 +144,26 @@ class Elementwise:
                 return outs if len(outs) > 1 else outs[0]
         return self.run_statements(xp, args)
 
+    def _t(self, args):
+        """The dtype ``T`` stands for: that of the first array given for a ``T`` parameter."""
+        for (kind, _), a in zip(self.inputs + self.outputs, args, strict=False):   # or inputs only
+            if kind == "T" and hasattr(a, "dtype"):
+                return a.dtype
+        raise TypeError(f"fused kernel {self.name}: no array is given for a T parameter, so "
+                        "its dtype is unknown")
+
+    def _new_outputs(self, inputs):
+        """Outputs of the inputs' broadcast shape: ``T`` or each one's declared dtype."""
+        arrays = [a for a in inputs if hasattr(a, "shape")]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        xp, t = backend.xp_of(arrays[0]), self._t(inputs)
+        return tuple(xp.empty(shape, t if kind == "T" else np.dtype(kind))
+                     for kind, _ in self.outputs)
+
     def run_statements(self, xp, args):
         """Run the body as NumPy-style expressions with ``xp`` (NumPy, CuPy or the stand-in)."""
         outs = args[len(self.inputs):]
-        t = outs[0].dtype.type
+        t = self._t(args).type
         scope = {name: (t(v) if kind == "T" and not hasattr(v, "shape") else v)
                  for (kind, name), v in zip(self.inputs + self.outputs, args, strict=True)}
         scope.update(sqrt=xp.sqrt, exp=xp.exp, log=xp.log, maximum=xp.maximum,

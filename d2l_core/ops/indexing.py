@@ -132,11 +132,10 @@ def _in_range_on_device(iv, dims):
     ``dims``: one length per coordinate on the last axis of ``iv`` (rows), or an int
     (every element one index).
     """
+    if isinstance(dims, int):
+        return _in_range(iv, dims)
     xp = xp_of(iv)
     safe, ok = xp.empty_like(iv), xp.empty(iv.shape, bool)
-    if isinstance(dims, int):
-        _in_range(iv, dims, safe, ok)
-        return safe, ok
     row_ok = xp.empty(iv.shape[:-1], bool)
     for j, n in enumerate(dims):
         _in_range(iv[..., j], n, safe[..., j], row_ok if j == 0 else ok[..., j])

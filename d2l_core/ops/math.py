@@ -263,11 +263,9 @@ _div_no_nan = fused.Elementwise("div_no_nan", "T a, T b", "T out", "out = where(
 
 
 def _div_no_nan_kernel(a, b):
-    out = xp_of(a).empty(np.broadcast_shapes(a.shape, b.shape), a.dtype)
     if a.dtype.kind == "c":        # complex: NumPy-style operations (no fused complex kernel)
-        out[...] = np.where(b == 0, 0, np.true_divide(a, np.where(b == 0, 1, b)))
-        return out
-    return _div_no_nan(a, b, out)
+        return np.where(b == 0, 0, np.true_divide(a, np.where(b == 0, 1, b))).astype(a.dtype)
+    return _div_no_nan(a, b)
 
 
 @op("DivNoNan", exports=("math",), kind=BINARY, kernel=_div_no_nan_kernel,

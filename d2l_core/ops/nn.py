@@ -121,8 +121,7 @@ def _relu_grad(dy, x):
     if type(a) is np.ndarray:
         g = wrap(a * (b > 0))
     else:                                 # on a GPU: one launch, not compare then multiply
-        g = wrap(_relu_grad_kernel(a, b, xp_of(a).empty(np.broadcast_shapes(a.shape, b.shape),
-                                                          a.dtype)))
+        g = wrap(_relu_grad_kernel(a, b))
     if tapes:
         record("relu_grad", (dy, x), g)
     return g
@@ -247,19 +246,14 @@ _xent_grad = fused.Elementwise("xent_grad", "T e, T total, bool hot, bool ok, T 
 
 def _sparse_xent_on_gpu(lv, a):
     """The GPU's loss, and what its gradient reuses: the exponentials, their sums and the masks."""
-    xp, n, dev = xp_of(a), a.shape[-1], backend.device_of(a)
+    n, dev = a.shape[-1], backend.device_of(a)
     column = backend.device_constant(("arange", n, lv.dtype.str), dev,
                                      lambda: np.arange(n, dtype=lv.dtype))
-    # n as a 0-d array of the labels' dtype: the kernel's outputs are bool, not T
-    n_array = backend.scalar_to_device(np.array(n, lv.dtype), dev)
-    hot, ok = xp.empty(a.shape, bool), xp.empty(a.shape, bool)
-    _xent_labels(lv[..., None], column, n_array, hot, ok)
-    e, picked = xp.empty_like(a), xp.empty_like(a)
-    _xent_exp(a, a.max(axis=-1, keepdims=True), hot, e, picked)
+    hot, ok = _xent_labels(lv[..., None], column, n)
+    e, picked = _xent_exp(a, a.max(axis=-1, keepdims=True), hot)
     total = e.sum(axis=-1, keepdims=True)
     # The picked row holds one shifted logit and zeros: its sum is that logit exactly.
-    loss = xp.empty(total.shape, a.dtype)
-    _xent_loss(total, picked.sum(axis=-1, keepdims=True), ok[..., :1], np.nan, loss)
+    loss = _xent_loss(total, picked.sum(axis=-1, keepdims=True), ok[..., :1], np.nan)
     return loss[..., 0], {"e": e, "total": total, "hot": hot, "ok": ok[..., :1]}
 
 
@@ -338,9 +332,8 @@ def _sparse_xent_grad(dy, inputs, loss, attrs):
         parts = {k: backend.to_device(v, dev) for k, v in attrs["gpu"].items()}
         e = parts["e"]
         if type(e) is not np.ndarray:      # softmax - one_hot, times dy: one launch
-            g = xp_of(e).empty_like(e)
-            _xent_grad(e, parts["total"], parts["hot"], parts["ok"], d[..., None], np.nan, g)
-            return (wrap(g),)
+            return (wrap(_xent_grad(e, parts["total"], parts["hot"], parts["ok"], d[..., None],
+                                    np.nan)),)
         return (wrap(np.where(parts["ok"], (e / parts["total"] - parts["hot"]) * d[..., None],
                               np.nan)),)
     probs = attrs["probs"]
